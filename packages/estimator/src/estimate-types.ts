@@ -1,0 +1,74 @@
+import type { Source } from "./sources.ts";
+
+export const PHASES = ["load", "encode", "denoise", "decode"] as const;
+export type Phase = (typeof PHASES)[number];
+
+export type GpuRole = "single" | "dit" | "vae" | "idle";
+
+/** One line of a memory or speed formula: its value, the inputs it was computed from, and its source. */
+export type Term = {
+  id: string;
+  label: string;
+  value: number;
+  unit: "bytes" | "seconds" | "flops" | "ratio";
+  kind: "resident" | "transient";
+  inputs: Record<string, number | string | boolean>;
+  source: Source;
+};
+
+export type PhaseMemory = {
+  phase: Phase;
+  residentBytes: number;
+  transientBytes: number;
+  totalBytes: number;
+  terms: Term[];
+};
+
+export type GpuEstimate = {
+  rank: number;
+  role: GpuRole;
+  phases: PhaseMemory[];
+  peakBytes: number;
+  peakPhase: Phase;
+  usableBytes: number;
+  /** usable − peak; negative means out of memory. */
+  marginBytes: number;
+};
+
+export type SpeedEstimate = {
+  /** One DiT forward over one autoregressive block (3 latent frames) on one GPU. */
+  forwardSeconds: number;
+  stepSeconds: number;
+  clipSeconds: number;
+  fps: number;
+  clips: number;
+  videoSeconds: number;
+  startupSeconds: number;
+  wallSeconds: number;
+  /** Share of a forward spent moving weights or caches over PCIe or between GPUs (offload, FSDP gathers). */
+  offloadShare: number;
+  terms: Term[];
+};
+
+/** Where the field report and the source disagree, or a reported number sits beside ours. */
+export type Note = {
+  id: string;
+  message: string;
+  reported: string | null;
+  predicted: string | null;
+  cites: string[];
+};
+
+export type ErrorBar = { relative: number; absoluteBytes: number; source: Source };
+
+export type Estimate = {
+  estimatorVersion: string;
+  gpus: GpuEstimate[];
+  /** The GPU with the least margin: it decides the verdict. */
+  worstRank: number;
+  hostRamBytes: number;
+  hostRamTerms: Term[];
+  speed: SpeedEstimate;
+  notes: Note[];
+  errorBar: ErrorBar;
+};

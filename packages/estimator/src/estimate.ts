@@ -1,0 +1,51 @@
+import { buildContext } from "./estimate-context.ts";
+import type { Estimate, GpuEstimate, GpuRole } from "./estimate-types.ts";
+import { phaseMemory } from "./gpu-memory.ts";
+import { hostRamTerms, sumBytes } from "./host-ram.ts";
+import { reportNotes } from "./report-notes.ts";
+import type { Plan } from "./plan.ts";
+import { assumption } from "./sources.ts";
+import { estimateSpeed } from "./throughput.ts";
+import { GIB } from "./units.ts";
+
+export const ESTIMATOR_VERSION = "0.1.0";
+
+/** The error bar Headroom states on every report (issue: calibrate against measurements). */
+export const ERROR_BAR = { relative: 0.03, absoluteBytes: 0.5 * GIB, source: assumption("target: max(3 %, 0.5 GiB) of measured peak") };
+
+const roleOf = (plan: Plan, rank: number): GpuRole => {
+  if (plan.parallel.mode === "single") return rank === 0 ? "single" : "idle";
+  const ditRanks = Math.min(plan.parallel.numGpusDit, plan.hardware.count);
+  if (rank < ditRanks) return "dit";
+  if (rank === ditRanks && plan.parallel.enableVaeParallel) return "vae";
+  return "idle";
+};
+
+/** A total function: any Plan that parses gets an Estimate; invalid combinations are the rules' business. */
+export const estimate = (plan: Plan): Estimate => {
+  const ctx = buildContext(plan);
+  const gpus: GpuEstimate[] = [];
+  const byRole = new Map<GpuRole, ReturnType<typeof phaseMemory>>();
+  for (let rank = 0; rank < plan.hardware.count; rank++) {
+    const role = roleOf(plan, rank);
+    const phases = byRole.get(role) ?? phaseMemory(ctx, role);
+    byRole.set(role, phases);
+    let peak = phases[0]!;
+    for (const phase of phases) if (phase.totalBytes > peak.totalBytes) peak = phase;
+    gpus.push({ rank, role, phases, peakBytes: peak.totalBytes, peakPhase: peak.phase, usableBytes: ctx.gpu.usableBytes, marginBytes: ctx.gpu.usableBytes - peak.totalBytes });
+  }
+  let worstRank = 0;
+  for (const gpu of gpus) if (gpu.marginBytes < gpus[worstRank]!.marginBytes) worstRank = gpu.rank;
+  const speed = estimateSpeed(ctx);
+  const hostTerms = hostRamTerms(ctx, speed.clips);
+  const estimateWithoutNotes = {
+    estimatorVersion: ESTIMATOR_VERSION,
+    gpus,
+    worstRank,
+    hostRamBytes: sumBytes(hostTerms),
+    hostRamTerms: hostTerms,
+    speed,
+    errorBar: ERROR_BAR,
+  };
+  return { ...estimateWithoutNotes, notes: reportNotes(ctx, estimateWithoutNotes) };
+};

@@ -1,0 +1,140 @@
+import { ditActivationBytes, textEncoderActivationBytes } from "./activations.ts";
+import type { EstimateContext } from "./estimate-context.ts";
+import type { GpuRole, Phase, PhaseMemory, Term } from "./estimate-types.ts";
+import { PHASES } from "./estimate-types.ts";
+import { kvCacheLayout } from "./kv-cache.ts";
+import { allocatorSlackBytes, CUDA_CONTEXT_BYTES, NCCL_BUFFER_BYTES } from "./runtime.ts";
+import { assumption, fieldReport, upstream } from "./sources.ts";
+import { bytesTerm } from "./term.ts";
+import { tokensPerLatentFrame } from "./tokens.ts";
+import { SINGLE_DECODE_OUTPUT_FRAMES, TPP_DECODE_OUTPUT_FRAMES, vaeDecodeBytes } from "./vae-decode.ts";
+import { audioEncoderBytes, blockWeightBytes, ditWeightBytes, loraAdapterBytes, textEncoderBytes, vaeWeightBytes, WEIGHT_SOURCES } from "./weights.ts";
+
+const P1 = "causal_s2v_pipeline.py";
+const P5 = "causal_s2v_pipeline_tpp.py";
+const FSDP = upstream("wan_2_2/distributed/fsdp.py", "FULL_SHARD, one unit per transformer block");
+
+const isSharded = (ctx: EstimateContext): boolean => ctx.plan.parallel.ditFsdp && (ctx.fsdpRanks > 1 || ctx.plan.parallel.fsdpCpuOffload);
+
+/** The DiT bytes that stay on a GPU between forwards: the whole model, an FSDP shard, or nothing (FR-12 CPU offload). */
+const ditResident = (ctx: EstimateContext): Term => {
+  const { plan, profile, fsdpRanks } = ctx;
+  const whole = ditWeightBytes(profile, plan.params.fp8);
+  const inputs = { fp8: plan.params.fp8, ditFsdp: plan.parallel.ditFsdp, fsdpRanks, wholeBytes: whole };
+  if (isSharded(ctx) && plan.parallel.fsdpCpuOffload) return bytesTerm("dit-weights", "DiT weights (FSDP CPU offload: on the host)", 0, "resident", inputs, fieldReport("FR-12"));
+  if (isSharded(ctx)) return bytesTerm("dit-weights", `DiT weight shard (1/${fsdpRanks})`, whole / fsdpRanks, "resident", inputs, FSDP);
+  return bytesTerm("dit-weights", plan.params.fp8 ? "DiT weights (fp8 linears)" : "DiT weights (bf16)", whole, "resident", inputs, WEIGHT_SOURCES.dit);
+};
+
+/** Load: from_pretrained puts the bf16 DiT on the GPU, PEFT adds fp32 adapters, then fp8 conversion runs there. */
+const ditLoad = (ctx: EstimateContext): Term[] => {
+  const { plan, profile } = ctx;
+  if (isSharded(ctx) || !plan.params.fp8 || plan.params.quantizeOnCpu) {
+    const lora = plan.params.loadLora && !isSharded(ctx) ? [bytesTerm("lora-adapters", "LoRA adapters while merging (fp32)", loraAdapterBytes(profile), "transient", { loraParams: profile.loraParams }, WEIGHT_SOURCES.lora)] : [];
+    return [ditResident(ctx), ...lora];
+  }
+  return [
+    bytesTerm("dit-weights-bf16", "DiT weights in bf16 before fp8 conversion", ditWeightBytes(profile, false), "transient", { fp8: true, quantizeOnCpu: false }, WEIGHT_SOURCES.ditLoad),
+    ...(plan.params.loadLora ? [bytesTerm("lora-adapters", "LoRA adapters while merging (fp32)", loraAdapterBytes(profile), "transient", { loraParams: profile.loraParams }, WEIGHT_SOURCES.lora)] : []),
+  ];
+};
+
+/** What FSDP unshards for a forward: one block under LiveAvatar's wrapping, the whole model in FR-4/FR-13's picture. */
+const ditGather = (ctx: EstimateContext): Term | null => {
+  const { plan, profile } = ctx;
+  if (!isSharded(ctx)) return null;
+  const perBlock = plan.parallel.fsdpWrap === "block";
+  const bytes = perBlock ? blockWeightBytes(profile, plan.params.fp8) : ditWeightBytes(profile, plan.params.fp8);
+  const inputs = { fsdpWrap: plan.parallel.fsdpWrap, fp8: plan.params.fp8 };
+  return perBlock
+    ? bytesTerm("fsdp-gather", "FSDP unshard of one block", bytes, "transient", inputs, FSDP)
+    : bytesTerm("fsdp-gather", "FSDP unshard of the whole model (FR-4 picture)", bytes, "transient", inputs, fieldReport("FR-4, FR-13"));
+};
+
+/** On one GPU every step keeps its own cache (offload: only the running step's is copied in); a TPP rank keeps one. */
+const kvCache = (ctx: EstimateContext): Term => {
+  const { plan, profile } = ctx;
+  const mode = plan.parallel.mode;
+  const layout = kvCacheLayout(profile, plan.params.inferFrames, tokensPerLatentFrame(plan.params.size, profile), mode, Math.min(plan.params.sampleSteps, 4));
+  const offloaded = mode === "single" && plan.params.offloadKvCache;
+  const inputs = { caches: layout.caches, windowTokens: layout.windowTokens, condTokens: layout.condTokens, offloadKvCache: offloaded };
+  return offloaded
+    ? bytesTerm("kv-cache", "KV cache of the running step (others on the host)", layout.bytesPerCache, "resident", inputs, upstream(`${P1} _move_kv_cache_to_working_gpu`))
+    : bytesTerm("kv-cache", layout.caches > 1 ? `KV caches (${layout.caches}, one per step)` : "KV cache", layout.totalBytes, "resident", inputs, upstream(`${mode === "single" ? P1 : P5} _initialize_kv_cache`));
+};
+
+const activations = (ctx: EstimateContext): Term =>
+  bytesTerm("dit-activations", "DiT activations (one block forward)", ditActivationBytes(ctx.tokens, ctx.profile), "transient", { tokens: ctx.tokens, size: ctx.plan.params.size }, assumption("activations.ts: live tensors of one Wan block"));
+
+const textEncoder = (ctx: EstimateContext): Term | null => {
+  if (ctx.plan.params.t5Cpu) return null;
+  const shard = ctx.plan.parallel.t5Fsdp && ctx.isMultiProcess ? ctx.plan.hardware.count : 1;
+  return bytesTerm("t5-weights", shard > 1 ? `T5 shard (1/${shard})` : "T5 text encoder", textEncoderBytes(ctx.profile) / shard, "resident", { t5Fsdp: ctx.plan.parallel.t5Fsdp }, WEIGHT_SOURCES.encoders);
+};
+
+const t5Forward = (ctx: EstimateContext): Term | null =>
+  ctx.plan.params.t5Cpu ? null : bytesTerm("t5-activations", "T5 forward (512 tokens)", textEncoderActivationBytes(ctx.profile), "transient", {}, assumption("activations.ts"));
+
+const audioEncoder = (ctx: EstimateContext): Term =>
+  bytesTerm("audio-encoder", "wav2vec2 (bf16, feature extraction)", audioEncoderBytes(ctx.profile, true), "transient", {}, upstream(`${P1}: wav2vec moved to the GPU for extraction, then back`));
+
+const vaeWeights = (ctx: EstimateContext): Term => bytesTerm("vae-weights", "VAE weights", vaeWeightBytes(ctx.profile), "resident", {}, WEIGHT_SOURCES.encoders);
+
+const vaeDecode = (ctx: EstimateContext, outputFrames: number): Term =>
+  bytesTerm("vae-decode", "VAE decode", vaeDecodeBytes(ctx.pixels, outputFrames), "transient", { pixels: ctx.pixels, outputFrames }, assumption("vae-decode.ts: widest decoder stage + fp32 output frames"));
+
+const runtimeTerms = (ctx: EstimateContext): Term[] => [
+  bytesTerm("cuda-context", "CUDA context", CUDA_CONTEXT_BYTES, "resident", {}, assumption("runtime.ts")),
+  ...(ctx.isMultiProcess ? [bytesTerm("nccl", "NCCL buffers", NCCL_BUFFER_BYTES, "resident", { world: ctx.plan.hardware.count }, assumption("runtime.ts"))] : []),
+];
+
+const present = (terms: (Term | null)[]): Term[] => terms.filter((term): term is Term => term !== null);
+
+/** One GPU (causal_s2v_pipeline.py): VAE, T5 and wav2vec leave the GPU before the rollout; KV caches are freed before the final decode. */
+const singleTerms = (ctx: EstimateContext, phase: Phase): Term[] => {
+  const { params } = ctx.plan;
+  switch (phase) {
+    case "load": return present([...ditLoad(ctx), vaeWeights(ctx)]);
+    case "encode": return present([ditResident(ctx), vaeWeights(ctx), textEncoder(ctx), t5Forward(ctx), audioEncoder(ctx)]);
+    case "denoise": return present([ditResident(ctx), kvCache(ctx), ditGather(ctx), activations(ctx)]);
+    case "decode":
+      // Online decode runs clip 0's decode inside the rollout; offload_model swaps the DiT out for it.
+      return params.enableOnlineDecode
+        ? present([params.offloadModel ? null : ditResident(ctx), kvCache(ctx), vaeWeights(ctx), vaeDecode(ctx, SINGLE_DECODE_OUTPUT_FRAMES)])
+        : present([ditResident(ctx), vaeWeights(ctx), vaeDecode(ctx, SINGLE_DECODE_OUTPUT_FRAMES)]);
+  }
+};
+
+/** TPP (causal_s2v_pipeline_tpp.py): every rank builds the whole pipeline; offload_model False keeps T5 on every GPU. */
+const tppTerms = (ctx: EstimateContext, role: "dit" | "vae", phase: Phase): Term[] => {
+  const { params } = ctx.plan;
+  const t5Stays = params.offloadModel ? null : textEncoder(ctx);
+  const dit = ditResident(ctx);
+  switch (phase) {
+    case "load": return present([...ditLoad(ctx), vaeWeights(ctx)]);
+    case "encode": return present([dit, vaeWeights(ctx), textEncoder(ctx), t5Forward(ctx), audioEncoder(ctx)]);
+    case "denoise": return role === "dit" ? present([dit, t5Stays, vaeWeights(ctx), kvCache(ctx), ditGather(ctx), activations(ctx)]) : present([dit, t5Stays, vaeWeights(ctx)]);
+    case "decode": return role === "vae" ? present([params.offloadModel ? null : dit, t5Stays, vaeWeights(ctx), vaeDecode(ctx, TPP_DECODE_OUTPUT_FRAMES)]) : [];
+  }
+};
+
+const phaseTerms = (ctx: EstimateContext, role: GpuRole, phase: Phase): Term[] => {
+  if (role === "idle") return [];
+  if (role === "single") return singleTerms(ctx, phase);
+  return tppTerms(ctx, role, phase);
+};
+
+export const phaseMemory = (ctx: EstimateContext, role: GpuRole): PhaseMemory[] =>
+  PHASES.map((phase) => {
+    const terms = phaseTerms(ctx, role, phase);
+    if (terms.length === 0) return { phase, residentBytes: 0, transientBytes: 0, totalBytes: 0, terms };
+    const allocated = terms.reduce((sum, term) => sum + term.value, 0);
+    const all = [...terms, ...runtimeTerms(ctx), bytesTerm("allocator-slack", "allocator slack", allocatorSlackBytes(allocated), "transient", { allocatedBytes: allocated }, assumption("runtime.ts: caching allocator rounding"))];
+    let residentBytes = 0;
+    let transientBytes = 0;
+    for (const term of all) {
+      if (term.kind === "resident") residentBytes += term.value;
+      else transientBytes += term.value;
+    }
+    return { phase, residentBytes, transientBytes, totalBytes: residentBytes + transientBytes, terms: all };
+  });

@@ -1,0 +1,39 @@
+import type { EstimateContext } from "./estimate-context.ts";
+import type { Term } from "./estimate-types.ts";
+import { kvCacheLayout } from "./kv-cache.ts";
+import { assumption, fieldReport, upstream } from "./sources.ts";
+import { bytesTerm } from "./term.ts";
+import { tokensPerLatentFrame } from "./tokens.ts";
+import { GIB } from "./units.ts";
+import { audioEncoderBytes, ditWeightBytes, textEncoderBytes, vaeWeightBytes } from "./weights.ts";
+
+/** Python, PyTorch and the CUDA libraries of one process. */
+export const PROCESS_BASELINE_BYTES = 3 * GIB;
+/** Decoded frames are fp32 on the host; torch.cat and save_video make about two more copies at the end. */
+export const HOST_FRAME_COPIES = 3;
+
+/** Host RAM at the run's peak: every process, what the pipeline keeps on the CPU, and the frames collected. */
+export const hostRamTerms = (ctx: EstimateContext, clips: number): Term[] => {
+  const { plan, profile } = ctx;
+  const { params, parallel } = plan;
+  const processes = plan.hardware.count;
+  const pipelineProcesses = parallel.mode === "single" ? 1 : Math.min(processes, ctx.ditRanks + (parallel.enableVaeParallel ? 1 : 0));
+  const frameBytes = clips * params.inferFrames * 3 * ctx.pixels * 4 * HOST_FRAME_COPIES;
+  const terms: Term[] = [
+    bytesTerm("host-processes", "Python + PyTorch per process", PROCESS_BASELINE_BYTES * processes, "resident", { processes }, assumption("host-ram.ts")),
+    // T5 is built on the CPU and returns there after encoding; wav2vec lives on the CPU in fp32 (every TPP rank builds both).
+    // With --t5_fsdp the CPU-built T5 is sharded onto the GPUs and leaves the host.
+    bytesTerm("host-encoders", "T5 + wav2vec2 + VAE kept on the CPU", pipelineProcesses * ((parallel.t5Fsdp ? 0 : textEncoderBytes(profile)) + audioEncoderBytes(profile, false) + vaeWeightBytes(profile)), "resident", { pipelineProcesses, t5Fsdp: parallel.t5Fsdp }, upstream("causal_s2v_pipeline.py: T5EncoderModel(device=cpu), AudioEncoder on CPU")),
+    bytesTerm("host-frames", "decoded frames on the host (fp32, with copies)", frameBytes, "resident", { clips, inferFrames: params.inferFrames, pixels: ctx.pixels, copies: HOST_FRAME_COPIES }, upstream("causal_s2v_pipeline.py: decoded frames collected on the CPU")),
+  ];
+  if (params.quantizeOnCpu && params.fp8) terms.push(bytesTerm("host-checkpoint", "bf16 DiT staged on the CPU for fp8 quantization", ditWeightBytes(profile, false), "transient", {}, assumption("Headroom loader patch")));
+  if (parallel.mode === "single" && params.offloadKvCache) {
+    const layout = kvCacheLayout(profile, params.inferFrames, tokensPerLatentFrame(params.size, profile), "single", Math.min(params.sampleSteps, 4));
+    terms.push(bytesTerm("host-kv-cache", "KV caches on the host (all steps)", layout.totalBytes, "resident", { caches: layout.caches }, upstream("--offload_kv_cache")));
+  }
+  if (params.offloadModel && params.enableOnlineDecode) terms.push(bytesTerm("host-dit-swap", "DiT swapped out for the online decode", ditWeightBytes(profile, params.fp8), "resident", {}, upstream("--offload_model with --enable_online_decode")));
+  if (parallel.ditFsdp && parallel.fsdpCpuOffload) terms.push(bytesTerm("host-dit-shards", "DiT shards offloaded by FSDP", ditWeightBytes(profile, params.fp8), "resident", {}, fieldReport("FR-12")));
+  return terms;
+};
+
+export const sumBytes = (terms: Term[]): number => terms.reduce((sum, term) => sum + term.value, 0);

@@ -1,0 +1,11 @@
+export * from "./units.ts";
+export * from "./sources.ts";
+export * from "./gpu-catalog.ts";
+export * from "./plan.ts";
+export * from "./plan-fields.ts";
+export * from "./plan-query.ts";
+export * from "./defaults.ts";
+export * from "./model-profile.ts";
+export * from "./estimate-types.ts";
+export { estimate, ESTIMATOR_VERSION } from "./estimate.ts";
+export { resolveGpu, type ResolvedGpu } from "./resolve-gpu.ts";

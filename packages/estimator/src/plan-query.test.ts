@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { resolvePlan } from "./defaults.ts";
+import { Plan } from "./plan.ts";
+import { planFromEntries, planFromQuery, planToQuery } from "./plan-query.ts";
+
+describe("a Plan round-trips", () => {
+  const plans = [
+    resolvePlan({}),
+    resolvePlan({ hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100 } }),
+    resolvePlan({ hardware: { gpu: "custom", custom: { name: "My card", vramGib: 20, bf16Tflops: 90, memoryBandwidthGbPerS: 700 } }, params: { audioSeconds: 12.5, offloadKvCache: true } }),
+  ];
+  it.each(plans.map((plan, index) => [index, plan] as const))("through a URL query string (%i)", (_, plan) => {
+    const parsed = planFromQuery(planToQuery(plan));
+    expect(parsed).toEqual({ ok: true, plan });
+  });
+  it.each(plans.map((plan, index) => [index, plan] as const))("through JSON (%i)", (_, plan) => {
+    expect(Plan.parse(JSON.parse(JSON.stringify(plan)))).toEqual(plan);
+  });
+});
+
+describe("planFromEntries", () => {
+  it("fills upstream script defaults for the GPU count: single-GPU script for 1, TPP script for 5", () => {
+    const one = planFromEntries([["gpu", "h100-sxm"]]);
+    const five = planFromEntries([["gpu", "h100-sxm"], ["count", "5"]]);
+    expect(one.ok && one.plan.params.size).toBe("704*384");
+    expect(one.ok && one.plan.params.offloadModel).toBe(true);
+    expect(five.ok && five.plan.params.size).toBe("720*400");
+    expect(five.ok && five.plan.parallel).toMatchObject({ mode: "tpp", numGpusDit: 4, enableVaeParallel: true });
+  });
+  it("accepts upstream and kebab spellings and booleans in any case", () => {
+    const parsed = planFromEntries([["num_clip", "7"], ["offload-kv-cache", "True"], ["fp8", "FALSE"]]);
+    expect(parsed.ok && parsed.plan.params).toMatchObject({ numClip: 7, offloadKvCache: true, fp8: false });
+  });
+  it.each([
+    [[["gpu", "rtx-9999"]], "gpu"],
+    [[["size", "704x384"]], "size"],
+    [[["count", "-1"]], "count"],
+    [[["num_clip", "abc"]], "num_clip"],
+    [[["fp8", "maybe"]], "fp8"],
+    [[["bogus", "1"]], "bogus"],
+  ] as const)("names the bad field: %j", (entries, field) => {
+    const parsed = planFromEntries(entries);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error.field).toBe(field);
+  });
+});

@@ -1,0 +1,88 @@
+import type { EstimateContext } from "./estimate-context.ts";
+import type { SpeedEstimate, Term } from "./estimate-types.ts";
+import { ditForwardFlops, vaeDecodeFlops } from "./flops.ts";
+import { kvCacheLayout, kvWindowTokens } from "./kv-cache.ts";
+import { tokensPerLatentFrame } from "./tokens.ts";
+import { assumption, measured, upstream } from "./sources.ts";
+import { secondsTerm } from "./term.ts";
+import { audioEncoderBytes, ditWeightBytes, textEncoderBytes, vaeWeightBytes } from "./weights.ts";
+
+/** bf16 matmul efficiency: one Wan block ran at ~780 of 989 TFLOP/s on the device tool's H100 (liveavatar.md). */
+export const DIT_EFFICIENCY = 0.79;
+/**
+ * Everything the matmul roofline leaves out (float64 rope, norms and modulation, per-call fp8 quantization, pipeline
+ * hand-offs), fitted so 5 GPUs of H100/H800 class in TPP at 720*400 with --fp8 give the README's 45 FPS.
+ */
+export const DIT_OVERHEAD_FACTOR = 2.05;
+/** cuDNN conv3d reaches far less of peak than matmul. */
+export const VAE_EFFICIENCY = 0.3;
+/** safetensors read from local NVMe, then cast. */
+export const LOAD_BYTES_PER_S = 2e9;
+/** First-call torch.compile of the DiT (ENABLE_COMPILE=true). */
+export const COMPILE_SECONDS = 90;
+
+/** `--num_clip 10000` is the scripts' way to say "the whole audio". */
+export const WHOLE_AUDIO_NUM_CLIP = 10000;
+/** Audio length assumed for "the whole audio" until a file is uploaded. */
+export const DEFAULT_AUDIO_SECONDS = 60;
+
+/** Clips actually generated: num_clip, capped by the audio's own clip count (liveavatar.md). */
+export const clipsToGenerate = (params: { numClip: number; inferFrames: number; audioSeconds: number | null }, fps: number): number => {
+  const audioSeconds = params.audioSeconds ?? (params.numClip >= WHOLE_AUDIO_NUM_CLIP ? DEFAULT_AUDIO_SECONDS : null);
+  const audioClips = audioSeconds === null ? Infinity : Math.ceil((audioSeconds * fps) / params.inferFrames);
+  return Math.min(params.numClip, audioClips);
+};
+
+/** Pageable host memory (the offloaded KV cache is not pinned) copies at about half the pinned rate. */
+export const PAGEABLE_SHARE = 0.5;
+
+/** fp8_linear.py quantizes activations too and runs torch._scaled_mm: linears at the fp8 rate where the chip has one. */
+const linearTflops = (ctx: EstimateContext): number =>
+  ctx.plan.params.fp8 && ctx.gpu.fp8Tflops !== null ? ctx.gpu.fp8Tflops : ctx.gpu.bf16Tflops;
+
+export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
+  const { plan, profile, gpu, blocks, ditRanks, fsdpRanks } = ctx;
+  const { params, parallel } = plan;
+  const tf = tokensPerLatentFrame(params.size, profile);
+  const flops = ditForwardFlops(ctx.tokens, kvWindowTokens(params.inferFrames, tf), profile);
+  const roofline = flops.linear / (linearTflops(ctx) * 1e12 * DIT_EFFICIENCY) + flops.attention / (gpu.bf16Tflops * 1e12 * DIT_EFFICIENCY);
+  const computeSeconds = roofline * DIT_OVERHEAD_FACTOR;
+  const whole = ditWeightBytes(profile, params.fp8);
+
+  const layout = kvCacheLayout(profile, params.inferFrames, tf, parallel.mode, Math.min(params.sampleSteps, 4));
+  // Each step copies its cache in and the previous one back out (_move_kv_cache_to_working_gpu).
+  const kvSeconds = parallel.mode === "single" && params.offloadKvCache ? (2 * layout.bytesPerCache) / (gpu.hostBytesPerS * PAGEABLE_SHARE) : 0;
+  const fsdpCpuSeconds = parallel.ditFsdp && parallel.fsdpCpuOffload ? whole / fsdpRanks / gpu.hostBytesPerS : 0;
+  const gatherSeconds = parallel.ditFsdp && fsdpRanks > 1 ? (whole * (fsdpRanks - 1)) / fsdpRanks / gpu.peerBytesPerS : 0;
+  const offloadSeconds = kvSeconds + fsdpCpuSeconds + gatherSeconds;
+  const forwardSeconds = computeSeconds + offloadSeconds;
+
+  // sample_guide_scale is read but never used upstream: no second (unconditional) pass.
+  const stepSeconds = forwardSeconds;
+  // TPP: DiT rank i runs denoising step i of every block, pipelined across blocks (causal_s2v_pipeline_tpp.py).
+  const pipelined = parallel.mode === "tpp" ? Math.max(1, Math.min(ditRanks, params.sampleSteps)) : 1;
+  const ditClipSeconds = (blocks * params.sampleSteps * stepSeconds) / pipelined;
+  const decodeSeconds = vaeDecodeFlops(ctx.pixels, params.inferFrames) / (gpu.bf16Tflops * 1e12 * VAE_EFFICIENCY);
+  // With offload_model the TPP VAE rank moves its (unused) DiT to the CPU on every block.
+  const vaeRankSwapSeconds = parallel.mode === "tpp" && params.offloadModel ? (blocks * whole) / gpu.hostBytesPerS : 0;
+  const decodeOverlaps = parallel.mode === "tpp" && parallel.enableVaeParallel;
+  const clipSeconds = decodeOverlaps ? Math.max(ditClipSeconds, decodeSeconds + vaeRankSwapSeconds) : ditClipSeconds + decodeSeconds;
+
+  const fps = params.inferFrames / clipSeconds;
+  const clips = clipsToGenerate(params, profile.sampleFps);
+  const videoSeconds = (clips * params.inferFrames) / profile.sampleFps;
+  const loadBytes = ditWeightBytes(profile, false) + vaeWeightBytes(profile) + audioEncoderBytes(profile, false) + textEncoderBytes(profile);
+  const startupSeconds = loadBytes / LOAD_BYTES_PER_S + (params.enableCompile ? COMPILE_SECONDS : 0);
+  const wallSeconds = startupSeconds + clips * clipSeconds;
+
+  const terms: Term[] = [
+    secondsTerm("dit-compute", "DiT forward compute (roofline × efficiency)", computeSeconds, { linearFlops: flops.linear, attentionFlops: flops.attention, linearTflops: linearTflops(ctx), efficiency: DIT_EFFICIENCY }, measured("liveavatar.md: 780 TFLOP/s for one Wan block on H100")),
+    secondsTerm("kv-offload", "KV cache copies per step (in + out, pageable)", kvSeconds, { bytesPerCache: layout.bytesPerCache, linkBytesPerS: gpu.hostBytesPerS * PAGEABLE_SHARE }, upstream("--offload_kv_cache")),
+    secondsTerm("fsdp-cpu-offload", "FSDP CPU offload copies per forward", fsdpCpuSeconds, { bytes: whole / fsdpRanks }, { kind: "field-report", ref: "FR-12" }),
+    secondsTerm("fsdp-gather", "FSDP all-gather per forward", gatherSeconds, { bytes: whole, ranks: fsdpRanks, peerBytesPerS: gpu.peerBytesPerS }, upstream("distributed/fsdp.py")),
+    secondsTerm("vae-decode", "VAE decode per clip", decodeSeconds, { pixels: ctx.pixels, frames: params.inferFrames, efficiency: VAE_EFFICIENCY }, assumption("flops.ts: VAE decoder FLOPs per pixel")),
+    secondsTerm("vae-rank-swap", "TPP VAE rank moving its DiT to the CPU per block", vaeRankSwapSeconds, { blocks, bytes: whole }, upstream("causal_s2v_pipeline_tpp.py: offloading model to cpu")),
+    secondsTerm("startup", "weights load + compile", startupSeconds, { loadBytes, compile: params.enableCompile }, assumption("2 GB/s load, 90 s compile")),
+  ];
+  return { forwardSeconds, stepSeconds, clipSeconds, fps, clips, videoSeconds, startupSeconds, wallSeconds, offloadShare: forwardSeconds > 0 ? offloadSeconds / forwardSeconds : 0, terms };
+};
