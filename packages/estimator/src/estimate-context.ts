@@ -1,15 +1,20 @@
 import { getProfile, type ModelProfile } from "./model-profile.ts";
-import type { Plan } from "./plan.ts";
+import { parseSize, type Plan } from "./plan.ts";
 import { resolveGpu, type ResolvedGpu } from "./resolve-gpu.ts";
-import { blocksPerClip, latentFramesPerClip, pixelsPerFrame, tokensPerBlock } from "./tokens.ts";
+import { kvCacheLayout, type KvCacheLayout } from "./kv-cache.ts";
+import { blocksPerClip, latentFramesPerClip } from "./tokens.ts";
 
 /** What every term reads: the plan and the few numbers derived from it once. */
 export type EstimateContext = {
   plan: Plan;
   profile: ModelProfile;
   gpu: ResolvedGpu;
+  /** Tokens per latent frame, (H/16)·(W/16). */
+  tf: number;
+  /** Query tokens of one autoregressive block (3 latent frames). */
   tokens: number;
   pixels: number;
+  kv: KvCacheLayout;
   latentFrames: number;
   blocks: number;
   /** GPUs that run the DiT. */
@@ -23,12 +28,16 @@ export const buildContext = (plan: Plan): EstimateContext => {
   const profile = getProfile(plan.model);
   const isSingle = plan.parallel.mode === "single";
   const ditRanks = isSingle ? 1 : Math.max(1, Math.min(plan.parallel.numGpusDit, plan.hardware.count));
+  const { width, height } = parseSize(plan.params.size);
+  const tf = Math.ceil(height / 16) * Math.ceil(width / 16);
   return {
     plan,
     profile,
     gpu: resolveGpu(plan.hardware),
-    tokens: tokensPerBlock(plan.params.size, profile),
-    pixels: pixelsPerFrame(plan.params.size),
+    tf,
+    tokens: tf * profile.framesPerLatentBlock,
+    pixels: width * height,
+    kv: kvCacheLayout(profile, plan.params.inferFrames, tf, plan.parallel.mode, Math.min(plan.params.sampleSteps, 4)),
     latentFrames: latentFramesPerClip(plan.params.inferFrames, profile),
     blocks: blocksPerClip(plan.params.inferFrames, profile),
     ditRanks,

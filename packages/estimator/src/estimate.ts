@@ -1,6 +1,6 @@
 import { buildContext } from "./estimate-context.ts";
 import type { Estimate, GpuEstimate, GpuRole } from "./estimate-types.ts";
-import { phaseMemory } from "./gpu-memory.ts";
+import { buildTermSet, phaseMemory } from "./gpu-memory.ts";
 import { hostRamTerms, sumBytes } from "./host-ram.ts";
 import { reportNotes } from "./report-notes.ts";
 import type { Plan } from "./plan.ts";
@@ -25,10 +25,11 @@ const roleOf = (plan: Plan, rank: number): GpuRole => {
 export const estimate = (plan: Plan): Estimate => {
   const ctx = buildContext(plan);
   const gpus: GpuEstimate[] = [];
+  const termSet = buildTermSet(ctx);
   const byRole = new Map<GpuRole, ReturnType<typeof phaseMemory>>();
   for (let rank = 0; rank < plan.hardware.count; rank++) {
     const role = roleOf(plan, rank);
-    const phases = byRole.get(role) ?? phaseMemory(ctx, role);
+    const phases = byRole.get(role) ?? phaseMemory(ctx, termSet, role);
     byRole.set(role, phases);
     let peak = phases[0]!;
     for (const phase of phases) if (phase.totalBytes > peak.totalBytes) peak = phase;

@@ -2,17 +2,26 @@ import { ditActivationBytes, textEncoderActivationBytes } from "./activations.ts
 import type { EstimateContext } from "./estimate-context.ts";
 import type { GpuRole, Phase, PhaseMemory, Term } from "./estimate-types.ts";
 import { PHASES } from "./estimate-types.ts";
-import { kvCacheLayout } from "./kv-cache.ts";
 import { allocatorSlackBytes, CUDA_CONTEXT_BYTES, NCCL_BUFFER_BYTES } from "./runtime.ts";
 import { assumption, fieldReport, upstream } from "./sources.ts";
 import { bytesTerm } from "./term.ts";
-import { tokensPerLatentFrame } from "./tokens.ts";
 import { SINGLE_DECODE_OUTPUT_FRAMES, TPP_DECODE_OUTPUT_FRAMES, vaeDecodeBytes } from "./vae-decode.ts";
 import { audioEncoderBytes, blockWeightBytes, ditWeightBytes, loraAdapterBytes, textEncoderBytes, vaeWeightBytes, WEIGHT_SOURCES } from "./weights.ts";
 
 const P1 = "causal_s2v_pipeline.py";
 const P5 = "causal_s2v_pipeline_tpp.py";
 const FSDP = upstream("wan_2_2/distributed/fsdp.py", "FULL_SHARD, one unit per transformer block");
+
+const SRC_0 = fieldReport("FR-12");
+const SRC_1 = fieldReport("FR-4, FR-13");
+const SRC_2 = assumption("activations.ts: live tensors of one Wan block");
+const SRC_3 = assumption("activations.ts");
+const SRC_4 = assumption("vae-decode.ts: widest decoder stage + fp32 output frames");
+const SRC_5 = assumption("runtime.ts");
+const SRC_KV_MOVE = upstream(`${P1} _move_kv_cache_to_working_gpu`);
+const SRC_KV_SINGLE = upstream(`${P1} _initialize_kv_cache`);
+const SRC_KV_TPP = upstream(`${P5} _initialize_kv_cache`);
+const SRC_WAV2VEC = upstream(`${P1}: wav2vec moved to the GPU for extraction, then back`);
 
 const isSharded = (ctx: EstimateContext): boolean => ctx.plan.parallel.ditFsdp && (ctx.fsdpRanks > 1 || ctx.plan.parallel.fsdpCpuOffload);
 
@@ -21,7 +30,7 @@ const ditResident = (ctx: EstimateContext): Term => {
   const { plan, profile, fsdpRanks } = ctx;
   const whole = ditWeightBytes(profile, plan.params.fp8);
   const inputs = { fp8: plan.params.fp8, ditFsdp: plan.parallel.ditFsdp, fsdpRanks, wholeBytes: whole };
-  if (isSharded(ctx) && plan.parallel.fsdpCpuOffload) return bytesTerm("dit-weights", "DiT weights (FSDP CPU offload: on the host)", 0, "resident", inputs, fieldReport("FR-12"));
+  if (isSharded(ctx) && plan.parallel.fsdpCpuOffload) return bytesTerm("dit-weights", "DiT weights (FSDP CPU offload: on the host)", 0, "resident", inputs, SRC_0);
   if (isSharded(ctx)) return bytesTerm("dit-weights", `DiT weight shard (1/${fsdpRanks})`, whole / fsdpRanks, "resident", inputs, FSDP);
   return bytesTerm("dit-weights", plan.params.fp8 ? "DiT weights (fp8 linears)" : "DiT weights (bf16)", whole, "resident", inputs, WEIGHT_SOURCES.dit);
 };
@@ -48,23 +57,22 @@ const ditGather = (ctx: EstimateContext): Term | null => {
   const inputs = { fsdpWrap: plan.parallel.fsdpWrap, fp8: plan.params.fp8 };
   return perBlock
     ? bytesTerm("fsdp-gather", "FSDP unshard of one block", bytes, "transient", inputs, FSDP)
-    : bytesTerm("fsdp-gather", "FSDP unshard of the whole model (FR-4 picture)", bytes, "transient", inputs, fieldReport("FR-4, FR-13"));
+    : bytesTerm("fsdp-gather", "FSDP unshard of the whole model (FR-4 picture)", bytes, "transient", inputs, SRC_1);
 };
 
 /** On one GPU every step keeps its own cache (offload: only the running step's is copied in); a TPP rank keeps one. */
 const kvCache = (ctx: EstimateContext): Term => {
-  const { plan, profile } = ctx;
+  const { plan, kv: layout } = ctx;
   const mode = plan.parallel.mode;
-  const layout = kvCacheLayout(profile, plan.params.inferFrames, tokensPerLatentFrame(plan.params.size, profile), mode, Math.min(plan.params.sampleSteps, 4));
   const offloaded = mode === "single" && plan.params.offloadKvCache;
   const inputs = { caches: layout.caches, windowTokens: layout.windowTokens, condTokens: layout.condTokens, offloadKvCache: offloaded };
   return offloaded
-    ? bytesTerm("kv-cache", "KV cache of the running step (others on the host)", layout.bytesPerCache, "resident", inputs, upstream(`${P1} _move_kv_cache_to_working_gpu`))
-    : bytesTerm("kv-cache", layout.caches > 1 ? `KV caches (${layout.caches}, one per step)` : "KV cache", layout.totalBytes, "resident", inputs, upstream(`${mode === "single" ? P1 : P5} _initialize_kv_cache`));
+    ? bytesTerm("kv-cache", "KV cache of the running step (others on the host)", layout.bytesPerCache, "resident", inputs, SRC_KV_MOVE)
+    : bytesTerm("kv-cache", layout.caches > 1 ? `KV caches (${layout.caches}, one per step)` : "KV cache", layout.totalBytes, "resident", inputs, (mode === "single" ? SRC_KV_SINGLE : SRC_KV_TPP));
 };
 
 const activations = (ctx: EstimateContext): Term =>
-  bytesTerm("dit-activations", "DiT activations (one block forward)", ditActivationBytes(ctx.tokens, ctx.profile), "transient", { tokens: ctx.tokens, size: ctx.plan.params.size }, assumption("activations.ts: live tensors of one Wan block"));
+  bytesTerm("dit-activations", "DiT activations (one block forward)", ditActivationBytes(ctx.tokens, ctx.profile), "transient", { tokens: ctx.tokens, size: ctx.plan.params.size }, SRC_2);
 
 const textEncoder = (ctx: EstimateContext): Term | null => {
   if (ctx.plan.params.t5Cpu) return null;
@@ -73,68 +81,82 @@ const textEncoder = (ctx: EstimateContext): Term | null => {
 };
 
 const t5Forward = (ctx: EstimateContext): Term | null =>
-  ctx.plan.params.t5Cpu ? null : bytesTerm("t5-activations", "T5 forward (512 tokens)", textEncoderActivationBytes(ctx.profile), "transient", {}, assumption("activations.ts"));
+  ctx.plan.params.t5Cpu ? null : bytesTerm("t5-activations", "T5 forward (512 tokens)", textEncoderActivationBytes(ctx.profile), "transient", {}, SRC_3);
 
 const audioEncoder = (ctx: EstimateContext): Term =>
-  bytesTerm("audio-encoder", "wav2vec2 (bf16, feature extraction)", audioEncoderBytes(ctx.profile, true), "transient", {}, upstream(`${P1}: wav2vec moved to the GPU for extraction, then back`));
+  bytesTerm("audio-encoder", "wav2vec2 (bf16, feature extraction)", audioEncoderBytes(ctx.profile, true), "transient", {}, SRC_WAV2VEC);
 
 const vaeWeights = (ctx: EstimateContext): Term => bytesTerm("vae-weights", "VAE weights", vaeWeightBytes(ctx.profile), "resident", {}, WEIGHT_SOURCES.encoders);
 
 const vaeDecode = (ctx: EstimateContext, outputFrames: number): Term =>
-  bytesTerm("vae-decode", "VAE decode", vaeDecodeBytes(ctx.pixels, outputFrames), "transient", { pixels: ctx.pixels, outputFrames }, assumption("vae-decode.ts: widest decoder stage + fp32 output frames"));
+  bytesTerm("vae-decode", "VAE decode", vaeDecodeBytes(ctx.pixels, outputFrames), "transient", { pixels: ctx.pixels, outputFrames }, SRC_4);
 
 const runtimeTerms = (ctx: EstimateContext): Term[] => [
-  bytesTerm("cuda-context", "CUDA context", CUDA_CONTEXT_BYTES, "resident", {}, assumption("runtime.ts")),
-  ...(ctx.isMultiProcess ? [bytesTerm("nccl", "NCCL buffers", NCCL_BUFFER_BYTES, "resident", { world: ctx.plan.hardware.count }, assumption("runtime.ts"))] : []),
+  bytesTerm("cuda-context", "CUDA context", CUDA_CONTEXT_BYTES, "resident", {}, SRC_5),
+  ...(ctx.isMultiProcess ? [bytesTerm("nccl", "NCCL buffers", NCCL_BUFFER_BYTES, "resident", { world: ctx.plan.hardware.count }, SRC_5)] : []),
 ];
 
 const present = (terms: (Term | null)[]): Term[] => terms.filter((term): term is Term => term !== null);
 
+/** Every term any phase may hold, built once per estimate and shared by the phases that hold it. */
+export type TermSet = ReturnType<typeof buildTermSet>;
+
+export const buildTermSet = (ctx: EstimateContext) => ({
+  dit: ditResident(ctx),
+  ditLoad: ditLoad(ctx),
+  gather: ditGather(ctx),
+  kv: kvCache(ctx),
+  activations: activations(ctx),
+  t5: textEncoder(ctx),
+  t5Forward: t5Forward(ctx),
+  audio: audioEncoder(ctx),
+  vae: vaeWeights(ctx),
+  decodeSingle: vaeDecode(ctx, SINGLE_DECODE_OUTPUT_FRAMES),
+  decodeTpp: vaeDecode(ctx, TPP_DECODE_OUTPUT_FRAMES),
+  runtime: runtimeTerms(ctx),
+});
+
 /** One GPU (causal_s2v_pipeline.py): VAE, T5 and wav2vec leave the GPU before the rollout; KV caches are freed before the final decode. */
-const singleTerms = (ctx: EstimateContext, phase: Phase): Term[] => {
+const singleTerms = (ctx: EstimateContext, t: TermSet, phase: Phase): Term[] => {
   const { params } = ctx.plan;
   switch (phase) {
-    case "load": return present([...ditLoad(ctx), vaeWeights(ctx)]);
-    case "encode": return present([ditResident(ctx), vaeWeights(ctx), textEncoder(ctx), t5Forward(ctx), audioEncoder(ctx)]);
-    case "denoise": return present([ditResident(ctx), kvCache(ctx), ditGather(ctx), activations(ctx)]);
+    case "load": return present([...t.ditLoad, t.vae]);
+    case "encode": return present([t.dit, t.vae, t.t5, t.t5Forward, t.audio]);
+    case "denoise": return present([t.dit, t.kv, t.gather, t.activations]);
     case "decode":
       // Online decode runs clip 0's decode inside the rollout; offload_model swaps the DiT out for it.
       return params.enableOnlineDecode
-        ? present([params.offloadModel ? null : ditResident(ctx), kvCache(ctx), vaeWeights(ctx), vaeDecode(ctx, SINGLE_DECODE_OUTPUT_FRAMES)])
-        : present([ditResident(ctx), vaeWeights(ctx), vaeDecode(ctx, SINGLE_DECODE_OUTPUT_FRAMES)]);
+        ? present([params.offloadModel ? null : t.dit, t.kv, t.vae, t.decodeSingle])
+        : present([t.dit, t.vae, t.decodeSingle]);
   }
 };
 
 /** TPP (causal_s2v_pipeline_tpp.py): every rank builds the whole pipeline; offload_model False keeps T5 on every GPU. */
-const tppTerms = (ctx: EstimateContext, role: "dit" | "vae", phase: Phase): Term[] => {
+const tppTerms = (ctx: EstimateContext, t: TermSet, role: "dit" | "vae", phase: Phase): Term[] => {
   const { params } = ctx.plan;
-  const t5Stays = params.offloadModel ? null : textEncoder(ctx);
-  const dit = ditResident(ctx);
+  const t5Stays = params.offloadModel ? null : t.t5;
   switch (phase) {
-    case "load": return present([...ditLoad(ctx), vaeWeights(ctx)]);
-    case "encode": return present([dit, vaeWeights(ctx), textEncoder(ctx), t5Forward(ctx), audioEncoder(ctx)]);
-    case "denoise": return role === "dit" ? present([dit, t5Stays, vaeWeights(ctx), kvCache(ctx), ditGather(ctx), activations(ctx)]) : present([dit, t5Stays, vaeWeights(ctx)]);
-    case "decode": return role === "vae" ? present([params.offloadModel ? null : dit, t5Stays, vaeWeights(ctx), vaeDecode(ctx, TPP_DECODE_OUTPUT_FRAMES)]) : [];
+    case "load": return present([...t.ditLoad, t.vae]);
+    case "encode": return present([t.dit, t.vae, t.t5, t.t5Forward, t.audio]);
+    case "denoise": return role === "dit" ? present([t.dit, t5Stays, t.vae, t.kv, t.gather, t.activations]) : present([t.dit, t5Stays, t.vae]);
+    case "decode": return role === "vae" ? present([params.offloadModel ? null : t.dit, t5Stays, t.vae, t.decodeTpp]) : [];
   }
 };
 
-const phaseTerms = (ctx: EstimateContext, role: GpuRole, phase: Phase): Term[] => {
-  if (role === "idle") return [];
-  if (role === "single") return singleTerms(ctx, phase);
-  return tppTerms(ctx, role, phase);
-};
+const SLACK_SOURCE = assumption("runtime.ts: caching allocator rounding");
 
-export const phaseMemory = (ctx: EstimateContext, role: GpuRole): PhaseMemory[] =>
+export const phaseMemory = (ctx: EstimateContext, t: TermSet, role: GpuRole): PhaseMemory[] =>
   PHASES.map((phase) => {
-    const terms = phaseTerms(ctx, role, phase);
+    const terms = role === "idle" ? [] : role === "single" ? singleTerms(ctx, t, phase) : tppTerms(ctx, t, role, phase);
     if (terms.length === 0) return { phase, residentBytes: 0, transientBytes: 0, totalBytes: 0, terms };
-    const allocated = terms.reduce((sum, term) => sum + term.value, 0);
-    const all = [...terms, ...runtimeTerms(ctx), bytesTerm("allocator-slack", "allocator slack", allocatorSlackBytes(allocated), "transient", { allocatedBytes: allocated }, assumption("runtime.ts: caching allocator rounding"))];
+    let allocated = 0;
+    for (const term of terms) allocated += term.value;
+    terms.push(...t.runtime, bytesTerm("allocator-slack", "allocator slack", allocatorSlackBytes(allocated), "transient", { allocatedBytes: allocated }, SLACK_SOURCE));
     let residentBytes = 0;
     let transientBytes = 0;
-    for (const term of all) {
+    for (const term of terms) {
       if (term.kind === "resident") residentBytes += term.value;
       else transientBytes += term.value;
     }
-    return { phase, residentBytes, transientBytes, totalBytes: residentBytes + transientBytes, terms: all };
+    return { phase, residentBytes, transientBytes, totalBytes: residentBytes + transientBytes, terms };
   });

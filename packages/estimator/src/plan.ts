@@ -109,6 +109,6 @@ export const applyPatch = (plan: Plan, patch: PlanPatch): Plan => ({
 });
 
 export const parseSize = (size: string): { width: number; height: number } => {
-  const [w, h] = size.split("*").map(Number);
-  return { width: w ?? 0, height: h ?? 0 };
+  const star = size.indexOf("*");
+  return { width: Number(size.slice(0, star)) || 0, height: Number(size.slice(star + 1)) || 0 };
 };

@@ -19,7 +19,8 @@ export const reportNotes = (ctx: EstimateContext, est: Draft): Note[] => {
   const worst = est.gpus[est.worstRank];
   const is24GbClass = ctx.gpu.usableBytes < 26e9;
 
-  if (params.numClip >= 10) {
+  // Only where a user would reach for num_clip: the plan does not fit, or barely.
+  if (params.numClip >= 10 && worst && worst.marginBytes < est.errorBar.absoluteBytes) {
     notes.push({
       id: "FR-9",
       message: `The report says lowering num_clip removed its OOM; in the source clip latents go to the CPU, so the GPU peak does not depend on num_clip (same ${gb(worst?.peakBytes ?? 0)} here) — host RAM does. ${10} clips of ${params.inferFrames} frames are ${((10 * params.inferFrames) / profile.sampleFps).toFixed(1)} s of video, not 3 s.`,

@@ -1,11 +1,17 @@
 import type { EstimateContext } from "./estimate-context.ts";
 import type { SpeedEstimate, Term } from "./estimate-types.ts";
 import { ditForwardFlops, vaeDecodeFlops } from "./flops.ts";
-import { kvCacheLayout, kvWindowTokens } from "./kv-cache.ts";
-import { tokensPerLatentFrame } from "./tokens.ts";
-import { assumption, measured, upstream } from "./sources.ts";
+import { assumption, fieldReport, measured, upstream } from "./sources.ts";
 import { secondsTerm } from "./term.ts";
 import { audioEncoderBytes, ditWeightBytes, textEncoderBytes, vaeWeightBytes } from "./weights.ts";
+
+const SRC_0 = measured("liveavatar.md: 780 TFLOP/s for one Wan block on H100");
+const SRC_1 = upstream("--offload_kv_cache");
+const SRC_2 = upstream("distributed/fsdp.py");
+const SRC_3 = assumption("flops.ts: VAE decoder FLOPs per pixel");
+const SRC_4 = upstream("causal_s2v_pipeline_tpp.py: offloading model to cpu");
+const SRC_5 = assumption("2 GB/s load, 90 s compile");
+const SRC_FR12 = fieldReport("FR-12");
 
 /** bf16 matmul efficiency: one Wan block ran at ~780 of 989 TFLOP/s on the device tool's H100 (liveavatar.md). */
 export const DIT_EFFICIENCY = 0.79;
@@ -43,13 +49,12 @@ const linearTflops = (ctx: EstimateContext): number =>
 export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
   const { plan, profile, gpu, blocks, ditRanks, fsdpRanks } = ctx;
   const { params, parallel } = plan;
-  const tf = tokensPerLatentFrame(params.size, profile);
-  const flops = ditForwardFlops(ctx.tokens, kvWindowTokens(params.inferFrames, tf), profile);
+  const flops = ditForwardFlops(ctx.tokens, ctx.kv.windowTokens, profile);
   const roofline = flops.linear / (linearTflops(ctx) * 1e12 * DIT_EFFICIENCY) + flops.attention / (gpu.bf16Tflops * 1e12 * DIT_EFFICIENCY);
   const computeSeconds = roofline * DIT_OVERHEAD_FACTOR;
   const whole = ditWeightBytes(profile, params.fp8);
 
-  const layout = kvCacheLayout(profile, params.inferFrames, tf, parallel.mode, Math.min(params.sampleSteps, 4));
+  const layout = ctx.kv;
   // Each step copies its cache in and the previous one back out (_move_kv_cache_to_working_gpu).
   const kvSeconds = parallel.mode === "single" && params.offloadKvCache ? (2 * layout.bytesPerCache) / (gpu.hostBytesPerS * PAGEABLE_SHARE) : 0;
   const fsdpCpuSeconds = parallel.ditFsdp && parallel.fsdpCpuOffload ? whole / fsdpRanks / gpu.hostBytesPerS : 0;
@@ -76,13 +81,13 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
   const wallSeconds = startupSeconds + clips * clipSeconds;
 
   const terms: Term[] = [
-    secondsTerm("dit-compute", "DiT forward compute (roofline × efficiency)", computeSeconds, { linearFlops: flops.linear, attentionFlops: flops.attention, linearTflops: linearTflops(ctx), efficiency: DIT_EFFICIENCY }, measured("liveavatar.md: 780 TFLOP/s for one Wan block on H100")),
-    secondsTerm("kv-offload", "KV cache copies per step (in + out, pageable)", kvSeconds, { bytesPerCache: layout.bytesPerCache, linkBytesPerS: gpu.hostBytesPerS * PAGEABLE_SHARE }, upstream("--offload_kv_cache")),
-    secondsTerm("fsdp-cpu-offload", "FSDP CPU offload copies per forward", fsdpCpuSeconds, { bytes: whole / fsdpRanks }, { kind: "field-report", ref: "FR-12" }),
-    secondsTerm("fsdp-gather", "FSDP all-gather per forward", gatherSeconds, { bytes: whole, ranks: fsdpRanks, peerBytesPerS: gpu.peerBytesPerS }, upstream("distributed/fsdp.py")),
-    secondsTerm("vae-decode", "VAE decode per clip", decodeSeconds, { pixels: ctx.pixels, frames: params.inferFrames, efficiency: VAE_EFFICIENCY }, assumption("flops.ts: VAE decoder FLOPs per pixel")),
-    secondsTerm("vae-rank-swap", "TPP VAE rank moving its DiT to the CPU per block", vaeRankSwapSeconds, { blocks, bytes: whole }, upstream("causal_s2v_pipeline_tpp.py: offloading model to cpu")),
-    secondsTerm("startup", "weights load + compile", startupSeconds, { loadBytes, compile: params.enableCompile }, assumption("2 GB/s load, 90 s compile")),
+    secondsTerm("dit-compute", "DiT forward compute (roofline × efficiency)", computeSeconds, { linearFlops: flops.linear, attentionFlops: flops.attention, linearTflops: linearTflops(ctx), efficiency: DIT_EFFICIENCY }, SRC_0),
+    secondsTerm("kv-offload", "KV cache copies per step (in + out, pageable)", kvSeconds, { bytesPerCache: layout.bytesPerCache, linkBytesPerS: gpu.hostBytesPerS * PAGEABLE_SHARE }, SRC_1),
+    secondsTerm("fsdp-cpu-offload", "FSDP CPU offload copies per forward", fsdpCpuSeconds, { bytes: whole / fsdpRanks }, SRC_FR12),
+    secondsTerm("fsdp-gather", "FSDP all-gather per forward", gatherSeconds, { bytes: whole, ranks: fsdpRanks, peerBytesPerS: gpu.peerBytesPerS }, SRC_2),
+    secondsTerm("vae-decode", "VAE decode per clip", decodeSeconds, { pixels: ctx.pixels, frames: params.inferFrames, efficiency: VAE_EFFICIENCY }, SRC_3),
+    secondsTerm("vae-rank-swap", "TPP VAE rank moving its DiT to the CPU per block", vaeRankSwapSeconds, { blocks, bytes: whole }, SRC_4),
+    secondsTerm("startup", "weights load + compile", startupSeconds, { loadBytes, compile: params.enableCompile }, SRC_5),
   ];
   return { forwardSeconds, stepSeconds, clipSeconds, fps, clips, videoSeconds, startupSeconds, wallSeconds, offloadShare: forwardSeconds > 0 ? offloadSeconds / forwardSeconds : 0, terms };
 };

@@ -1,0 +1,94 @@
+// Spawns the real CLI, the way a person runs it, from the repository root.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const SPAWN_TIMEOUT_MS = 60_000;
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+const spawnRun = (command: string, args: readonly string[]): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: "1" }, timeout: SPAWN_TIMEOUT_MS });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+
+const headroom = (...args: string[]): Promise<Run> => spawnRun(process.execPath, ["--import", "tsx", "apps/cli/src/main.ts", ...args]);
+
+const stderrLines = (run: Run): string[] => run.stderr.split("\n").filter((line) => line.trim() !== "");
+
+const BASE = ["check", "--gpu", "rtx-4090", "--count", "5"];
+
+describe("headroom check with bad input", { timeout: SPAWN_TIMEOUT_MS }, () => {
+  it.concurrent.each([
+    [["--gpu", "rtx-9999"], "--gpu", /expects one of rtx-3090, .*got "rtx-9999"/],
+    [["--size", "704x384"], "--size", /704\*384.*got "704x384"/],
+    [["--count", "-1"], "--count", /at least 1, got "-1"/],
+    [["--num-clip", "abc"], "--num-clip", /expects a number, got "abc"/],
+    [["--fp8", "maybe"], "--fp8", /expects true or false, got "maybe"/],
+    [["--bogus", "1"], "--bogus", /not a known flag/],
+    [["--num_clip"], "--num_clip", /needs a value/],
+  ])("%j exits 2 with one line naming the flag", async (flags, flag, message) => {
+    const run = await headroom(...BASE, ...flags);
+    expect(run.code).toBe(2);
+    const lines = stderrLines(run);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^headroom: ${flag}: `));
+    expect(lines[0]).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stdout).toBe("");
+  });
+
+  it.concurrent("prints the usage and exits 2 for an unknown command", async () => {
+    const run = await headroom("chekc");
+    expect(run.code).toBe(2);
+    expect(stderrLines(run)[0]).toBe('headroom: unknown command "chekc"');
+    expect(run.stderr).toContain("Usage: headroom check");
+  });
+
+  it.concurrent("prints the usage on --help and exits 0", async () => {
+    const run = await headroom("check", "--help");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("--num-clip <whole number>");
+  });
+});
+
+describe("headroom check --json", { timeout: SPAWN_TIMEOUT_MS }, () => {
+  it.concurrent("prints one JSON object for 5 × RTX 4090 at 704*384, 100 clips, through npm run -s", async () => {
+    const run = await spawnRun("npm", ["run", "-s", "headroom", "--", ...BASE, "--size", "704*384", "--num-clip", "100", "--json"]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(["plan", "estimate", "verdict", "suggestions"]));
+    expect(report.plan.hardware).toMatchObject({ gpu: "rtx-4090", count: 5 });
+    expect(report.plan.params).toMatchObject({ size: "704*384", numClip: 100 });
+    expect(typeof report.verdict.status).toBe("string");
+    expect(report.estimate.gpus).toHaveLength(5);
+    for (const gpu of report.estimate.gpus) {
+      expect(gpu.peakBytes).toBeGreaterThan(0);
+      expect(["load", "encode", "denoise", "decode"]).toContain(gpu.peakPhase);
+    }
+    expect(report.estimate.speed.fps).toBeGreaterThan(0);
+    expect(report.estimate.hostRamBytes).toBeGreaterThan(0);
+    expect(Array.isArray(report.suggestions)).toBe(true);
+    for (const suggestion of report.suggestions) {
+      expect(suggestion).toMatchObject({ changes: expect.any(Array), tags: expect.any(Array), verdict: { status: expect.any(String) } });
+      expect(suggestion.estimate.gpus[0].peakBytes).toBeGreaterThan(0);
+      expect(typeof suggestion.estimate.speed.fps).toBe("number");
+    }
+  });
+
+  it.concurrent("prints the readable report without --json", async () => {
+    const run = await headroom(...BASE, "--size", "704*384", "--num-clip", "100", "--no-suggest");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Plan {2}liveavatar-1\.0 · 5 × rtx-4090/);
+    expect(run.stdout).toContain("Verdict");
+    expect(run.stdout).toContain("Suggestions  skipped (--no-suggest)");
+    expect(run.stdout).not.toContain("\u001b[");
+  });
+});

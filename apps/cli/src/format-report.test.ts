@@ -1,0 +1,102 @@
+import { GIB, resolvePlan, type Estimate, type GpuEstimate, type PhaseMemory } from "@headroom/estimator";
+import { describe, expect, it } from "vitest";
+import { formatReport, type Report } from "./format-report.ts";
+import { formatDuration, formatNumber, formatSignedGib, formatTable } from "./format-units.ts";
+
+const phase = (name: PhaseMemory["phase"], gib: number): PhaseMemory =>
+  ({ phase: name, residentBytes: gib * GIB, transientBytes: 0, totalBytes: gib * GIB, terms: [] });
+
+const gpu = (rank: number, role: GpuEstimate["role"], gibs: [number, number, number, number], usableGib: number): GpuEstimate => {
+  const phases = [phase("load", gibs[0]), phase("encode", gibs[1]), phase("denoise", gibs[2]), phase("decode", gibs[3])];
+  const peak = phases.reduce((a, b) => (b.totalBytes > a.totalBytes ? b : a));
+  return { rank, role, phases, peakBytes: peak.totalBytes, peakPhase: peak.phase, usableBytes: usableGib * GIB, marginBytes: (usableGib - peak.totalBytes / GIB) * GIB };
+};
+
+/** A hand-built Estimate: the numbers are made up, only the shape matters here. */
+const ESTIMATE: Estimate = {
+  estimatorVersion: "test",
+  gpus: [gpu(0, "dit", [21.5, 21.6, 25.8, 0], 23.65), gpu(1, "vae", [1.2, 1.2, 1.2, 4.5], 23.65)],
+  worstRank: 0,
+  hostRamBytes: 60 * GIB,
+  hostRamTerms: [],
+  speed: {
+    forwardSeconds: 0.5, stepSeconds: 0.5, clipSeconds: 2, fps: 24, clips: 100, videoSeconds: 192,
+    startupSeconds: 90, wallSeconds: 290, offloadShare: 0, terms: [],
+  },
+  notes: [{ id: "FR-9", message: "num_clip moves host RAM, not GPU memory", reported: "10 clips removed the OOM", predicted: "GPU peak flat in num_clip", cites: ["FR-9"] }],
+  errorBar: { relative: 0.03, absoluteBytes: 0.5 * GIB, source: { kind: "assumption", ref: "target" } },
+};
+
+const REPORT: Report = {
+  plan: resolvePlan({ hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100 } }),
+  estimate: ESTIMATE,
+  verdict: {
+    status: "out-of-memory",
+    headline: "DiT ranks need 25.80 GiB; an RTX 4090 holds 23.65 GiB",
+    findings: [{ ruleId: "dit-rank-oom", severity: "error", message: "every TPP DiT rank holds the whole DiT", cites: ["FR-5", { ref: "fsdp.py" }] }],
+  },
+  suggestions: [
+    { changes: ["--dit-fsdp true"], tags: ["nearest"], verdict: { status: "runs" }, estimate: { gpus: [gpu(0, "dit", [8, 8, 20.1, 0], 23.65)], speed: { ...ESTIMATE.speed, fps: 9.5 } } },
+    { changes: ["--gpu a100-80gb", "--count 1"], tags: ["cheapest", "fastest"], verdict: { status: "runs-slowly" }, estimate: { gpus: [gpu(0, "single", [30, 30, 60, 62], 79.15)], speed: { ...ESTIMATE.speed, fps: 1.25 } } },
+  ],
+};
+
+const text = formatReport(REPORT, { color: false });
+const lines = text.split("\n");
+const lineWith = (needle: string): string => lines.find((line) => line.includes(needle)) ?? "";
+
+describe("formatReport", () => {
+  it("opens with the plan summary", () => {
+    expect(lines[0]).toMatch(/^Plan {2}liveavatar-1\.0 · 5 × rtx-4090 · tpp \(4 DiT \+ VAE\) · 704\*384 · 100 clips × 48 frames/);
+  });
+
+  it("shows memory by phase, peak, usable and margin per GPU", () => {
+    expect(lineWith("rank")).toMatch(/rank\s+role\s+load\s+encode\s+denoise\s+decode\s+peak\s+at\s+usable\s+margin/);
+    expect(lineWith(" dit ")).toMatch(/0\s+dit\s+21\.50\s+21\.60\s+25\.80\s+-\s+25\.80\s+denoise\s+23\.65\s+-2\.15 OOM/);
+    expect(lineWith(" vae ")).toMatch(/1\s+vae\s+1\.20\s+1\.20\s+1\.20\s+4\.50\s+4\.50\s+decode\s+23\.65\s+\+19\.15$/);
+  });
+
+  it("shows host RAM, speed, verdict, findings, notes, suggestions and the error bar", () => {
+    expect(lineWith("Host RAM")).toContain("60.00 GiB needed · 128 GB installed");
+    expect(lineWith("Speed")).toContain("0.50 s/step · 2.00 s/clip · 24.0 FPS · wall 4 min 50 s for 100 clips");
+    expect(lineWith("Verdict")).toContain("OUT-OF-MEMORY  DiT ranks need 25.80 GiB");
+    expect(lineWith("dit-rank-oom")).toMatch(/error\s+dit-rank-oom\s+every TPP DiT rank holds the whole DiT\s+\[FR-5, fsdp\.py\]/);
+    expect(lineWith("FR-9:")).toContain("num_clip moves host RAM");
+    expect(lineWith("reported")).toContain("reported 10 clips removed the OOM vs predicted GPU peak flat in num_clip");
+    expect(lineWith("--dit-fsdp")).toMatch(/1\.\s+--dit-fsdp true\s+→\s+RUNS\s+peak 20\.10 GiB \(denoise\)\s+9\.50 FPS\s+\[nearest\]/);
+    expect(lineWith("a100-80gb")).toMatch(/2\.\s+--gpu a100-80gb; --count 1\s+→\s+RUNS-SLOWLY\s+peak 62\.00 GiB \(decode\)\s+1\.25 FPS\s+\[cheapest, fastest\]/);
+    expect(lines.at(-1)).toBe("Error bar  ±max(3 %, 0.50 GiB) on each GPU's peak (assumption: target) · estimator test");
+  });
+
+  it("has no colour codes unless asked", () => {
+    expect(text).not.toContain("\u001b[");
+    expect(formatReport(REPORT, { color: true })).toContain("\u001b[31mOUT-OF-MEMORY\u001b[0m");
+  });
+
+  it("says when suggestions were skipped or none were found", () => {
+    expect(formatReport({ ...REPORT, suggestions: null }, { color: false })).toContain("Suggestions  skipped (--no-suggest)");
+    expect(formatReport({ ...REPORT, suggestions: [] }, { color: false })).toContain("Suggestions  none found");
+  });
+
+  it("leaves the notes section out when there are none", () => {
+    expect(formatReport({ ...REPORT, estimate: { ...ESTIMATE, notes: [] } }, { color: false })).not.toContain("Field report vs source");
+  });
+});
+
+describe("units", () => {
+  it.each([
+    [42, "42.0 s"], [192, "3 min 12 s"], [7500, "2 h 05 min"], [3 * 86400, "3.0 days"], [0.5, "0.50 s"],
+  ])("formatDuration(%d) = %s", (seconds, expected) => expect(formatDuration(seconds)).toBe(expected));
+
+  it.each([[0.0712, "0.071"], [1.25, "1.25"], [24, "24.0"], [1234.5, "1235"], [0, "0"]])("formatNumber(%d) = %s", (value, expected) =>
+    expect(formatNumber(value)).toBe(expected));
+
+  it("signs margins", () => {
+    expect(formatSignedGib(1.5 * GIB)).toBe("+1.50");
+    expect(formatSignedGib(-3.5 * GIB)).toBe("-3.50");
+  });
+
+  it("aligns table columns", () => {
+    expect(formatTable([["a", "1"], ["bbb", "22"]], ["left", "right"])).toEqual(["  a     1", "  bbb  22"]);
+  });
+});

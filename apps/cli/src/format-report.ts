@@ -1,0 +1,147 @@
+import { PHASES, resolveGpu, type Estimate, type GpuEstimate, type Plan } from "@headroom/estimator";
+import {
+  formatDuration, formatGib, formatNumber, formatPercent, formatSignedGib, formatTable, makePaint, type Paint,
+} from "./format-units.ts";
+
+/** The parts of the rules' Verdict and Suggestion the report reads (structural, so either package can grow). */
+export type Cite = string | { ref: string };
+export type FindingView = { ruleId: string; severity: string; message: string; cites: readonly Cite[] };
+/** The rules pack surfaces each estimate note as an info finding; the report prints notes once, in their section. */
+const NOTE_RULE_ID = "field-report/estimate-notes";
+
+export type VerdictView = { status: string; headline: string; findings: readonly FindingView[] };
+export type SuggestionView = {
+  changes: readonly string[];
+  tags: readonly string[];
+  verdict: { status: string };
+  estimate: Pick<Estimate, "gpus" | "speed">;
+};
+/** suggestions is null when the search was skipped (--no-suggest). */
+export type Report = { plan: Plan; estimate: Estimate; verdict: VerdictView; suggestions: readonly SuggestionView[] | null };
+
+export const formatReport = (report: Report, options: { color: boolean }): string => {
+  const paint = makePaint(options.color);
+  const { plan, estimate } = report;
+  return [
+    formatPlanLine(plan, paint),
+    "",
+    paint.bold("GPU memory (GiB)"),
+    ...formatGpuTable(estimate.gpus, paint),
+    "",
+    formatHostRam(plan, estimate, paint),
+    formatSpeed(estimate, paint),
+    "",
+    `${paint.bold("Verdict")}    ${paintStatus(report.verdict.status, paint)}  ${report.verdict.headline}`,
+    // Estimate notes get their own section below, with the reported and predicted numbers side by side.
+    ...formatFindings(report.verdict.findings.filter((finding) => finding.ruleId !== NOTE_RULE_ID), paint),
+    ...formatNotes(estimate, paint),
+    "",
+    ...formatSuggestions(report.suggestions, paint),
+    "",
+    formatErrorBar(estimate, paint),
+  ].join("\n");
+};
+
+const onOff = (name: string, value: boolean): string => `${name}=${value}`;
+
+export const formatPlanLine = (plan: Plan, paint: Paint): string => {
+  const { params: p, hardware: h, parallel: x } = plan;
+  const gpu = h.gpu === "custom" ? resolveGpu(h).name : h.gpu;
+  const layout = x.mode === "tpp" ? `tpp (${x.numGpusDit} DiT${x.enableVaeParallel ? " + VAE" : ""})` : "single GPU";
+  const sharding = [x.ditFsdp && `dit_fsdp (${x.fsdpWrap})`, x.t5Fsdp && "t5_fsdp", x.fsdpCpuOffload && "fsdp_cpu_offload"].filter(Boolean);
+  const parts = [
+    `${h.count} × ${gpu}`,
+    [layout, ...sharding].join(", "),
+    p.size,
+    `${p.numClip} clips × ${p.inferFrames} frames`,
+    `${p.sampleSteps} steps ${p.sampleSolver}, guide ${p.sampleGuideScale}`,
+    `${p.precision}${p.fp8 ? "+fp8" : ""}`,
+    [onOff("offload_model", p.offloadModel), onOff("online_decode", p.enableOnlineDecode), onOff("t5_cpu", p.t5Cpu),
+      onOff("offload_kv_cache", p.offloadKvCache)].join(" "),
+    `host ${h.hostRamGb} GB, ${h.hostLink}`,
+  ];
+  return `${paint.bold("Plan")}  ${plan.model} · ${parts.join(" · ")}`;
+};
+
+export const formatGpuTable = (gpus: readonly GpuEstimate[], paint: Paint): string[] => {
+  const header = ["rank", "role", ...PHASES, "peak", "at", "usable", "margin"];
+  const rows = gpus.map((gpu) => {
+    const byPhase = PHASES.map((phase) => {
+      const found = gpu.phases.find((entry) => entry.phase === phase);
+      return found && found.totalBytes > 0 ? formatGib(found.totalBytes) : "-";
+    });
+    const margin = formatSignedGib(gpu.marginBytes);
+    return [
+      String(gpu.rank), gpu.role, ...byPhase, paint.bold(formatGib(gpu.peakBytes)), gpu.peakPhase, formatGib(gpu.usableBytes),
+      gpu.marginBytes < 0 ? paint.red(`${margin} OOM`) : paint.green(margin),
+    ];
+  });
+  return formatTable([header.map(paint.dim), ...rows], ["right", "left", "right", "right", "right", "right", "right", "left", "right", "left"]);
+};
+
+export const formatHostRam = (plan: Plan, estimate: Estimate, paint: Paint): string => {
+  const installed = plan.hardware.hostRamGb * 1e9;
+  const over = estimate.hostRamBytes > installed;
+  const verdict = over ? paint.red("over the installed RAM") : `${formatPercent(estimate.hostRamBytes / installed)} of it`;
+  return `${paint.bold("Host RAM")}   ${formatGib(estimate.hostRamBytes)} GiB needed · ${plan.hardware.hostRamGb} GB installed (${formatGib(installed)} GiB) · ${verdict}`;
+};
+
+export const formatSpeed = (estimate: Estimate, paint: Paint): string => {
+  const s = estimate.speed;
+  const parts = [
+    `${formatNumber(s.stepSeconds)} s/step`,
+    `${formatNumber(s.clipSeconds)} s/clip`,
+    `${formatNumber(s.fps)} FPS`,
+    `wall ${formatDuration(s.wallSeconds)} for ${s.clips} clips (${formatDuration(s.videoSeconds)} of video, ${formatDuration(s.startupSeconds)} start-up)`,
+  ];
+  if (s.offloadShare > 0) parts.push(`${formatPercent(s.offloadShare)} of each forward moving bytes over PCIe`);
+  return `${paint.bold("Speed")}      ${parts.join(" · ")}`;
+};
+
+const STATUS_PAINT: Record<string, keyof Paint> = {
+  runs: "green", "runs-slowly": "yellow", tight: "yellow", "out-of-memory": "red", invalid: "red",
+};
+const SEVERITY_PAINT: Record<string, keyof Paint> = { error: "red", warning: "yellow", warn: "yellow" };
+
+export const paintStatus = (status: string, paint: Paint): string => paint[STATUS_PAINT[status] ?? "bold"](status.toUpperCase());
+
+const citeText = (cites: readonly Cite[]): string =>
+  cites.length === 0 ? "" : `[${cites.map((cite) => (typeof cite === "string" ? cite : cite.ref)).join(", ")}]`;
+
+export const formatFindings = (findings: readonly FindingView[], paint: Paint): string[] => {
+  if (findings.length === 0) return [`  ${paint.dim("no findings")}`];
+  // Messages vary a lot in length: align severity and rule id only, and let message and cites run on.
+  const rows = findings.map((f) => [paint[SEVERITY_PAINT[f.severity] ?? "dim"](f.severity), f.ruleId, `${f.message}  ${paint.dim(citeText(f.cites))}`]);
+  return formatTable(rows, ["left", "left", "left"]);
+};
+
+export const formatNotes = (estimate: Estimate, paint: Paint): string[] => {
+  if (estimate.notes.length === 0) return [];
+  const lines = estimate.notes.flatMap((note) => {
+    const numbers = [note.reported !== null && `reported ${note.reported}`, note.predicted !== null && `predicted ${note.predicted}`].filter(Boolean);
+    const detail = [numbers.join(" vs "), paint.dim(citeText(note.cites))].filter(Boolean).join("  ");
+    return [`  ${note.id}: ${note.message}`, ...(detail ? [`    ${detail}`] : [])];
+  });
+  return ["", paint.bold("Field report vs source"), ...lines];
+};
+
+const worstGpu = (gpus: readonly GpuEstimate[]): GpuEstimate | undefined =>
+  gpus.reduce<GpuEstimate | undefined>((worst, gpu) => (worst === undefined || gpu.marginBytes < worst.marginBytes ? gpu : worst), undefined);
+
+export const formatSuggestions = (suggestions: readonly SuggestionView[] | null, paint: Paint): string[] => {
+  const title = paint.bold("Suggestions");
+  if (suggestions === null) return [`${title}  skipped (--no-suggest)`];
+  if (suggestions.length === 0) return [`${title}  none found: no nearby plan runs`];
+  const rows = suggestions.map((s, i) => {
+    const worst = worstGpu(s.estimate.gpus);
+    const peak = worst ? `peak ${formatGib(worst.peakBytes)} GiB (${worst.peakPhase})` : "";
+    return [`${i + 1}.`, s.changes.join("; "), "→", paintStatus(s.verdict.status, paint), peak, `${formatNumber(s.estimate.speed.fps)} FPS`,
+      s.tags.length > 0 ? `[${s.tags.join(", ")}]` : ""];
+  });
+  return [title, ...formatTable(rows, ["right", "left", "left", "left", "left", "right", "left"])];
+};
+
+export const formatErrorBar = (estimate: Estimate, paint: Paint): string => {
+  const bar = estimate.errorBar;
+  return `${paint.bold("Error bar")}  ±max(${formatPercent(bar.relative)}, ${formatGib(bar.absoluteBytes)} GiB) on each GPU's peak (${bar.source.kind}: ${bar.source.ref}) · estimator ${estimate.estimatorVersion}`;
+};

@@ -1,0 +1,39 @@
+import { estimate } from "@headroom/estimator";
+import { evaluate, suggest } from "@headroom/rules";
+import { formatArgError, parseArgs, resolveCheckPlan, type ArgError } from "./args.ts";
+import { formatReport } from "./format-report.ts";
+import { stringifyReport, toJsonReport } from "./json-report.ts";
+import { formatUsage } from "./usage.ts";
+
+export type Io = { out: (text: string) => void; err: (text: string) => void; color: boolean };
+
+/** Exit codes: 0 checked (whatever the verdict), 2 bad command line. */
+export const EXIT_OK = 0;
+export const EXIT_USAGE = 2;
+
+const usageError = (error: ArgError, io: Io): number => {
+  io.err(formatArgError(error));
+  if (error.showUsage) io.err(`\n${formatUsage()}`);
+  return EXIT_USAGE;
+};
+
+/** argv without `node` and the script; everything the process does, minus the process. */
+export const runCli = (argv: readonly string[], io: Io): number => {
+  const parsed = parseArgs(argv);
+  if (!parsed.ok) return usageError(parsed.error, io);
+  const command = parsed.value;
+  if (command.kind === "help" || command.help) {
+    io.out(formatUsage());
+    return EXIT_OK;
+  }
+  const resolved = resolveCheckPlan(command.plans);
+  if (!resolved.ok) return usageError(resolved.error, io);
+
+  const plan = resolved.value;
+  const planEstimate = estimate(plan);
+  const verdict = evaluate(plan, planEstimate);
+  const suggestions = command.suggest ? suggest(plan) : null;
+  const report = { plan, estimate: planEstimate, verdict, suggestions };
+  io.out(command.json ? stringifyReport(toJsonReport(report)) : formatReport(report, { color: io.color }));
+  return EXIT_OK;
+};

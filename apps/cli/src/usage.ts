@@ -1,0 +1,48 @@
+import { PLAN_FIELDS, type PlanField } from "@headroom/estimator";
+import { describeValue } from "./args.ts";
+
+const GROUP_TITLES: Record<PlanField["group"], string> = {
+  model: "Model",
+  params: "LiveAvatar parameters",
+  parallel: "Parallelism",
+  hardware: "Hardware",
+  custom: "Custom GPU (with --gpu custom)",
+};
+
+const HELP_COLUMN = 44;
+
+const flagLine = (field: PlanField): string => {
+  const name = `--${field.flag.replaceAll("_", "-")} ${field.type === "bool" ? "[true|false]" : `<${describeValue(field)}>`}`;
+  const help = `${field.upstream ? "" : "* "}${field.help}`;
+  // A long list of values pushes the help onto its own line rather than out of the column.
+  return name.length > HELP_COLUMN - 2 ? `  ${name}\n  ${"".padEnd(HELP_COLUMN)}${help}` : `  ${name.padEnd(HELP_COLUMN)}${help}`;
+};
+
+/** The help text, generated from the one table of plan fields so it never drifts from the parser. */
+export const formatUsage = (): string => {
+  const groups = Object.entries(GROUP_TITLES).map(([group, title]) => {
+    const lines = PLAN_FIELDS.filter((field) => field.group === group).map(flagLine);
+    return [`${title}:`, ...lines].join("\n");
+  });
+  return [
+    "Usage: headroom check [flags]",
+    "",
+    "Predicts whether a LiveAvatar run fits the GPUs, why, and the nearest plan that does.",
+    "Flags are LiveAvatar's own in kebab-case (--num-clip) or as upstream spells them (--num_clip);",
+    "--flag value and --flag=value both work; a bare boolean flag means true, --no-<flag> means false.",
+    "Anything left out follows the upstream launch script for the GPU count",
+    "(infinite_inference_single_gpu.sh for 1 GPU, infinite_inference_multi_gpu.sh for more).",
+    "",
+    "Example: headroom check --gpu rtx-4090 --count 5 --size 704*384 --num-clip 100",
+    "",
+    ...groups.flatMap((group) => [group, ""]),
+    "* not a LiveAvatar flag: Headroom's own, or the field report's.",
+    "",
+    "Output:",
+    `  ${"--json".padEnd(HELP_COLUMN)}one JSON object: { plan, estimate, verdict, suggestions }`,
+    `  ${"--no-suggest".padEnd(HELP_COLUMN)}skip the search for plans that fit`,
+    `  ${"--help, -h".padEnd(HELP_COLUMN)}this help`,
+    "",
+    "Exit codes: 0 checked (whatever the verdict), 2 bad command line, 1 unexpected error.",
+  ].join("\n");
+};

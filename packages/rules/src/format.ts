@@ -1,0 +1,16 @@
+import { GIB } from "@headroom/estimator";
+
+export const formatGib = (bytes: number): string => `${(bytes / GIB).toFixed(1)} GiB`;
+
+export const formatGb = (bytes: number): string => `${Math.round(bytes / 1e9)} GB`;
+
+export const formatFps = (fps: number): string => `${fps < 0.1 ? fps.toFixed(3) : fps.toFixed(2)} fps`;
+
+/** Wall times span seconds to days; one readable unit is enough for a message. */
+export const formatDuration = (seconds: number): string => {
+  if (!Number.isFinite(seconds)) return "forever";
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172800) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86400).toFixed(1)} days`;
+};

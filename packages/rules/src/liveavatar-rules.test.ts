@@ -1,0 +1,98 @@
+import { applyPatch } from "@headroom/estimator";
+import { describe, expect, test } from "vitest";
+import { LIVEAVATAR_RULES } from "./liveavatar-rules.ts";
+import type { RuleContext } from "./rule.ts";
+import { ctx } from "./test-fixtures.ts";
+
+const FR21 = { hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100 } } as const;
+const NOTE = { id: "FR-9", message: "num_clip moves host RAM", reported: "OOM", predicted: "flat", cites: ["FR-9"] };
+
+/** Per rule: a context where it fires and one where it stays quiet. */
+const CASES: Record<string, { fires: RuleContext; quiet: RuleContext }> = {
+  "upstream/world-size": { fires: ctx({ hardware: { count: 3 } }), quiet: ctx({ hardware: { count: 5 } }) },
+  "upstream/single-needs-one-gpu": { fires: ctx({ hardware: { count: 5 }, parallel: { mode: "single", numGpusDit: 1 } }), quiet: ctx({ hardware: { count: 1 } }) },
+  "upstream/single-flags": { fires: ctx({ parallel: { ditFsdp: true } }), quiet: ctx() },
+  "upstream/tpp-needs-five-gpus": { fires: ctx({ hardware: { count: 1 }, parallel: { mode: "tpp", numGpusDit: 4, enableVaeParallel: true } }), quiet: ctx({ hardware: { count: 5 } }) },
+  "upstream/tpp-layout": { fires: ctx({ hardware: { count: 5 }, parallel: { numGpusDit: 5 } }), quiet: ctx({ hardware: { count: 5 } }) },
+  "upstream/ulysses-unsupported": { fires: ctx({ hardware: { count: 5 }, parallel: { ulyssesSize: 2 } }), quiet: ctx({ hardware: { count: 5 } }) },
+  "upstream/supported-size": { fires: ctx({ params: { size: "700*400" } }), quiet: ctx({ params: { size: "720*400" } }) },
+  "upstream/tpp-idle-gpus": { fires: ctx({ hardware: { count: 8 } }), quiet: ctx({ hardware: { count: 5 } }) },
+  "red-line/fr-21": { fires: ctx(FR21, { marginsGib: [-2, -2, -2, -2, 19], usableGib: 23.65 }), quiet: ctx(FR21, { marginsGib: [2, 2, 2, 2, 19], usableGib: 23.65 }) },
+  "red-line/fr-21-source-disagrees": { fires: ctx(FR21, { marginsGib: [2, 2, 2, 2, 19], usableGib: 23.65 }), quiet: ctx(FR21, { marginsGib: [-2, -2, -2, -2, 19], usableGib: 23.65 }) },
+  "red-line/fr-22": { fires: ctx({ params: { sampleSteps: 5 } }, { videoSeconds: 600 }), quiet: ctx({ params: { sampleSteps: 5, enableOnlineDecode: true } }, { videoSeconds: 600 }) },
+  "red-line/fr-23": { fires: ctx({ hardware: { count: 5 }, params: { offloadModel: true } }), quiet: ctx({ hardware: { count: 5 } }) },
+  "precision/fr-24": { fires: ctx({ params: { precision: "fp16", sampleGuideScale: 4.5 } }), quiet: ctx({ params: { precision: "fp16", sampleGuideScale: 0 } }) },
+  "precision/fr-11": { fires: ctx({ params: { precision: "fp16" } }), quiet: ctx() },
+  "field-report/fr-6": { fires: ctx({ params: { offloadModel: true } }), quiet: ctx({ params: { offloadModel: false } }) },
+  "field-report/fr-12": { fires: ctx({ hardware: { count: 5 }, parallel: { ditFsdp: true, fsdpCpuOffload: true } }), quiet: ctx({ hardware: { count: 5 } }) },
+  "memory/out-of-memory": { fires: ctx({}, { marginsGib: [-1] }), quiet: ctx({}, { marginsGib: [0.1] }) },
+  "memory/tight": { fires: ctx({}, { marginsGib: [1] }), quiet: ctx({}, { marginsGib: [10] }) },
+  "hardware/fr-17-vram": { fires: ctx({ hardware: { gpu: "rtx-4090" } }), quiet: ctx({ hardware: { gpu: "h100-sxm" } }) },
+  "hardware/fr-18-topology": { fires: ctx({ hardware: { count: 5, gpuTopology: "NODE" } }), quiet: ctx({ hardware: { count: 1, gpuTopology: "NODE" } }) },
+  "hardware/fr-19-host-ram": { fires: ctx({ hardware: { hostRamGb: 64 }, params: { offloadModel: false } }), quiet: ctx({ hardware: { hostRamGb: 128 }, params: { offloadModel: false } }) },
+  "hardware/host-ram-exceeded": { fires: ctx({ hardware: { hostRamGb: 128 } }, { hostRamBytes: 140e9 }), quiet: ctx({ hardware: { hostRamGb: 128 } }, { hostRamBytes: 120e9 }) },
+  "hardware/fr-20-pcie-width": { fires: ctx({ hardware: { count: 5, hostLink: "pcie4-x8" } }), quiet: ctx({ hardware: { count: 5, hostLink: "pcie4-x16" } }) },
+  "speed/slow": { fires: ctx({}, { fps: 0.07 }), quiet: ctx({}, { fps: 1.3 }) },
+  "field-report/estimate-notes": { fires: ctx({}, { notes: [NOTE] }), quiet: ctx({}, { notes: [] }) },
+  "source/sample-steps": { fires: ctx({ hardware: { count: 5 }, params: { sampleSteps: 3 } }), quiet: ctx({ hardware: { count: 5 }, params: { sampleSteps: 4 } }) },
+  "source/fp8-needs-fp8-tensor-cores": { fires: ctx({ hardware: { gpu: "a100-80gb" }, params: { fp8: true } }), quiet: ctx({ hardware: { gpu: "h100-sxm" }, params: { fp8: true } }) },
+  "source/cond-cache-capacity": { fires: ctx({ params: { size: "1280*720" } }), quiet: ctx({ params: { size: "704*384" } }) },
+  "source/solver-euler-only": { fires: ctx({ params: { sampleSolver: "unipc" } }), quiet: ctx({ params: { sampleSolver: "euler" } }) },
+  "source/tpp-fsdp-group": { fires: ctx({ hardware: { count: 5 }, parallel: { ditFsdp: true } }), quiet: ctx({ hardware: { count: 5 } }) },
+  "source/single-offload-model-false": { fires: ctx({ params: { offloadModel: false } }), quiet: ctx({ params: { offloadModel: true } }) },
+  "source/kv-offload-single-only": { fires: ctx({ hardware: { count: 5 }, params: { offloadKvCache: true } }), quiet: ctx({ params: { offloadKvCache: true } }) },
+  "source/guide-scale-unused": { fires: ctx({ params: { sampleGuideScale: 4.5 } }), quiet: ctx({ params: { sampleGuideScale: 0 } }) },
+  "source/infer-frames-multiple-of-12": { fires: ctx({ params: { inferFrames: 80 } }), quiet: ctx({ params: { inferFrames: 48 } }) },
+  "source/quantize-on-cpu-patch": { fires: ctx({ params: { quantizeOnCpu: true } }), quiet: ctx({ params: { quantizeOnCpu: false } }) },
+};
+
+const fired = (id: string, context: RuleContext): boolean => {
+  const rule = LIVEAVATAR_RULES.find((candidate) => candidate.id === id);
+  const result = rule?.check(context) ?? null;
+  return Array.isArray(result) ? result.length > 0 : result !== null;
+};
+
+describe("LiveAvatar rule pack", () => {
+  test("every rule has a case, and ids are unique", () => {
+    const ids = LIVEAVATAR_RULES.map((rule) => rule.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(Object.keys(CASES).sort()).toEqual([...ids].sort());
+  });
+
+  test.each(Object.entries(CASES))("%s fires on its failing case and not on its passing one", (id, { fires, quiet }) => {
+    expect(fired(id, fires)).toBe(true);
+    expect(fired(id, quiet)).toBe(false);
+  });
+
+  test.each(LIVEAVATAR_RULES.filter((rule) => rule.implies === "invalid").map((rule) => [rule.id, rule] as const))(
+    "%s: each fix of an invalid plan clears the finding",
+    (id, rule) => {
+      const context = CASES[id]!.fires;
+      const fixes = rule.fixes?.(context) ?? [];
+      expect(fixes.length).toBeGreaterThan(0);
+      for (const fix of fixes) expect(rule.check({ ...context, plan: applyPatch(context.plan, fix.patch) })).toBeNull();
+    },
+  );
+
+  test("errors imply a failing status, info never changes it", () => {
+    for (const rule of LIVEAVATAR_RULES) {
+      if (rule.severity === "error") expect(["invalid", "out-of-memory"]).toContain(rule.implies);
+      if (rule.severity === "info") expect(rule.implies).toBe("runs");
+    }
+  });
+
+  test("every rule cites a source", () => {
+    for (const rule of LIVEAVATAR_RULES.filter((r) => r.id !== "field-report/estimate-notes")) expect(rule.cites.length).toBeGreaterThan(0);
+  });
+
+  test("the FR-21 source note cites the field report and the source", () => {
+    const result = LIVEAVATAR_RULES.find((r) => r.id === "red-line/fr-21-source-disagrees")?.cites;
+    expect(result).toEqual(expect.arrayContaining(["FR-21", "liveavatar.md"]));
+  });
+
+  test("the size fix keeps the orientation", () => {
+    const rule = LIVEAVATAR_RULES.find((r) => r.id === "upstream/supported-size")!;
+    expect(rule.fixes?.(ctx({ params: { size: "400*704" } }))[0]?.patch.params?.size).toBe("480*832");
+    expect(rule.fixes?.(ctx({ params: { size: "700*380" } }))[0]?.patch.params?.size).toBe("704*384");
+  });
+});

@@ -1,0 +1,143 @@
+import { applyPatch, estimate, GPU_IDS, Plan, resolvePlan, SUPPORTED_SIZES, type PlanInput } from "@headroom/estimator";
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { evaluate } from "./evaluate.ts";
+import { suggest, type Suggestion } from "./suggest.ts";
+import { WARNING_DISTANCE } from "./suggest/pick.ts";
+
+const FEASIBLE = ["runs", "runs-slowly", "tight"];
+const FR21 = resolvePlan({ hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100 } });
+
+const expectSound = (original: Plan, suggestion: Suggestion): void => {
+  expect(Plan.safeParse(suggestion.plan).success).toBe(true);
+  expect(applyPatch(original, suggestion.patch)).toEqual(suggestion.plan);
+  expect(suggestion.changes.length).toBeGreaterThan(0);
+  expect(suggestion.tags.length).toBeGreaterThan(0);
+  const verdict = evaluate(suggestion.plan, estimate(suggestion.plan));
+  expect(FEASIBLE).toContain(verdict.status);
+  expect(verdict).toEqual(suggestion.verdict);
+};
+
+describe("suggest", () => {
+  test("5 × RTX 4090 at 704*384, num_clip 100 (FR-21) gets a plan that runs on RTX 4090s", () => {
+    const suggestions = suggest(FR21);
+    const on4090 = suggestions.filter((s) => s.plan.hardware.gpu === "rtx-4090");
+    expect(on4090.length).toBeGreaterThan(0);
+    expect(on4090[0]?.tags).toContain("nearest");
+    for (const suggestion of suggestions) expectSound(FR21, suggestion);
+  });
+
+  test("the same plan gives the same suggestions", () => {
+    expect(suggest(FR21)).toEqual(suggest(FR21));
+  });
+
+  test("nearest first, at most `limit` of them, ranks ascending, one fastest and one cheapest", () => {
+    const suggestions = suggest(FR21, { limit: 2 });
+    const nearest = suggestions.filter((s) => s.tags.includes("nearest"));
+    expect(nearest.length).toBe(2);
+    expect(suggestions.map((s) => s.rank)).toEqual([...suggestions.map((s) => s.rank)].sort((a, b) => a - b));
+    expect(nearest[0]!.distance).toBeLessThanOrEqual(nearest[1]!.distance);
+    expect(suggestions.filter((s) => s.tags.includes("fastest")).length).toBe(1);
+    expect(suggestions.filter((s) => s.tags.includes("cheapest")).length).toBe(1);
+  });
+
+  test("changes read in upstream flag names", () => {
+    const [first] = suggest(FR21);
+    for (const change of first?.changes ?? []) expect(change).toMatch(/^[a-z0-9_]+: .+ → .+$/);
+  });
+
+  test("a plan that already runs gets no nearest list, only faster or cheaper hardware", () => {
+    const plan = resolvePlan({ hardware: { gpu: "h200", count: 1 } });
+    expect(evaluate(plan, estimate(plan)).status).toBe("runs");
+    const suggestions = suggest(plan);
+    expect(suggestions.some((s) => s.tags.includes("nearest"))).toBe(false);
+    for (const suggestion of suggestions) expectSound(plan, suggestion);
+  });
+
+  test("an invalid plan (3 GPUs, fp16, odd size) is repaired into valid ones", () => {
+    const plan = resolvePlan({ hardware: { gpu: "a100-40gb", count: 3 }, params: { precision: "fp16", size: "700*400" } });
+    const suggestions = suggest(plan);
+    expect(suggestions.length).toBeGreaterThan(0);
+    for (const suggestion of suggestions) expectSound(plan, suggestion);
+  });
+
+  test("a host that is short of RAM gets the next common RAM size", () => {
+    const plan = resolvePlan({ hardware: { gpu: "h100-sxm", hostRamGb: 16 } });
+    expect(evaluate(plan, estimate(plan)).status).toBe("out-of-memory");
+    const [first] = suggest(plan);
+    expect(first?.changes).toHaveLength(1);
+    expect(first?.changes[0]).toMatch(/^host_ram_gb: 16 → \d+$/);
+    const warnings = first?.verdict.findings.filter((finding) => finding.severity === "warning").length ?? 0;
+    expect(first?.distance).toBe(5 + WARNING_DISTANCE * warnings);
+  });
+
+  test("a custom GPU plan gets sound suggestions, and catalog GPUs drop the custom spec", () => {
+    const plan = resolvePlan({ hardware: { gpu: "custom", custom: { name: "lab card", vramGib: 32, bf16Tflops: 200, memoryBandwidthGbPerS: 1000 } } });
+    const suggestions = suggest(plan);
+    expect(suggestions.length).toBeGreaterThan(0);
+    for (const suggestion of suggestions) {
+      expectSound(plan, suggestion);
+      if (suggestion.plan.hardware.gpu !== "custom") expect(suggestion.plan.hardware.custom).toBeNull();
+    }
+  });
+
+  test("stays fast once warm (the JIT needs a few dozen calls)", () => {
+    for (let i = 0; i < 20; i++) suggest(FR21);
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const start = performance.now();
+      suggest(FR21);
+      times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    // The target is p99 < 50 ms; the bound is loose because CI machines are shared.
+    expect(times[10]).toBeLessThan(50);
+  });
+});
+
+const planInput = fc.record({
+  gpu: fc.constantFrom(...GPU_IDS),
+  count: fc.constantFrom(1, 2, 4, 5, 6),
+  size: fc.constantFrom(...SUPPORTED_SIZES, "700*400"),
+  numClip: fc.constantFrom(1, 10, 100, 10000),
+  inferFrames: fc.constantFrom(24, 48, 80),
+  fp8: fc.boolean(),
+  offloadModel: fc.boolean(),
+  offloadKvCache: fc.boolean(),
+  t5Cpu: fc.boolean(),
+  enableOnlineDecode: fc.boolean(),
+  ditFsdp: fc.boolean(),
+  precision: fc.constantFrom("bf16", "fp16"),
+  hostRamGb: fc.constantFrom(64, 128, 256),
+});
+
+const toPlan = (r: typeof planInput extends fc.Arbitrary<infer T> ? T : never): Plan => {
+  const input: PlanInput = {
+    hardware: { gpu: r.gpu, count: r.count, hostRamGb: r.hostRamGb },
+    params: { size: r.size, numClip: r.numClip, inferFrames: r.inferFrames, fp8: r.fp8, offloadModel: r.offloadModel, offloadKvCache: r.offloadKvCache, t5Cpu: r.t5Cpu, enableOnlineDecode: r.enableOnlineDecode, precision: r.precision },
+    parallel: { ditFsdp: r.ditFsdp },
+  };
+  return resolvePlan(input);
+};
+
+describe("suggest properties", () => {
+  test("every suggestion is a valid plan whose own verdict fits", () => {
+    fc.assert(
+      fc.property(planInput, (r) => {
+        const plan = toPlan(r);
+        for (const suggestion of suggest(plan)) expectSound(plan, suggestion);
+      }),
+      { numRuns: 50, seed: 20261126 },
+    );
+  });
+
+  test("deterministic for any plan", () => {
+    fc.assert(
+      fc.property(planInput, (r) => {
+        const plan = toPlan(r);
+        expect(suggest(plan)).toEqual(suggest(plan));
+      }),
+      { numRuns: 15, seed: 7 },
+    );
+  });
+});

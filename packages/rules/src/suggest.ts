@@ -1,0 +1,62 @@
+import { applyPatch, estimate, type Estimate, type Plan, type PlanPatch } from "@headroom/estimator";
+import { evaluate, type Verdict } from "./evaluate.ts";
+import { LIVEAVATAR_RULES } from "./liveavatar-rules.ts";
+import type { Rule } from "./rule.ts";
+import { hardwareBases } from "./suggest/bases.ts";
+import type { Candidate } from "./suggest/candidate.ts";
+import { isNearestCandidate, pickSuggestions, type SuggestionTag } from "./suggest/pick.ts";
+import { exploreOtherHardware, exploreOwnHardware } from "./suggest/explore.ts";
+import { createSearch, isExhausted } from "./suggest/search.ts";
+
+export type { SuggestionTag } from "./suggest/pick.ts";
+
+export type Suggestion = {
+  plan: Plan;
+  patch: PlanPatch;
+  /** In upstream flag names: "offload_kv_cache: false → true". */
+  changes: string[];
+  estimate: Estimate;
+  verdict: Verdict;
+  /** 1 = nearest of every feasible plan found (weighted changed fields, then fps). */
+  rank: number;
+  /** Weighted count of changed fields: 1 per flag, 10 for the GPU count, 100 for the GPU model. */
+  distance: number;
+  tags: SuggestionTag[];
+};
+
+export type SuggestOptions = {
+  /** Nearest suggestions to return; "fastest" and "cheapest" may add one each. */
+  limit?: number;
+  rules?: readonly Rule[];
+  /** Estimates the search may spend in all; it runs on every keystroke. */
+  maxEvaluations?: number;
+};
+
+const DEFAULT_LIMIT = 5;
+const DEFAULT_MAX_EVALUATIONS = 240;
+/** The plan's own hardware gets the widest search: that is where the nearest plans are. */
+const OWN_HARDWARE_EVALUATIONS = 120;
+
+/** The nearest plans that run, plus the fastest and the cheapest found; deterministic for a given plan. */
+export const suggest = (plan: Plan, options: SuggestOptions = {}): Suggestion[] => {
+  const rules = options.rules ?? LIVEAVATAR_RULES;
+  const search = createSearch(rules, options.maxEvaluations ?? DEFAULT_MAX_EVALUATIONS);
+  const status = evaluate(plan, estimate(plan), rules).status;
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  const own = { enough: limit, maxEvaluations: OWN_HARDWARE_EVALUATIONS, isUseful: (candidate: Candidate) => isNearestCandidate(status, candidate.verdict.status) };
+  // Memory does not depend on the GPU model: what fits one GPU at a count fits every larger one there.
+  const keptAt = new Map<number, string[]>();
+  hardwareBases(plan).forEach((patch, index) => {
+    if (isExhausted(search)) return;
+    const base = applyPatch(plan, patch);
+    if (index === 0) {
+      exploreOwnHardware(search, base, own);
+      return;
+    }
+    const { keptLeverIds } = exploreOtherHardware(search, base, keptAt.get(base.hardware.count) ?? null);
+    if (keptLeverIds) keptAt.set(base.hardware.count, keptLeverIds);
+  });
+  return pickSuggestions(plan, status, search.found.values(), limit).map(
+    ({ plan: suggested, patch, changes, estimate: est, verdict, rank, distance, tags }) => ({ plan: suggested, patch, changes, estimate: est, verdict, rank, distance, tags }),
+  );
+};

@@ -1,0 +1,45 @@
+import { PLAN_FIELDS, type Plan, type PlanPatch } from "@headroom/estimator";
+
+type Group = "params" | "parallel" | "hardware";
+
+/** How far a change moves the user: flags are cheap, more RAM costs a purchase, GPUs cost most. */
+export const FIELD_WEIGHTS: Record<string, number> = {
+  "hardware.gpu": 100,
+  "hardware.count": 10,
+  "hardware.hostRamGb": 5,
+  "hardware.hostLink": 5,
+  "hardware.gpuTopology": 5,
+  // Follows a change of hardware.gpu, which already carries the weight.
+  "hardware.custom": 0,
+};
+const DEFAULT_WEIGHT = 1;
+
+const DIFFED = PLAN_FIELDS.filter((field) => field.group === "params" || field.group === "parallel" || field.group === "hardware")
+  .map((field) => ({ group: field.group as Group, key: field.key, flag: field.flag }))
+  .concat([{ group: "hardware", key: "custom", flag: "custom_gpu" }]);
+
+const read = (plan: Plan, group: Group, key: string): unknown => (plan[group] as Record<string, unknown>)[key];
+
+const show = (value: unknown): string => (value === null ? "none" : typeof value === "object" ? ((value as { name?: string }).name ?? "custom") : String(value));
+
+export type PlanDiff = { patch: PlanPatch; changes: string[]; distance: number };
+
+/** The patch that turns `from` into `to`, what it says in flag names, and how far it moves the user. */
+export const diffPlans = (from: Plan, to: Plan): PlanDiff => {
+  const patch: Record<Group, Record<string, unknown>> = { params: {}, parallel: {}, hardware: {} };
+  const changes: string[] = [];
+  let distance = 0;
+  for (const { group, key, flag } of DIFFED) {
+    const before = read(from, group, key);
+    const after = read(to, group, key);
+    if (before === after || JSON.stringify(before) === JSON.stringify(after)) continue;
+    patch[group][key] = after;
+    distance += FIELD_WEIGHTS[`${group}.${key}`] ?? DEFAULT_WEIGHT;
+    if (key !== "custom") changes.push(`${flag}: ${show(before)} → ${show(after)}`);
+  }
+  const compact: PlanPatch = {};
+  for (const group of ["params", "parallel", "hardware"] as const) {
+    if (Object.keys(patch[group]).length > 0) Object.assign(compact, { [group]: patch[group] });
+  }
+  return { patch: compact, changes, distance };
+};

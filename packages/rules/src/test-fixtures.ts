@@ -1,0 +1,52 @@
+import { GIB, resolvePlan, type Estimate, type GpuEstimate, type Note, type Plan, type PlanInput } from "@headroom/estimator";
+import type { RuleContext } from "./rule.ts";
+
+/** Test-only builders: a resolved plan, and an estimate whose margins and speed a test states directly. */
+export const plan = (input: PlanInput = {}): Plan => resolvePlan(input);
+
+export type FakeEstimate = {
+  marginsGib?: number[];
+  usableGib?: number;
+  fps?: number;
+  offloadShare?: number;
+  hostRamBytes?: number;
+  videoSeconds?: number;
+  notes?: Note[];
+};
+
+const fakeGpu = (rank: number, marginGib: number, usableGib: number): GpuEstimate => ({
+  rank,
+  role: rank === 0 ? "dit" : "vae",
+  phases: [],
+  peakBytes: (usableGib - marginGib) * GIB,
+  peakPhase: "denoise",
+  usableBytes: usableGib * GIB,
+  marginBytes: marginGib * GIB,
+});
+
+export const fakeEstimate = (fake: FakeEstimate = {}): Estimate => {
+  const usableGib = fake.usableGib ?? 79.18;
+  return {
+    estimatorVersion: "test",
+    gpus: (fake.marginsGib ?? [20]).map((margin, rank) => fakeGpu(rank, margin, usableGib)),
+    worstRank: 0,
+    hostRamBytes: fake.hostRamBytes ?? 50e9,
+    hostRamTerms: [],
+    speed: {
+      forwardSeconds: 0.1,
+      stepSeconds: 0.1,
+      clipSeconds: 48 / (fake.fps ?? 10),
+      fps: fake.fps ?? 10,
+      clips: 10,
+      videoSeconds: fake.videoSeconds ?? 19.2,
+      startupSeconds: 60,
+      wallSeconds: 60 + (fake.videoSeconds ?? 19.2) * 25 / (fake.fps ?? 10),
+      offloadShare: fake.offloadShare ?? 0,
+      terms: [],
+    },
+    notes: fake.notes ?? [],
+    errorBar: { relative: 0.03, absoluteBytes: 0.5 * GIB, source: { kind: "assumption", ref: "test" } },
+  };
+};
+
+export const ctx = (input: PlanInput = {}, fake: FakeEstimate = {}): RuleContext => ({ plan: plan(input), estimate: fakeEstimate(fake) });
