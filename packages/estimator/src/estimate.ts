@@ -39,14 +39,16 @@ export const estimate = (plan: Plan): Estimate => {
   for (const gpu of gpus) if (gpu.marginBytes < gpus[worstRank]!.marginBytes) worstRank = gpu.rank;
   const speed = estimateSpeed(ctx);
   const hostTerms = hostRamTerms(ctx, speed.clips);
-  const estimateWithoutNotes = {
+  const result: Estimate = {
     estimatorVersion: ESTIMATOR_VERSION,
     gpus,
     worstRank,
     hostRamBytes: sumBytes(hostTerms),
     hostRamTerms: hostTerms,
     speed,
+    notes: [],
     errorBar: ERROR_BAR,
   };
-  return { ...estimateWithoutNotes, notes: reportNotes(ctx, estimateWithoutNotes) };
+  result.notes = reportNotes(ctx, result);
+  return result;
 };

@@ -96,7 +96,11 @@ const runtimeTerms = (ctx: EstimateContext): Term[] => [
   ...(ctx.isMultiProcess ? [bytesTerm("nccl", "NCCL buffers", NCCL_BUFFER_BYTES, "resident", { world: ctx.plan.hardware.count }, SRC_5)] : []),
 ];
 
-const present = (terms: (Term | null)[]): Term[] => terms.filter((term): term is Term => term !== null);
+const present = (terms: (Term | null)[]): Term[] => {
+  const kept: Term[] = [];
+  for (const term of terms) if (term !== null) kept.push(term);
+  return kept;
+};
 
 /** Every term any phase may hold, built once per estimate and shared by the phases that hold it. */
 export type TermSet = ReturnType<typeof buildTermSet>;
@@ -145,8 +149,13 @@ const tppTerms = (ctx: EstimateContext, t: TermSet, role: "dit" | "vae", phase: 
 
 const SLACK_SOURCE = assumption("runtime.ts: caching allocator rounding");
 
-export const phaseMemory = (ctx: EstimateContext, t: TermSet, role: GpuRole): PhaseMemory[] =>
-  PHASES.map((phase) => {
+export const phaseMemory = (ctx: EstimateContext, t: TermSet, role: GpuRole): PhaseMemory[] => {
+  const phases: PhaseMemory[] = [];
+  for (const phase of PHASES) phases.push(onePhase(ctx, t, role, phase));
+  return phases;
+};
+
+const onePhase = (ctx: EstimateContext, t: TermSet, role: GpuRole, phase: Phase): PhaseMemory => {
     const terms = role === "idle" ? [] : role === "single" ? singleTerms(ctx, t, phase) : tppTerms(ctx, t, role, phase);
     if (terms.length === 0) return { phase, residentBytes: 0, transientBytes: 0, totalBytes: 0, terms };
     let allocated = 0;
@@ -159,4 +168,4 @@ export const phaseMemory = (ctx: EstimateContext, t: TermSet, role: GpuRole): Ph
       else transientBytes += term.value;
     }
     return { phase, residentBytes, transientBytes, totalBytes: residentBytes + transientBytes, terms };
-  });
+};

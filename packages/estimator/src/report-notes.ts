@@ -9,7 +9,7 @@ const fps = (value: number): string => `${value < 0.1 ? value.toFixed(3) : value
 const CLIP_LATENTS_TO_CPU = "liveavatar.md: causal_s2v_pipeline.py clip_outputs.append(...cpu())";
 const FSDP_PER_BLOCK = "liveavatar.md: distributed/fsdp.py wraps each transformer block";
 
-type Draft = Omit<Estimate, "notes">;
+type Draft = Estimate;
 
 /** Where the field report's numbers sit beside ours, and where the source contradicts the report. */
 export const reportNotes = (ctx: EstimateContext, est: Draft): Note[] => {
