@@ -1,0 +1,1 @@
+export { memorySegments, type MemorySegment } from "./memory-segments.ts";
