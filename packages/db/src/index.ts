@@ -1,0 +1,75 @@
+// @headroom/db: the only place Prisma lives. Query functions take the client (or a transaction) first and
+// return DTOs; JSON columns come back parsed with the shared zod schemas.
+export { createDb, getDb, withTransaction, type Db, type DbClient } from "./client.ts";
+export { NotFoundError } from "./errors.ts";
+export { env } from "./env.ts";
+export { startDatabase, type RunningDatabase, type StartDatabaseOptions } from "./embedded-postgres.ts";
+export { migrate, MIGRATIONS_DIR, type AppliedMigration } from "./migrate.ts";
+export { openDatabase, type OpenDatabase } from "./open-database.ts";
+export { GPU_LINK_KINDS, GpuInventory, GpuLink, HostInventory } from "./host-inventory.ts";
+export { EstimateJson, predictedPeakBytes } from "./json/estimate.ts";
+export { FindingJson, VerdictJson } from "./json/verdict.ts";
+export type { Json, JsonObject } from "./json/json.ts";
+export {
+  decodeVramSamples,
+  encodeVramSamples,
+  flattenVramChunks,
+  VRAM_SAMPLE_BYTES,
+  VRAM_SAMPLE_MAX_MIB,
+  type VramChunk,
+} from "./vram-samples.ts";
+export {
+  JOB_ERROR_CLASSES,
+  JOB_EVENT_TYPES,
+  JOB_RUNNERS,
+  JOB_STATES,
+  type JobErrorClass,
+  type JobEventType,
+  type JobRunner,
+  type JobState,
+} from "./queries/job-vocabulary.ts";
+export {
+  addMember,
+  createTeam,
+  createUser,
+  getMemberRole,
+  getTeam,
+  listMembers,
+  type MemberDto,
+  type MemberRole,
+  type TeamDto,
+  type UserDto,
+} from "./queries/teams.ts";
+export {
+  createFeasibilityReport,
+  getFeasibilityReport,
+  newReportId,
+  type FeasibilityReportDto,
+} from "./queries/feasibility-reports.ts";
+export {
+  createJob,
+  getJob,
+  getJobById,
+  updateJob,
+  type CreateJobInput,
+  type JobDto,
+  type JobPatch,
+} from "./queries/jobs.ts";
+export { listJobs, LIST_JOBS_MAX_LIMIT, type JobPage, type JobSummaryDto, type ListJobsInput } from "./queries/list-jobs.ts";
+export { appendJobEvents, listJobEvents, type JobEventDto, type JobEventInput } from "./queries/job-events.ts";
+export {
+  appendVramSamples,
+  getVramSeries,
+  VRAM_SAMPLE_INTERVAL_MS,
+  type AppendVramSamplesInput,
+  type VramTraceDto,
+} from "./queries/vram-series.ts";
+export {
+  HOST_ONLINE_WINDOW_MS,
+  listWorkerHosts,
+  upsertWorkerHost,
+  type UpsertWorkerHostInput,
+  type WorkerHostDto,
+} from "./queries/worker-hosts.ts";
+export { createAsset, getAssets, type AssetDto, type AssetKind, type CreateAssetInput } from "./queries/assets.ts";
+export { listArtifacts, recordArtifact, type ArtifactDto, type ArtifactKind } from "./queries/artifacts.ts";

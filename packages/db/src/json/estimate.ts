@@ -1,0 +1,77 @@
+// zod for the Estimate stored as JSON (reports, jobs): read back through this, never cast.
+// Typed as ZodType<Estimate>, so a new required field in the estimator's type fails typecheck here;
+// loose objects keep fields this schema does not know yet instead of dropping them.
+import { PHASES, type Estimate } from "@headroom/estimator";
+import { z } from "zod";
+
+const Source = z.looseObject({
+  kind: z.enum(["architecture", "upstream", "measurement", "field-report", "datasheet", "assumption"]),
+  ref: z.string(),
+  note: z.string().optional(),
+});
+
+const Term = z.looseObject({
+  id: z.string(),
+  label: z.string(),
+  value: z.number(),
+  unit: z.enum(["bytes", "seconds", "flops", "ratio"]),
+  kind: z.enum(["resident", "transient"]),
+  inputs: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  source: Source,
+});
+
+const Phase = z.enum(PHASES);
+
+const GpuEstimate = z.looseObject({
+  rank: z.number().int(),
+  role: z.enum(["single", "dit", "vae", "idle"]),
+  phases: z.array(
+    z.looseObject({
+      phase: Phase,
+      residentBytes: z.number(),
+      transientBytes: z.number(),
+      totalBytes: z.number(),
+      terms: z.array(Term),
+    }),
+  ),
+  peakBytes: z.number(),
+  peakPhase: Phase,
+  usableBytes: z.number(),
+  marginBytes: z.number(),
+});
+
+const SpeedEstimate = z.looseObject({
+  forwardSeconds: z.number(),
+  stepSeconds: z.number(),
+  clipSeconds: z.number(),
+  fps: z.number(),
+  clips: z.number(),
+  videoSeconds: z.number(),
+  startupSeconds: z.number(),
+  wallSeconds: z.number(),
+  offloadShare: z.number(),
+  terms: z.array(Term),
+});
+
+const Note = z.looseObject({
+  id: z.string(),
+  message: z.string(),
+  reported: z.string().nullable(),
+  predicted: z.string().nullable(),
+  cites: z.array(z.string()),
+});
+
+export const EstimateJson: z.ZodType<Estimate> = z.looseObject({
+  estimatorVersion: z.string(),
+  gpus: z.array(GpuEstimate),
+  worstRank: z.number().int(),
+  hostRamBytes: z.number(),
+  hostRamTerms: z.array(Term),
+  speed: SpeedEstimate,
+  notes: z.array(Note),
+  errorBar: z.looseObject({ relative: z.number(), absoluteBytes: z.number(), source: Source }),
+});
+
+/** The largest per-GPU peak an estimate predicts: what a job's measured peak is compared with. */
+export const predictedPeakBytes = (estimate: Estimate): number =>
+  estimate.gpus.reduce((peak, gpu) => Math.max(peak, gpu.peakBytes), 0);

@@ -1,0 +1,44 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { migrate } from "./migrate.ts";
+import { createTestDatabase } from "./testing/test-database.ts";
+
+describe("migrate", () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeAll(async () => {
+    database = await createTestDatabase(inject("templateUrl"), { empty: true });
+  });
+  afterAll(() => database.drop());
+
+  it("applies every migration to an empty database, once, even when called concurrently", async () => {
+    const runs = await Promise.all([migrate(database.url), migrate(database.url)]);
+    const applied = runs.flat();
+    expect(applied.map((m) => m.version)).toEqual([1]);
+    expect(applied[0]?.name).toBe("init");
+    expect(await migrate(database.url)).toEqual([]);
+
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    const tables = await client.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+    );
+    await client.end();
+    expect(tables.rows.map((row) => row.table_name)).toEqual([
+      "account",
+      "artifact",
+      "asset",
+      "feasibility_report",
+      "invitation",
+      "job",
+      "job_event",
+      "member",
+      "organization",
+      "schemaversion",
+      "session",
+      "user",
+      "verification",
+      "vram_series",
+      "worker_host",
+    ]);
+  });
+});

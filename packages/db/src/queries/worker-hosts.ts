@@ -1,0 +1,58 @@
+import type { Finding } from "@headroom/rules";
+import { z } from "zod";
+import type { DbClient } from "../client.ts";
+import { HostInventory } from "../host-inventory.ts";
+import { FindingJson } from "../json/verdict.ts";
+
+/** A host is online while its last preflight or heartbeat is this recent. */
+export const HOST_ONLINE_WINDOW_MS = 90_000;
+
+export type WorkerHostDto = {
+  id: string;
+  name: string;
+  hostname: string;
+  lastSeenAt: Date;
+  isOnline: boolean;
+  inventory: HostInventory;
+  preflight: Finding[];
+};
+
+export type UpsertWorkerHostInput = {
+  name: string;
+  hostname: string;
+  inventory: HostInventory;
+  preflight: Finding[];
+  seenAt?: Date;
+};
+
+const select = { id: true, name: true, hostname: true, lastSeenAt: true, inventory: true, preflight: true } as const;
+const Findings = z.array(FindingJson);
+
+type Row = { id: string; name: string; hostname: string; lastSeenAt: Date; inventory: unknown; preflight: unknown };
+
+const toDto = (row: Row, now: Date): WorkerHostDto => ({
+  ...row,
+  isOnline: now.getTime() - row.lastSeenAt.getTime() <= HOST_ONLINE_WINDOW_MS,
+  inventory: HostInventory.parse(row.inventory),
+  preflight: Findings.parse(row.preflight),
+});
+
+/** Registers a host or refreshes its inventory, findings and last-seen time (keyed by its configured name). */
+export const upsertWorkerHost = async (db: DbClient, input: UpsertWorkerHostInput): Promise<WorkerHostDto> => {
+  const seenAt = input.seenAt ?? new Date();
+  const fields = { hostname: input.hostname, lastSeenAt: seenAt, inventory: input.inventory, preflight: input.preflight };
+  const row = await db.workerHost.upsert({
+    where: { name: input.name },
+    create: { name: input.name, ...fields },
+    update: fields,
+    select,
+  });
+  return toDto(row, seenAt);
+};
+
+/** Every registered host, by name, with `isOnline` judged at `now`. */
+export const listWorkerHosts = async (db: DbClient, options: { now?: Date } = {}): Promise<WorkerHostDto[]> => {
+  const now = options.now ?? new Date();
+  const rows = await db.workerHost.findMany({ select, orderBy: { name: "asc" } });
+  return rows.map((row) => toDto(row, now));
+};
