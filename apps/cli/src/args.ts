@@ -5,14 +5,16 @@ export type PlanFlag = { field: PlanField; typed: string; raw: string };
 
 export type CheckArgs = { plans: PlanFlag[]; json: boolean; suggest: boolean; help: boolean };
 
-export type Command = { kind: "help" } | ({ kind: "check" } & CheckArgs);
+export type CalibrationArgs = { json: boolean; dir: string | null };
+
+export type Command = { kind: "help" } | ({ kind: "check" } & CheckArgs) | ({ kind: "calibration" } & CalibrationArgs);
 
 /** `flag` is the flag as typed (with its dashes), or null when the error is about the command line as a whole. */
 export type ArgError = { flag: string | null; message: string; showUsage: boolean };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ArgError };
 
-export const COMMANDS = ["check", "help"] as const;
+export const COMMANDS = ["check", "calibration", "help"] as const;
 
 const fail = (flag: string | null, message: string, showUsage = false): { ok: false; error: ArgError } =>
   ({ ok: false, error: { flag, message, showUsage } });
@@ -25,6 +27,7 @@ export const parseArgs = (argv: readonly string[]): Parsed<Command> => {
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
     return { ok: true, value: { kind: "help" } };
   }
+  if (command === "calibration") return parseCalibrationArgs(rest);
   if (command !== "check") return fail(null, `unknown command "${command}"`, true);
   const parsed = parseCheckArgs(rest);
   return parsed.ok ? { ok: true, value: { kind: "check", ...parsed.value } } : parsed;
@@ -119,3 +122,18 @@ const lowerFirst = (text: string): string =>
 /** The one stderr line for a bad command line. */
 export const formatArgError = (error: ArgError): string =>
   error.flag === null ? `headroom: ${error.message}` : `headroom: ${error.flag}: ${error.message}`;
+
+/** `calibration [--json] [--dir data/measurements]`. */
+export const parseCalibrationArgs = (tokens: readonly string[]): Parsed<Command> => {
+  const args: CalibrationArgs = { json: false, dir: null };
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] ?? "";
+    if (token === "--json") args.json = true;
+    else if (token === "--dir" || token.startsWith("--dir=")) {
+      const value = token.includes("=") ? token.slice("--dir=".length) : tokens[++i];
+      if (!value || isFlag(value)) return fail("--dir", "expects a folder of measurement JSON files");
+      args.dir = value;
+    } else return fail(token, "is not a calibration flag (use --json or --dir)");
+  }
+  return { ok: true, value: { kind: "calibration", ...args } };
+};

@@ -18,10 +18,12 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 try {
   // Imported here so that even a module that fails to load ends in one line, not a stack trace.
   const { runCli } = await import("./run-cli.ts");
+  const { readMeasurements } = await import("./read-measurements.ts");
   process.exitCode = runCli(process.argv.slice(2), {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
     color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+    readMeasurements,
   });
 } catch (error) {
   fail(error);

@@ -1,11 +1,21 @@
-import { estimate } from "@headroom/estimator";
+import { compareMeasurement, estimate, Measurement, summarizeCalibration } from "@headroom/estimator";
 import { evaluate, suggest } from "@headroom/rules";
 import { formatArgError, parseArgs, resolveCheckPlan, type ArgError } from "./args.ts";
+import { formatCalibration } from "./calibration-report.ts";
 import { formatReport } from "./format-report.ts";
 import { stringifyReport, toJsonReport } from "./json-report.ts";
 import { formatUsage } from "./usage.ts";
 
-export type Io = { out: (text: string) => void; err: (text: string) => void; color: boolean };
+/** A measurement file as read from disk: its name and its parsed JSON (or the reason it could not be read). */
+export type MeasurementFile = { name: string; json: unknown };
+
+export type Io = {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  color: boolean;
+  /** The committed measurements (data/measurements by default). */
+  readMeasurements: (dir: string | null) => MeasurementFile[];
+};
 
 /** Exit codes: 0 checked (whatever the verdict), 2 bad command line. */
 export const EXIT_OK = 0;
@@ -22,10 +32,11 @@ export const runCli = (argv: readonly string[], io: Io): number => {
   const parsed = parseArgs(argv);
   if (!parsed.ok) return usageError(parsed.error, io);
   const command = parsed.value;
-  if (command.kind === "help" || command.help) {
+  if (command.kind === "help" || (command.kind === "check" && command.help)) {
     io.out(formatUsage());
     return EXIT_OK;
   }
+  if (command.kind === "calibration") return runCalibration(command.dir, command.json, io);
   const resolved = resolveCheckPlan(command.plans);
   if (!resolved.ok) return usageError(resolved.error, io);
 
@@ -35,5 +46,20 @@ export const runCli = (argv: readonly string[], io: Io): number => {
   const suggestions = command.suggest ? suggest(plan) : null;
   const report = { plan, estimate: planEstimate, verdict, suggestions };
   io.out(command.json ? stringifyReport(toJsonReport(report)) : formatReport(report, { color: io.color }));
+  return EXIT_OK;
+};
+
+const runCalibration = (dir: string | null, json: boolean, io: Io): number => {
+  const comparisons = [];
+  for (const file of io.readMeasurements(dir)) {
+    const parsed = Measurement.safeParse(file.json);
+    if (!parsed.success) {
+      io.err(`headroom: ${file.name}: not a probe measurement (${parsed.error.issues[0]?.path.join(".") ?? "?"}: ${parsed.error.issues[0]?.message ?? "invalid"})`);
+      return EXIT_USAGE;
+    }
+    comparisons.push(compareMeasurement(parsed.data));
+  }
+  const summary = summarizeCalibration(comparisons);
+  io.out(json ? JSON.stringify({ summary, measurements: comparisons }, null, 2) : formatCalibration(comparisons, summary));
   return EXIT_OK;
 };

@@ -2,11 +2,12 @@ import { PLAN_FIELDS } from "@headroom/estimator";
 import { describe, expect, it } from "vitest";
 import { runCli, type Io } from "./run-cli.ts";
 import { formatUsage } from "./usage.ts";
+import { readMeasurements } from "./read-measurements.ts";
 
 const capture = () => {
   const out: string[] = [];
   const err: string[] = [];
-  const io: Io = { out: (text) => out.push(text), err: (text) => err.push(text), color: false };
+  const io: Io = { out: (text) => out.push(text), err: (text) => err.push(text), color: false, readMeasurements };
   return { io, out, err };
 };
 

@@ -1,15 +1,16 @@
 import type { ModelProfile } from "./model-profile.ts";
+import { GIB } from "./units.ts";
 
 /**
- * Live tensors inside one block's forward, per token: fp32 residual (4·d), norm and q,k,v, attention out
- * in bf16 (10·d), rope's float64 complex copies of q and k (16·d), FFN hidden and GELU out in bf16 (4·f).
- * Read from Wan's block code; the coefficients are refit to probe measurements (data/measurements).
+ * Live tensors of one block's forward: a per-query-token part (fp32 residual, q/k/v, float64 rope copies, FFN
+ * hidden) and a fixed part (the cond keys re-roped in float64 every forward, rope tables, audio features).
+ * Fitted to the probe's denoise peaks at 1,152 and 3,168 query tokens (data/measurements/h100-384x256.json,
+ * h100-704x384-default.json): 0.56 GiB + 240 KiB per token.
  */
-export const ACTIVATION_BYTES_PER_TOKEN_DIM = 30;
-export const ACTIVATION_BYTES_PER_TOKEN_FFN = 4;
+export const ACTIVATION_BASE_BYTES = 0.56 * GIB;
+export const ACTIVATION_BYTES_PER_TOKEN = 240 * 1024;
 
-export const ditActivationBytes = (tokens: number, profile: ModelProfile): number =>
-  tokens * (ACTIVATION_BYTES_PER_TOKEN_DIM * profile.dit.dim + ACTIVATION_BYTES_PER_TOKEN_FFN * profile.dit.ffnDim);
+export const ditActivationBytes = (tokens: number, _profile: ModelProfile): number => ACTIVATION_BASE_BYTES + tokens * ACTIVATION_BYTES_PER_TOKEN;
 
 /** Text encoder forward over text_len 512 tokens: hidden states of umt5-xxl (4096 wide) and its FFN (10240). */
 export const textEncoderActivationBytes = (profile: ModelProfile): number => profile.textLength * (30 * 4096 + 4 * 10240);

@@ -37,7 +37,7 @@ export const buildContext = (plan: Plan): EstimateContext => {
     tf,
     tokens: tf * profile.framesPerLatentBlock,
     pixels: width * height,
-    kv: kvCacheLayout(profile, plan.params.inferFrames, tf, plan.parallel.mode, Math.min(plan.params.sampleSteps, 4)),
+    kv: kvCacheLayout(profile, plan.params.inferFrames, tf, plan.parallel.mode, plan.params.sampleSteps, plan.params.offloadKvCache),
     latentFrames: latentFramesPerClip(plan.params.inferFrames, profile),
     blocks: blocksPerClip(plan.params.inferFrames, profile),
     ditRanks,

@@ -17,14 +17,19 @@ describe("architecture constants (helper count of the S2V DiT, fp8_linear.py)", 
     expect(ditWeightBytes(profile, false) / GB).toBeCloseTo(32.59, 1);
     expect(ditWeightBytes(profile, true) / GB).toBeCloseTo(16.65, 1);
   });
-  it("one step's KV cache is 10.38 GB + 2.29 GB cond at 704*384 × 48 frames; four on one GPU ≈ 50.7 GB", () => {
+  it("one step's window is 10.38 GB at 704*384 × 48 frames; four windows share one 2.29 GB cond cache on the GPU (43.8 GB)", () => {
     const layout = kvCacheLayout(profile, 48, 1056, "single", 4);
     expect(layout.windowTokens).toBe(12_672);
     expect(layout.bytesPerCache / GB).toBeCloseTo(12.67, 1);
-    expect(layout.totalBytes / GB).toBeCloseTo(50.7, 0);
+    expect(layout.gpuBytes / GB).toBeCloseTo(43.8, 1);
+  });
+  it("offloaded, every step cache carries its own cond cache on the host (50.7 GB) and one is on the GPU", () => {
+    const layout = kvCacheLayout(profile, 48, 1056, "single", 4, true);
+    expect(layout.hostBytes / GB).toBeCloseTo(50.7, 0);
+    expect(layout.gpuBytes).toBe(layout.bytesPerCache);
   });
   it("a TPP DiT rank keeps one cache of window + 3,000 cond tokens (≈ 12.8 GB at 704*384)", () => {
-    expect(kvCacheLayout(profile, 48, 1056, "tpp", 4).totalBytes / GB).toBeCloseTo(12.84, 1);
+    expect(kvCacheLayout(profile, 48, 1056, "tpp", 4).gpuBytes / GB).toBeCloseTo(12.84, 1);
   });
 });
 
@@ -52,8 +57,8 @@ describe("estimate()", () => {
   it("offloading the KV cache leaves one step's cache on the GPU and moves all four to the host", () => {
     const on = estimate(resolvePlan({ params: { offloadKvCache: false } }));
     const off = estimate(resolvePlan({ params: { offloadKvCache: true } }));
-    expect(term(on, "kv-cache")!.value / term(off, "kv-cache")!.value).toBeCloseTo(4, 5);
-    expect(off.hostRamBytes - on.hostRamBytes).toBeCloseTo(term(on, "kv-cache")!.value, -6);
+    expect(term(on, "kv-cache")!.value).toBeGreaterThan(3 * term(off, "kv-cache")!.value);
+    expect(off.hostRamBytes - on.hostRamBytes).toBeGreaterThan(term(on, "kv-cache")!.value);
     expect(off.speed.offloadShare).toBeGreaterThan(0);
   });
   it("num_clip moves host RAM, not GPU memory (the source keeps clip latents on the CPU; FR-9)", () => {

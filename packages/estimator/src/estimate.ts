@@ -4,14 +4,11 @@ import { buildTermSet, phaseMemory } from "./gpu-memory.ts";
 import { hostRamTerms, sumBytes } from "./host-ram.ts";
 import { reportNotes } from "./report-notes.ts";
 import type { Plan } from "./plan.ts";
-import { assumption } from "./sources.ts";
+import { ERROR_BAR } from "./error-bar.ts";
 import { estimateSpeed } from "./throughput.ts";
-import { GIB } from "./units.ts";
 
 export const ESTIMATOR_VERSION = "0.1.0";
 
-/** The error bar Headroom states on every report (issue: calibrate against measurements). */
-export const ERROR_BAR = { relative: 0.03, absoluteBytes: 0.5 * GIB, source: assumption("target: max(3 %, 0.5 GiB) of measured peak") };
 
 const roleOf = (plan: Plan, rank: number): GpuRole => {
   if (plan.parallel.mode === "single") return rank === 0 ? "single" : "idle";

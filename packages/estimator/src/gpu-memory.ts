@@ -2,10 +2,10 @@ import { ditActivationBytes, textEncoderActivationBytes } from "./activations.ts
 import type { EstimateContext } from "./estimate-context.ts";
 import type { GpuRole, Phase, PhaseMemory, Term } from "./estimate-types.ts";
 import { PHASES } from "./estimate-types.ts";
-import { allocatorSlackBytes, CUDA_CONTEXT_BYTES, NCCL_BUFFER_BYTES } from "./runtime.ts";
-import { assumption, fieldReport, upstream } from "./sources.ts";
+import { allocatorSlackBytes, CUDA_CONTEXT_BYTES, NCCL_BUFFER_BYTES, RUNTIME_SOURCE } from "./runtime.ts";
+import { assumption, fieldReport, measured, upstream } from "./sources.ts";
 import { bytesTerm } from "./term.ts";
-import { SINGLE_DECODE_OUTPUT_FRAMES, TPP_DECODE_OUTPUT_FRAMES, vaeDecodeBytes } from "./vae-decode.ts";
+import { mediaEncodeBytes, singleDecodeOutputFrames, TPP_DECODE_OUTPUT_FRAMES, vaeDecodeBytes } from "./vae-decode.ts";
 import { audioEncoderBytes, blockWeightBytes, ditWeightBytes, loraAdapterBytes, textEncoderBytes, vaeWeightBytes, WEIGHT_SOURCES } from "./weights.ts";
 
 const P1 = "causal_s2v_pipeline.py";
@@ -18,6 +18,9 @@ const SRC_2 = assumption("activations.ts: live tensors of one Wan block");
 const SRC_3 = assumption("activations.ts");
 const SRC_4 = assumption("vae-decode.ts: widest decoder stage + fp32 output frames");
 const SRC_5 = assumption("runtime.ts");
+const SRC_DECODE_MEASURED = measured("data/measurements/h100-704x384-default.json: decode keeps the DiT and the shared cond cache");
+const SRC_MEDIA_MEASURED = measured("data/measurements/h100-704x384-t5cpu-cap79.json, rtx4090-384x256-headline.json");
+const SRC_FSDP_MEASURED = measured("data/measurements/fsdp2-block-704x384-bf16.json, fsdp2-*-rtx4090.json");
 const SRC_KV_MOVE = upstream(`${P1} _move_kv_cache_to_working_gpu`);
 const SRC_KV_SINGLE = upstream(`${P1} _initialize_kv_cache`);
 const SRC_KV_TPP = upstream(`${P5} _initialize_kv_cache`);
@@ -35,11 +38,29 @@ const ditResident = (ctx: EstimateContext): Term => {
   return bytesTerm("dit-weights", plan.params.fp8 ? "DiT weights (fp8 linears)" : "DiT weights (bf16)", whole, "resident", inputs, WEIGHT_SOURCES.dit);
 };
 
+/** Per-block wrapping leaves the audio injectors and embeddings (2.24 G params) in FSDP's root unit: unsharded for the first forward, then kept. */
+const fsdpRootUnit = (ctx: EstimateContext): Term | null => {
+  const { plan, profile } = ctx;
+  if (!isSharded(ctx) || plan.parallel.fsdpWrap !== "block") return null;
+  return bytesTerm("fsdp-root-unit", "FSDP root unit, unsharded (audio injectors, embeddings)", profile.dit.extraParams * (plan.params.fp8 ? 1 : 2), "resident", { extraParams: profile.dit.extraParams }, SRC_FSDP_MEASURED);
+};
+
+/** While FSDP flattens and shards a unit at load it briefly holds ≈ 2.75 × that unit (fitted to the 2-rank runs). */
+export const FSDP_FLATTEN_FACTOR = 2.75;
+const fsdpLoadFlatten = (ctx: EstimateContext): Term => {
+  const { plan, profile } = ctx;
+  const bytesPer = plan.params.fp8 ? 1 : 2;
+  const largestUnit = plan.parallel.fsdpWrap === "block" ? Math.max(profile.dit.extraParams, profile.dit.blockParams) * bytesPer : ditWeightBytes(profile, plan.params.fp8);
+  return bytesTerm("fsdp-flatten", "FSDP flattening the largest unit at load", FSDP_FLATTEN_FACTOR * largestUnit, "transient", { largestUnitBytes: largestUnit, factor: FSDP_FLATTEN_FACTOR }, SRC_FSDP_MEASURED);
+};
+
 /** Load: from_pretrained puts the bf16 DiT on the GPU, PEFT adds fp32 adapters, then fp8 conversion runs there. */
 const ditLoad = (ctx: EstimateContext): Term[] => {
   const { plan, profile } = ctx;
-  if (isSharded(ctx) || !plan.params.fp8 || plan.params.quantizeOnCpu) {
-    const lora = plan.params.loadLora && !isSharded(ctx) ? [bytesTerm("lora-adapters", "LoRA adapters while merging (fp32)", loraAdapterBytes(profile), "transient", { loraParams: profile.loraParams }, WEIGHT_SOURCES.lora)] : [];
+  if (isSharded(ctx)) return [ditResident(ctx), fsdpLoadFlatten(ctx)];
+  if (plan.params.quantizeOnCpu) return [ditResident(ctx)];
+  if (!plan.params.fp8) {
+    const lora = plan.params.loadLora ? [bytesTerm("lora-adapters", "LoRA adapters while merging (fp32)", loraAdapterBytes(profile), "transient", { loraParams: profile.loraParams }, WEIGHT_SOURCES.lora)] : [];
     return [ditResident(ctx), ...lora];
   }
   return [
@@ -60,16 +81,26 @@ const ditGather = (ctx: EstimateContext): Term | null => {
     : bytesTerm("fsdp-gather", "FSDP unshard of the whole model (FR-4 picture)", bytes, "transient", inputs, SRC_1);
 };
 
-/** On one GPU every step keeps its own cache (offload: only the running step's is copied in); a TPP rank keeps one. */
+/** On one GPU every step keeps its own window and all share one cond cache; offloaded, only the running step's cache (with its own cond) is on the GPU. */
 const kvCache = (ctx: EstimateContext): Term => {
   const { plan, kv: layout } = ctx;
   const mode = plan.parallel.mode;
   const offloaded = mode === "single" && plan.params.offloadKvCache;
   const inputs = { caches: layout.caches, windowTokens: layout.windowTokens, condTokens: layout.condTokens, offloadKvCache: offloaded };
   return offloaded
-    ? bytesTerm("kv-cache", "KV cache of the running step (others on the host)", layout.bytesPerCache, "resident", inputs, SRC_KV_MOVE)
-    : bytesTerm("kv-cache", layout.caches > 1 ? `KV caches (${layout.caches}, one per step)` : "KV cache", layout.totalBytes, "resident", inputs, (mode === "single" ? SRC_KV_SINGLE : SRC_KV_TPP));
+    ? bytesTerm("kv-cache", "KV cache of the running step (others on the host)", layout.gpuBytes, "resident", inputs, SRC_KV_MOVE)
+    : bytesTerm("kv-cache", layout.caches > 1 ? `KV caches (${layout.caches} windows, one shared cond cache)` : "KV cache", layout.gpuBytes, "resident", inputs, mode === "single" ? SRC_KV_SINGLE : SRC_KV_TPP);
 };
+
+/** The shared cond cache outlives the step caches: it is still on the GPU at the final decode. */
+const condCache = (ctx: EstimateContext): Term | null =>
+  ctx.plan.parallel.mode === "single" && !ctx.plan.params.offloadKvCache
+    ? bytesTerm("cond-cache", "shared cond cache (kept through decode)", ctx.kv.condBytes, "resident", { condTokens: ctx.kv.condTokens }, SRC_DECODE_MEASURED)
+    : null;
+
+/** VAE encode of the motion frames + wav2vec over the audio, after T5 has encoded the prompt. */
+const mediaEncode = (ctx: EstimateContext): Term =>
+  bytesTerm("media-encode", "VAE encode of motion frames + wav2vec features", mediaEncodeBytes(ctx.pixels), "transient", { pixels: ctx.pixels }, SRC_MEDIA_MEASURED);
 
 const activations = (ctx: EstimateContext): Term =>
   bytesTerm("dit-activations", "DiT activations (one block forward)", ditActivationBytes(ctx.tokens, ctx.profile), "transient", { tokens: ctx.tokens, size: ctx.plan.params.size }, SRC_2);
@@ -92,8 +123,8 @@ const vaeDecode = (ctx: EstimateContext, outputFrames: number): Term =>
   bytesTerm("vae-decode", "VAE decode", vaeDecodeBytes(ctx.pixels, outputFrames), "transient", { pixels: ctx.pixels, outputFrames }, SRC_4);
 
 const runtimeTerms = (ctx: EstimateContext): Term[] => [
-  bytesTerm("cuda-context", "CUDA context", CUDA_CONTEXT_BYTES, "resident", {}, SRC_5),
-  ...(ctx.isMultiProcess ? [bytesTerm("nccl", "NCCL buffers", NCCL_BUFFER_BYTES, "resident", { world: ctx.plan.hardware.count }, SRC_5)] : []),
+  bytesTerm("cuda-context", "CUDA context", CUDA_CONTEXT_BYTES, "resident", {}, RUNTIME_SOURCE),
+  ...(ctx.isMultiProcess ? [bytesTerm("nccl", "NCCL buffers", NCCL_BUFFER_BYTES, "resident", { world: ctx.plan.hardware.count }, RUNTIME_SOURCE)] : []),
 ];
 
 const present = (terms: (Term | null)[]): Term[] => {
@@ -107,31 +138,40 @@ export type TermSet = ReturnType<typeof buildTermSet>;
 
 export const buildTermSet = (ctx: EstimateContext) => ({
   dit: ditResident(ctx),
+  root: fsdpRootUnit(ctx),
   ditLoad: ditLoad(ctx),
   gather: ditGather(ctx),
   kv: kvCache(ctx),
+  cond: condCache(ctx),
   activations: activations(ctx),
   t5: textEncoder(ctx),
   t5Forward: t5Forward(ctx),
   audio: audioEncoder(ctx),
+  media: mediaEncode(ctx),
   vae: vaeWeights(ctx),
-  decodeSingle: vaeDecode(ctx, SINGLE_DECODE_OUTPUT_FRAMES),
+  decodeSingle: vaeDecode(ctx, singleDecodeOutputFrames(ctx.latentFrames)),
+  // Online decode decodes clip 0 alone: no motion frames, infer_frames out.
+  decodeOnline: vaeDecode(ctx, ctx.plan.params.inferFrames),
   decodeTpp: vaeDecode(ctx, TPP_DECODE_OUTPUT_FRAMES),
   runtime: runtimeTerms(ctx),
 });
 
-/** One GPU (causal_s2v_pipeline.py): VAE, T5 and wav2vec leave the GPU before the rollout; KV caches are freed before the final decode. */
+const sum = (terms: Term[]): number => terms.reduce((total, term) => total + term.value, 0);
+/** Encode runs T5 first, then (T5 gone unless it stays) the VAE motion-frame encode and wav2vec: the larger step is the phase's peak. */
+const heavier = (a: Term[], b: Term[]): Term[] => (sum(a) >= sum(b) ? a : b);
+
+/** One GPU (causal_s2v_pipeline.py): VAE, T5 and wav2vec leave the GPU before the rollout; step caches are freed before the final decode. */
 const singleTerms = (ctx: EstimateContext, t: TermSet, phase: Phase): Term[] => {
   const { params } = ctx.plan;
   switch (phase) {
     case "load": return present([...t.ditLoad, t.vae]);
-    case "encode": return present([t.dit, t.vae, t.t5, t.t5Forward, t.audio]);
-    case "denoise": return present([t.dit, t.kv, t.gather, t.activations]);
+    case "encode": return heavier(present([t.dit, t.vae, t.t5, t.t5Forward]), present([t.dit, t.vae, params.offloadModel ? null : t.t5, t.audio, t.media]));
+    case "denoise": return present([t.dit, t.root, t.kv, t.gather, t.activations]);
     case "decode":
       // Online decode runs clip 0's decode inside the rollout; offload_model swaps the DiT out for it.
       return params.enableOnlineDecode
-        ? present([params.offloadModel ? null : t.dit, t.kv, t.vae, t.decodeSingle])
-        : present([t.dit, t.vae, t.decodeSingle]);
+        ? present([params.offloadModel ? null : t.dit, t.kv, t.vae, t.decodeOnline])
+        : present([t.dit, t.root, t.cond, t.vae, t.decodeSingle]);
   }
 };
 
@@ -141,13 +181,13 @@ const tppTerms = (ctx: EstimateContext, t: TermSet, role: "dit" | "vae", phase: 
   const t5Stays = params.offloadModel ? null : t.t5;
   switch (phase) {
     case "load": return present([...t.ditLoad, t.vae]);
-    case "encode": return present([t.dit, t.vae, t.t5, t.t5Forward, t.audio]);
-    case "denoise": return role === "dit" ? present([t.dit, t5Stays, t.vae, t.kv, t.gather, t.activations]) : present([t.dit, t5Stays, t.vae]);
-    case "decode": return role === "vae" ? present([params.offloadModel ? null : t.dit, t5Stays, t.vae, t.decodeTpp]) : [];
+    case "encode": return heavier(present([t.dit, t.vae, t.t5, t.t5Forward]), present([t.dit, t.vae, t5Stays, t.audio, t.media]));
+    case "denoise": return role === "dit" ? present([t.dit, t.root, t5Stays, t.vae, t.kv, t.gather, t.activations]) : present([t.dit, t.root, t5Stays, t.vae]);
+    case "decode": return role === "vae" ? present([params.offloadModel ? null : t.dit, t.root, t5Stays, t.vae, t.decodeTpp]) : present([t.dit, t.root, t5Stays, t.vae]);
   }
 };
 
-const SLACK_SOURCE = assumption("runtime.ts: caching allocator rounding");
+const SLACK_SOURCE = RUNTIME_SOURCE;
 
 export const phaseMemory = (ctx: EstimateContext, t: TermSet, role: GpuRole): PhaseMemory[] => {
   const phases: PhaseMemory[] = [];
@@ -156,16 +196,18 @@ export const phaseMemory = (ctx: EstimateContext, t: TermSet, role: GpuRole): Ph
 };
 
 const onePhase = (ctx: EstimateContext, t: TermSet, role: GpuRole, phase: Phase): PhaseMemory => {
-    const terms = role === "idle" ? [] : role === "single" ? singleTerms(ctx, t, phase) : tppTerms(ctx, t, role, phase);
-    if (terms.length === 0) return { phase, residentBytes: 0, transientBytes: 0, totalBytes: 0, terms };
-    let allocated = 0;
-    for (const term of terms) allocated += term.value;
-    terms.push(...t.runtime, bytesTerm("allocator-slack", "allocator slack", allocatorSlackBytes(allocated), "transient", { allocatedBytes: allocated }, SLACK_SOURCE));
-    let residentBytes = 0;
-    let transientBytes = 0;
-    for (const term of terms) {
-      if (term.kind === "resident") residentBytes += term.value;
-      else transientBytes += term.value;
-    }
-    return { phase, residentBytes, transientBytes, totalBytes: residentBytes + transientBytes, terms };
+  const terms = role === "idle" ? [] : role === "single" ? singleTerms(ctx, t, phase) : tppTerms(ctx, t, role, phase);
+  if (terms.length === 0) return { phase, residentBytes: 0, transientBytes: 0, totalBytes: 0, terms };
+  let allocated = 0;
+  for (const term of terms) allocated += term.value;
+  // FSDP's flat-parameter churn fragments the allocator during forwards only.
+  const isFsdp = ctx.plan.parallel.ditFsdp && ctx.isMultiProcess && phase === "denoise";
+  terms.push(...t.runtime, bytesTerm("allocator-slack", "allocator slack", allocatorSlackBytes(allocated, isFsdp), "transient", { allocatedBytes: allocated, isFsdp }, SLACK_SOURCE));
+  let residentBytes = 0;
+  let transientBytes = 0;
+  for (const term of terms) {
+    if (term.kind === "resident") residentBytes += term.value;
+    else transientBytes += term.value;
+  }
+  return { phase, residentBytes, transientBytes, totalBytes: residentBytes + transientBytes, terms };
 };

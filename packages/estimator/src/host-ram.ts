@@ -36,7 +36,7 @@ export const hostRamTerms = (ctx: EstimateContext, clips: number): Term[] => {
   if (params.quantizeOnCpu && params.fp8) terms.push(bytesTerm("host-checkpoint", "bf16 DiT staged on the CPU for fp8 quantization", pipelineProcesses * ditWeightBytes(profile, false), "transient", { pipelineProcesses }, SRC_3));
   if (parallel.mode === "single" && params.offloadKvCache) {
     const layout = ctx.kv;
-    terms.push(bytesTerm("host-kv-cache", "KV caches on the host (all steps)", layout.totalBytes, "resident", { caches: layout.caches }, SRC_4));
+    terms.push(bytesTerm("host-kv-cache", "KV caches on the host (all steps)", layout.hostBytes, "resident", { caches: layout.caches }, SRC_4));
   }
   if (params.offloadModel && params.enableOnlineDecode) terms.push(bytesTerm("host-dit-swap", "DiT swapped out for the online decode", ditWeightBytes(profile, params.fp8), "resident", {}, SRC_5));
   if (parallel.ditFsdp && parallel.fsdpCpuOffload) terms.push(bytesTerm("host-dit-shards", "DiT shards offloaded by FSDP", ditWeightBytes(profile, params.fp8), "resident", {}, SRC_6));

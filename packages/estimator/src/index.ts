@@ -9,3 +9,5 @@ export * from "./model-profile.ts";
 export * from "./estimate-types.ts";
 export { estimate, ESTIMATOR_VERSION } from "./estimate.ts";
 export { resolveGpu, type ResolvedGpu } from "./resolve-gpu.ts";
+export { ERROR_BAR } from "./error-bar.ts";
+export * from "./calibration.ts";

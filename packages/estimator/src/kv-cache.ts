@@ -14,17 +14,33 @@ export type KvCacheLayout = {
   caches: number;
   windowTokens: number;
   condTokens: number;
+  /** One step's cache as it is copied to the GPU under --offload_kv_cache: window + its own cond cache. */
   bytesPerCache: number;
-  totalBytes: number;
+  /** Kept on the GPU: one GPU shares a single cond cache between its step caches (shared_cond_cache). */
+  gpuBytes: number;
+  /** Kept on the host under --offload_kv_cache: every step cache with its own cond cache. */
+  hostBytes: number;
+  condBytes: number;
 };
 
-/** _initialize_kv_cache: single GPU keeps one cache per step (kv_cache1["1".."4"]); a TPP rank keeps the one for its step. */
-export const kvCacheLayout = (profile: ModelProfile, inferFrames: number, tokensPerLatentFrame: number, mode: "single" | "tpp", steps: number): KvCacheLayout => {
+/** _initialize_kv_cache: single GPU keeps one cache per step (kv_cache1["1".."4"]) sharing one cond cache; a TPP rank keeps one. */
+export const kvCacheLayout = (profile: ModelProfile, inferFrames: number, tokensPerLatentFrame: number, mode: "single" | "tpp", _steps: number, offloaded = false): KvCacheLayout => {
   const windowTokens = kvWindowTokens(inferFrames, tokensPerLatentFrame);
   const condTokens = mode === "single" ? profile.kvCache.condTokensSingle : profile.kvCache.condTokensTpp;
-  const caches = mode === "single" ? steps : 1;
-  const bytesPerCache = (windowTokens + condTokens) * kvBytesPerToken(profile);
-  return { caches, windowTokens, condTokens, bytesPerCache, totalBytes: caches * bytesPerCache };
+  // Upstream allocates the four step caches whatever sample_steps is.
+  const caches = mode === "single" ? 4 : 1;
+  const perToken = kvBytesPerToken(profile);
+  const bytesPerCache = (windowTokens + condTokens) * perToken;
+  const isOffloaded = offloaded && mode === "single";
+  return {
+    caches,
+    windowTokens,
+    condTokens,
+    bytesPerCache,
+    gpuBytes: isOffloaded ? bytesPerCache : (caches * windowTokens + condTokens) * perToken,
+    hostBytes: isOffloaded ? caches * bytesPerCache : 0,
+    condBytes: condTokens * perToken,
+  };
 };
 
 /** The conditioning cache must hold the reference + motion tokens (2.5 latent frames). */

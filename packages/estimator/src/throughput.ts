@@ -3,6 +3,7 @@ import type { SpeedEstimate, Term } from "./estimate-types.ts";
 import { ditForwardFlops, vaeDecodeFlops } from "./flops.ts";
 import { assumption, fieldReport, measured, upstream } from "./sources.ts";
 import { secondsTerm } from "./term.ts";
+import { singleDecodeOutputFrames } from "./vae-decode.ts";
 import { audioEncoderBytes, ditWeightBytes, textEncoderBytes, vaeWeightBytes } from "./weights.ts";
 
 const SRC_0 = measured("liveavatar.md: 780 TFLOP/s for one Wan block on H100");
@@ -20,8 +21,8 @@ export const DIT_EFFICIENCY = 0.79;
  * hand-offs), fitted so 5 GPUs of H100/H800 class in TPP at 720*400 with --fp8 give the README's 45 FPS.
  */
 export const DIT_OVERHEAD_FACTOR = 2.05;
-/** cuDNN conv3d reaches far less of peak than matmul. */
-export const VAE_EFFICIENCY = 0.3;
+/** The VAE's causal conv3d decode, one latent frame at a time: 9.6 % of the bf16 peak on the probe's H100 (2.07 s per 704×384 clip). */
+export const VAE_EFFICIENCY = 0.096;
 /** safetensors read from local NVMe, then cast. */
 export const LOAD_BYTES_PER_S = 2e9;
 /** First-call torch.compile of the DiT (ENABLE_COMPILE=true). */
@@ -39,8 +40,11 @@ export const clipsToGenerate = (params: { numClip: number; inferFrames: number; 
   return Math.min(params.numClip, audioClips);
 };
 
-/** Pageable host memory (the offloaded KV cache is not pinned) copies at about half the pinned rate. */
-export const PAGEABLE_SHARE = 0.5;
+/**
+ * The offloaded KV cache is pageable and moves as 160 small tensors per step: the probe measured 2.4–5.6 GB/s per
+ * direction (data/measurements/*-offloadkv-*, rtx4090-*-headline.json), far under the link's rate.
+ */
+export const KV_COPY_BYTES_PER_S = 3.5e9;
 
 /** fp8_linear.py quantizes activations too and runs torch._scaled_mm: linears at the fp8 rate where the chip has one. */
 const linearTflops = (ctx: EstimateContext): number =>
@@ -56,7 +60,7 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
 
   const layout = ctx.kv;
   // Each step copies its cache in and the previous one back out (_move_kv_cache_to_working_gpu).
-  const kvSeconds = parallel.mode === "single" && params.offloadKvCache ? (2 * layout.bytesPerCache) / (gpu.hostBytesPerS * PAGEABLE_SHARE) : 0;
+  const kvSeconds = parallel.mode === "single" && params.offloadKvCache ? (2 * layout.bytesPerCache) / Math.min(gpu.hostBytesPerS, KV_COPY_BYTES_PER_S) : 0;
   const fsdpCpuSeconds = parallel.ditFsdp && parallel.fsdpCpuOffload ? whole / fsdpRanks / gpu.hostBytesPerS : 0;
   const gatherSeconds = parallel.ditFsdp && fsdpRanks > 1 ? (whole * (fsdpRanks - 1)) / fsdpRanks / gpu.peerBytesPerS : 0;
   const offloadSeconds = kvSeconds + fsdpCpuSeconds + gatherSeconds;
@@ -67,7 +71,9 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
   // TPP: DiT rank i runs denoising step i of every block, pipelined across blocks (causal_s2v_pipeline_tpp.py).
   const pipelined = parallel.mode === "tpp" ? Math.max(1, Math.min(ditRanks, params.sampleSteps)) : 1;
   const ditClipSeconds = (blocks * params.sampleSteps * stepSeconds) / pipelined;
-  const decodeSeconds = vaeDecodeFlops(ctx.pixels, params.inferFrames) / (gpu.bf16Tflops * 1e12 * VAE_EFFICIENCY);
+  // One GPU re-decodes the 19 motion latents with each clip; the TPP VAE rank stream-decodes only the new frames.
+  const decodedFrames = parallel.mode === "single" ? singleDecodeOutputFrames(ctx.latentFrames) : params.inferFrames;
+  const decodeSeconds = vaeDecodeFlops(ctx.pixels, decodedFrames) / (gpu.bf16Tflops * 1e12 * VAE_EFFICIENCY);
   // With offload_model the TPP VAE rank moves its (unused) DiT to the CPU on every block.
   const vaeRankSwapSeconds = parallel.mode === "tpp" && params.offloadModel ? (blocks * whole) / gpu.hostBytesPerS : 0;
   const decodeOverlaps = parallel.mode === "tpp" && parallel.enableVaeParallel;
@@ -82,10 +88,10 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
 
   const terms: Term[] = [
     secondsTerm("dit-compute", "DiT forward compute (roofline × efficiency)", computeSeconds, { linearFlops: flops.linear, attentionFlops: flops.attention, linearTflops: linearTflops(ctx), efficiency: DIT_EFFICIENCY }, SRC_0),
-    secondsTerm("kv-offload", "KV cache copies per step (in + out, pageable)", kvSeconds, { bytesPerCache: layout.bytesPerCache, linkBytesPerS: gpu.hostBytesPerS * PAGEABLE_SHARE }, SRC_1),
+    secondsTerm("kv-offload", "KV cache copies per step (in + out, pageable)", kvSeconds, { bytesPerCache: layout.bytesPerCache, linkBytesPerS: Math.min(gpu.hostBytesPerS, KV_COPY_BYTES_PER_S) }, SRC_1),
     secondsTerm("fsdp-cpu-offload", "FSDP CPU offload copies per forward", fsdpCpuSeconds, { bytes: whole / fsdpRanks }, SRC_FR12),
     secondsTerm("fsdp-gather", "FSDP all-gather per forward", gatherSeconds, { bytes: whole, ranks: fsdpRanks, peerBytesPerS: gpu.peerBytesPerS }, SRC_2),
-    secondsTerm("vae-decode", "VAE decode per clip", decodeSeconds, { pixels: ctx.pixels, frames: params.inferFrames, efficiency: VAE_EFFICIENCY }, SRC_3),
+    secondsTerm("vae-decode", "VAE decode per clip", decodeSeconds, { pixels: ctx.pixels, frames: decodedFrames, efficiency: VAE_EFFICIENCY }, SRC_3),
     secondsTerm("vae-rank-swap", "TPP VAE rank moving its DiT to the CPU per block", vaeRankSwapSeconds, { blocks, bytes: whole }, SRC_4),
     secondsTerm("startup", "weights load + compile", startupSeconds, { loadBytes, compile: params.enableCompile }, SRC_5),
   ];

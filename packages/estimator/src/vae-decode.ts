@@ -1,13 +1,24 @@
-/**
- * Wan2.1 VAE decodes one latent frame (4 output frames) at a time with a causal cache; its widest stage runs
- * 192 channels × 4 frames at full resolution with a few tensors alive: ≈ 12 KiB per output pixel.
- */
-export const VAE_DECODE_BYTES_PER_PIXEL = 12 * 1024;
+import { GIB } from "./units.ts";
 
-/** Single GPU decodes 19 motion + 12 new latent frames per call and returns 121 fp32 frames (causal_s2v_pipeline.py). */
-export const SINGLE_DECODE_OUTPUT_FRAMES = 121;
+/**
+ * Wan2.1 VAE decodes one latent frame (4 output frames) at a time with a causal cache; its widest stage runs at
+ * full resolution. Fitted to the probe's decode peaks at 384×256, 704×384 and 720×400: ≈ 15 KiB per output pixel.
+ */
+export const VAE_DECODE_BYTES_PER_PIXEL = 15 * 1024;
+
+/** Single GPU decodes 19 motion + the clip's new latent frames per call: 121 fp32 frames for 12 latents (causal_s2v_pipeline.py). */
+export const MOTION_LATENT_FRAMES = 19;
+export const singleDecodeOutputFrames = (latentFrames: number): number => 4 * (MOTION_LATENT_FRAMES + latentFrames) - 3;
 /** The TPP VAE rank stream-decodes 3 latent frames per block, keeping 12 frames. */
 export const TPP_DECODE_OUTPUT_FRAMES = 12;
 
 export const vaeDecodeBytes = (pixelsPerFrame: number, outputFrames: number): number =>
   pixelsPerFrame * VAE_DECODE_BYTES_PER_PIXEL + outputFrames * 3 * pixelsPerFrame * 4;
+
+/**
+ * Encoding the 73 motion frames with the VAE and the audio with wav2vec2, after T5 has left the GPU: fitted to
+ * the t5_cpu runs (h100-704x384-t5cpu-cap79, rtx4090-384x256-headline): 0.49 GiB + 8.6 KiB per pixel.
+ */
+export const MEDIA_ENCODE_BASE_BYTES = 0.49 * GIB;
+export const MEDIA_ENCODE_BYTES_PER_PIXEL = 8.6 * 1024;
+export const mediaEncodeBytes = (pixelsPerFrame: number): number => MEDIA_ENCODE_BASE_BYTES + pixelsPerFrame * MEDIA_ENCODE_BYTES_PER_PIXEL;

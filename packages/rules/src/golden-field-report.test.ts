@@ -1,4 +1,4 @@
-import { estimate, GB, resolvePlan, type Estimate, type PlanInput } from "@headroom/estimator";
+import { estimate, GB, GIB, resolvePlan, type Estimate, type PlanInput } from "@headroom/estimator";
 import { afterAll, describe, expect, test } from "vitest";
 import { evaluate, type Verdict } from "./evaluate.ts";
 import type { VerdictStatus } from "./rule.ts";
@@ -47,27 +47,26 @@ const ROWS: Row[] = [
   },
   { id: "FR-11", plan: { hardware: BOX, params: { ...FR21, precision: "fp16" } }, reported: "--fp16 loads, then NaN / dtype error", status: "invalid", cites: ["FR-11"] },
   {
+    // The report ran this at 18 GB per card. FSDP keeps its root unit (audio injectors + embeddings, 4.17 GiB)
+    // unsharded and fragments ~9 % (measured on 2 ranks), so the source and the measurement put it over 24 GB.
     id: "FR-12",
     plan: { hardware: BOX, params: { ...FR21, fp8: false }, parallel: { ...V10_FSDP, fsdpCpuOffload: true } },
     reported: "FSDP CPU offload: 18 GB per card, 0.03 FPS",
-    status: "runs-slowly",
+    status: "out-of-memory",
     cites: ["FR-12"],
-    check: (est) => {
-      expect(peak(est) / GB).toBeGreaterThan(14);
-      expect(peak(est) / GB).toBeLessThan(22);
-      expect(est.hostRamBytes).toBeLessThan(128 * GB);
-    },
+    check: (est) => expect(est.hostRamBytes).toBeLessThan(128 * GB),
   },
   {
     id: "FR-4/FR-13",
     plan: { hardware: BOX, params: { ...FR21, fp8: false }, parallel: V10_FSDP },
     reported: "every forward unshards the whole model: +4.17 GB",
-    // Per-block gathers leave this plan just under a 4090's 23.65 GiB; the report's whole-model picture is the next row.
-    status: "tight",
+    status: "out-of-memory",
     cites: ["FR-4", "FR-13", SOURCE_FSDP],
     check: (est) => {
-      const gather = est.gpus[0]?.phases.find((p) => p.phase === "denoise")?.terms.find((t) => t.id === "fsdp-gather");
-      expect(gather?.value).toBeLessThan(1 * GB);
+      const denoise = est.gpus[0]?.phases.find((p) => p.phase === "denoise")?.terms ?? [];
+      expect(denoise.find((t) => t.id === "fsdp-gather")?.value).toBeLessThan(1 * GB);
+      // The report's +4.17 GB is the root unit, not the model.
+      expect((denoise.find((t) => t.id === "fsdp-root-unit")?.value ?? 0) / GIB).toBeCloseTo(4.17, 1);
     },
   },
   {
@@ -86,11 +85,24 @@ const ROWS: Row[] = [
     cites: ["FR-15"],
   },
   {
+    // Measured on an H100 capped at 23.65 GiB: fits with 0.77 GiB to spare (data/measurements/rtx4090-384x256-headline.json).
     id: "FR-15 (as the source allows)",
     plan: { hardware: ONE_4090, params: { size: "384*256", offloadKvCache: true, t5Cpu: true, quantizeOnCpu: true } },
     reported: "17.2 GB, 0.07 FPS, 92 GB RAM",
+    status: "tight",
+    check: (est) => {
+      expect(est.hostRamBytes / GB).toBeGreaterThan(92 * 0.5);
+      expect(est.hostRamBytes / GB).toBeLessThan(92 * 1.5);
+    },
+  },
+  {
+    // Measured: fits (data/measurements/rtx4090-704x384-if12-headline.json); the KV copies make it offload-bound.
+    id: "FR-15 (704*384, 12-frame clips)",
+    plan: { hardware: ONE_4090, params: { inferFrames: 12, offloadKvCache: true, t5Cpu: true, quantizeOnCpu: true } },
+    reported: "CPU offload on one 4090 runs at reduced speed, 92 GB RAM",
     status: "runs-slowly",
     check: (est) => {
+      expect(est.speed.offloadShare).toBeGreaterThan(0.5);
       expect(est.hostRamBytes / GB).toBeGreaterThan(92 * 0.5);
       expect(est.hostRamBytes / GB).toBeLessThan(92 * 1.5);
     },

@@ -1,0 +1,259 @@
+"""The probe's device: allocation, the memory cap, per-phase peaks, OOM classification.
+
+On CUDA the real caching allocator does the work: the cap is torch.cuda.set_per_process_memory_fraction, peaks are
+torch.cuda.max_memory_allocated / max_memory_reserved (reset between phases), and device-level use is
+torch.cuda.mem_get_info (total - free, which includes the CUDA context, cuBLAS/cuDNN handles and NCCL buffers).
+
+On CPU (tests, torch 1.13) there is no allocator to ask, so every tensor the probe places "on the device" goes
+through Mem.alloc / Mem.to_device, which counts its bytes against the cap and raises an OOM shaped like CUDA's
+("Tried to allocate X GiB") when the budget would be exceeded. Frees are seen through weakref finalizers.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+import weakref
+from typing import Any, Callable, Dict, Iterable, Optional, Sequence
+
+import torch
+
+GIB = 1024 ** 3
+MIB = 1024 ** 2
+
+
+class ProbeOOM(RuntimeError):
+    """An emulated out-of-memory error (CPU budget)."""
+
+
+def fmt_bytes(n: float) -> str:
+    if n >= GIB:
+        return f"{n / GIB:.2f} GiB"
+    if n >= MIB:
+        return f"{n / MIB:.2f} MiB"
+    return f"{int(n)} bytes"
+
+
+_UNITS = {"gib": GIB, "mib": MIB, "kib": 1024, "b": 1, "bytes": 1, "gb": GIB, "mb": MIB, "kb": 1024}
+
+
+def parse_need_bytes(message: str) -> Optional[int]:
+    """'Tried to allocate 2.50 GiB' -> bytes."""
+    m = re.search(r"Tried to allocate ([0-9.]+) ?(GiB|MiB|KiB|GB|MB|KB|bytes|B)", message, re.IGNORECASE)
+    if not m:
+        return None
+    return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+
+
+def is_oom(exc: BaseException) -> bool:
+    if isinstance(exc, ProbeOOM):
+        return True
+    oom_cls = getattr(torch.cuda, "OutOfMemoryError", None)
+    if oom_cls is not None and isinstance(exc, oom_cls):
+        return True
+    msg = str(exc).lower()
+    return isinstance(exc, RuntimeError) and ("out of memory" in msg or "cuda_error_out_of_memory" in msg)
+
+
+class Emitter:
+    """Line-delimited JSON on stdout; every event carries the rank."""
+
+    def __init__(self, rank: int = 0, stream=None, quiet: bool = False):
+        self.rank = rank
+        self.stream = stream or sys.stdout
+        self.quiet = quiet
+
+    def emit(self, type_: str, **fields: Any) -> None:
+        if self.quiet and type_ not in ("result",):
+            return
+        event = {"type": type_, "rank": self.rank, "t": round(time.time(), 3), **fields}
+        self.stream.write(json.dumps(event, default=_json_default) + "\n")
+        self.stream.flush()
+
+    def log(self, message: str, **fields: Any) -> None:
+        self.emit("log", message=message, **fields)
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, torch.dtype):
+        return str(o)
+    if isinstance(o, torch.device):
+        return str(o)
+    return str(o)
+
+
+def _init_(t: torch.Tensor, init: str, std: float) -> torch.Tensor:
+    if init == "normal":
+        t.normal_(0.0, std)
+    elif init == "zeros":
+        t.zero_()
+    elif init == "ones":
+        t.fill_(1.0)
+    elif init == "empty":
+        pass
+    else:
+        raise ValueError(init)
+    return t
+
+
+class Mem:
+    def __init__(self, device: torch.device, cap_bytes: Optional[int], emitter: Emitter):
+        self.device = torch.device(device)
+        self.is_cuda = self.device.type == "cuda"
+        self.cap_bytes = cap_bytes
+        self.emitter = emitter
+        self.allocator_cap_bytes: Optional[int] = None
+        self.baseline_overhead = 0
+        # CPU bookkeeping
+        self._tracked = 0
+        self._peak = 0
+        self._sampled_used_peak = 0
+        if self.is_cuda:
+            self.total_memory = torch.cuda.get_device_properties(self.device).total_memory
+        else:
+            self.total_memory = cap_bytes if cap_bytes is not None else 0
+
+    # ---- cap -------------------------------------------------------------------------------------------------
+    def apply_cap(self, cap_mode: str = "device") -> None:
+        """cap_mode "device": the cap is the whole card (context included), like a real smaller GPU whose
+        total_memory is the cap; "allocator": the cap bounds the caching allocator only."""
+        if self.is_cuda:
+            self.baseline_overhead = self.non_allocator_bytes()
+        if self.cap_bytes is None:
+            return
+        if not self.is_cuda:
+            self.allocator_cap_bytes = self.cap_bytes
+            return
+        overhead = self.baseline_overhead
+        self.baseline_overhead = overhead
+        budget = self.cap_bytes - (overhead if cap_mode == "device" else 0)
+        budget = max(budget, 1)
+        fraction = min(1.0, budget / self.total_memory)
+        torch.cuda.set_per_process_memory_fraction(fraction, self.device)
+        self.allocator_cap_bytes = int(fraction * self.total_memory)
+        self.emitter.log("memory cap applied", capBytes=self.cap_bytes, allocatorCapBytes=self.allocator_cap_bytes,
+                         contextBytes=overhead, fraction=fraction, capMode=cap_mode)
+
+    # ---- allocation ------------------------------------------------------------------------------------------
+    def _charge(self, nbytes: int) -> None:
+        if self.is_cuda:
+            return
+        if self.cap_bytes is not None and self._tracked + nbytes > self.cap_bytes:
+            raise ProbeOOM(
+                f"CUDA out of memory (emulated on CPU). Tried to allocate {fmt_bytes(nbytes)}. "
+                f"Budget {fmt_bytes(self.cap_bytes)} of which {fmt_bytes(self._tracked)} is already allocated.")
+        self._tracked += nbytes
+        self._peak = max(self._peak, self._tracked)
+
+    def _release(self, nbytes: int) -> None:
+        self._tracked -= nbytes
+
+    def track(self, t: torch.Tensor) -> torch.Tensor:
+        """Count an existing tensor (CPU mode) until it is garbage collected."""
+        if not self.is_cuda:
+            nbytes = t.numel() * t.element_size()
+            self._charge(nbytes)
+            weakref.finalize(t, self._release, nbytes)
+        return t
+
+    def alloc(self, shape: Sequence[int], dtype: torch.dtype, init: str = "normal", std: float = 0.02,
+              param: bool = False) -> torch.Tensor:
+        shape = tuple(int(s) for s in shape)
+        numel = 1
+        for s in shape:
+            numel *= s
+        nbytes = numel * torch.empty((), dtype=dtype).element_size()
+        self._charge(nbytes)
+        try:
+            if dtype.is_floating_point and torch.empty((), dtype=dtype).element_size() == 1:
+                t = self._random_fp8(shape, dtype, std, init)
+            else:
+                t = _init_(torch.empty(shape, dtype=dtype, device=self.device), init, std)
+        except BaseException:
+            self._release(nbytes)
+            raise
+        if param:
+            t = torch.nn.Parameter(t, requires_grad=False)
+        if not self.is_cuda:
+            weakref.finalize(t, self._release, nbytes)
+        return t
+
+    def _random_fp8(self, shape, dtype, std, init) -> torch.Tensor:
+        t = torch.empty(shape, dtype=dtype, device=self.device)
+        if init == "empty":
+            return t
+        flat = t.view(-1)
+        chunk = 1 << 25  # 32 M elements: small bf16 transients
+        for start in range(0, flat.numel(), chunk):
+            end = min(flat.numel(), start + chunk)
+            src = torch.empty(end - start, dtype=torch.bfloat16, device=self.device)
+            _init_(src, init if init != "normal" else "normal", 1.0 if init == "normal" else std)
+            flat[start:end] = src.to(dtype)
+            del src
+        return t
+
+    def to_device(self, t: torch.Tensor) -> torch.Tensor:
+        if self.is_cuda:
+            return t.to(self.device)
+        self._charge(t.numel() * t.element_size())
+        out = t.clone()
+        weakref.finalize(out, self._release, t.numel() * t.element_size())
+        return out
+
+    def to_host(self, t: torch.Tensor) -> torch.Tensor:
+        if self.is_cuda:
+            return t.to("cpu")
+        return t.clone()
+
+    def host_zeros(self, shape: Sequence[int], dtype: torch.dtype) -> torch.Tensor:
+        return torch.zeros(tuple(shape), dtype=dtype)
+
+    # ---- statistics ------------------------------------------------------------------------------------------
+    def sync(self) -> None:
+        if self.is_cuda:
+            torch.cuda.synchronize(self.device)
+
+    def empty_cache(self) -> None:
+        if self.is_cuda:
+            torch.cuda.empty_cache()
+
+    def non_allocator_bytes(self) -> int:
+        if not self.is_cuda:
+            return 0
+        free, total = torch.cuda.mem_get_info(self.device)
+        return (total - free) - torch.cuda.memory_reserved(self.device)
+
+    def device_used(self) -> int:
+        if not self.is_cuda:
+            return self._tracked
+        free, total = torch.cuda.mem_get_info(self.device)
+        return total - free
+
+    def allocated(self) -> int:
+        return torch.cuda.memory_allocated(self.device) if self.is_cuda else self._tracked
+
+    def reserved(self) -> int:
+        return torch.cuda.memory_reserved(self.device) if self.is_cuda else self._tracked
+
+    def reset_peak(self) -> None:
+        if self.is_cuda:
+            torch.cuda.reset_peak_memory_stats(self.device)
+        self._peak = self._tracked
+        self._sampled_used_peak = self.device_used()
+
+    def sample(self) -> None:
+        """Call at points that are likely peaks (after a forward, inside a decode)."""
+        self._sampled_used_peak = max(self._sampled_used_peak, self.device_used())
+
+    def phase_peaks(self) -> Dict[str, int]:
+        if not self.is_cuda:
+            return {"allocated": self._peak, "reserved": self._peak, "deviceUsed": self._peak}
+        self.sync()
+        peak_alloc = torch.cuda.max_memory_allocated(self.device)
+        peak_res = torch.cuda.max_memory_reserved(self.device)
+        # Device use at the peak = the allocator's peak reservation + what lives outside it right now
+        # (context, library workspaces, NCCL), never less than any sampled reading.
+        outside = self.non_allocator_bytes()
+        used = max(peak_res + outside, self._sampled_used_peak)
+        return {"allocated": peak_alloc, "reserved": peak_res, "deviceUsed": used, "outsideAllocator": outside}

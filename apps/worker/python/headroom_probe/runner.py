@@ -1,0 +1,478 @@
+"""The probe's phases for one rank: load -> encode -> denoise -> decode, in LiveAvatar's order.
+
+Single GPU (causal_s2v_pipeline.py generate()):
+  load     VAE on the GPU; DiT via from_pretrained(device_map=cuda) [+ LoRA merge, + fp8 conversion].
+  encode   wav2vec2 to the GPU as bf16, whole-audio features, back to the CPU; VAE encodes the 73 motion frames;
+           T5 to the GPU (unless --t5_cpu), prompt + negative prompt, back to the CPU if offload_model.
+  denoise  offload_model: VAE/T5/wav2vec leave the GPU; four step caches (shared cond cache unless
+           --offload_kv_cache); prefill (sink) forward per step cache; blocks x steps forwards.
+  decode   offline: kv_cache1 = None (the shared cond cache stays referenced), VAE back, 31 latent frames decoded
+           one at a time to 121 fp32 frames. Online decode (clip 0): the DiT leaves the GPU (offload_model), the KV
+           caches stay, the VAE decodes.
+TPP (causal_s2v_pipeline_tpp.py): ranks < num_gpus_dit run step `rank` of each block on one cache (cond 3000) and
+send [16,3,H/8,W/8] bf16 latents on; the VAE rank stream-decodes each block.
+FSDP (--dit_fsdp, any world size > 1): FULL_SHARD units per block or for the whole model; every rank runs the
+same forwards on its own cache.
+"""
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import statistics
+import time
+import traceback
+from dataclasses import asdict
+from typing import Any, Dict, List, Optional
+
+import torch
+
+from . import shapes
+from .dit import DiT, build_dit, build_dit_fsdp
+from .encoders import T5Encoder, Wav2Vec2
+from .layers import BF16, FP8_EVENTS, HAS_SDPA, Factory, fp8_support, rope_freq_dtype
+from .mem import Emitter, Mem, is_oom, parse_need_bytes
+from .vae import WanVAE
+
+PHASES = ("load", "encode", "denoise", "decode")
+
+
+class PhaseOOM(Exception):
+    def __init__(self, phase: str, original: BaseException):
+        super().__init__(str(original))
+        self.phase = phase
+        self.original = original
+
+
+class Probe:
+    def __init__(self, plan: Dict[str, Any], *, device: torch.device, scale: str, cap_bytes: Optional[int],
+                 cap_mode: str, steps: Optional[int], blocks: Optional[int], rank: int, world: int,
+                 emitter: Emitter, audio_seconds: Optional[float] = None):
+        self.plan = plan
+        self.params = plan["params"]
+        self.parallel = plan["parallel"]
+        self.hardware = plan.get("hardware", {})
+        self.device = device
+        self.dims = shapes.dims_for(scale)
+        self.scale = scale
+        self.rank, self.world = rank, world
+        self.em = emitter
+        self.mem = Mem(device, cap_bytes, emitter)
+        self.cap_mode = cap_mode
+        self.geo = shapes.geometry(self.params["size"], int(self.params["inferFrames"]), self.dims)
+        self.steps = steps if steps is not None else max(1, min(int(self.params["sampleSteps"]), 4))
+        self.blocks = blocks if blocks is not None else 2
+        audio = audio_seconds if audio_seconds is not None else self.params.get("audioSeconds") or 60.0
+        self.audio_seconds = float(audio) if scale == "full" else 2.0
+        self.phases: Dict[str, Dict[str, int]] = {}
+        self.notes: List[str] = []
+        self.forward_times: List[float] = []
+        self.step_times: List[float] = []
+        self.kv_copy_times: List[float] = []
+        self.decode_seconds: Optional[float] = None
+        self.current_phase: Optional[str] = None
+        self.role = self._role()
+        self.fp8_ok, self.fp8_reason = fp8_support(device)
+        self.dit_info: Dict[str, Any] = {}
+        self.fsdp = bool(self.parallel.get("ditFsdp")) and world > 1
+        if self.fsdp and self.params.get("fp8"):
+            self.notes.append("fp8 under FSDP is not emulated (upstream converts after wrapping); the DiT runs bf16")
+        if self.params.get("fp8") and not self.fp8_ok:
+            self.notes.append(f"fp8 requested but unavailable ({self.fp8_reason}); the DiT runs bf16")
+        needed_cond = self.geo.cond_used_tokens
+        if scale == "full" and needed_cond > self._cond_cache_tokens():
+            self.notes.append(f"the reference+motion tokens (~2.5 Tf = {needed_cond}) exceed the cond cache "
+                              f"({self._cond_cache_tokens()}); the probe writes the first {self._cond_cache_tokens()}")
+
+    # ---- roles -----------------------------------------------------------------------------------------------
+    def _role(self) -> str:
+        if self.world == 1 or self.parallel["mode"] == "single" and not self.parallel.get("ditFsdp"):
+            return "single" if self.rank == 0 else "idle"
+        if self.parallel.get("ditFsdp"):
+            return "fsdp"
+        dit_ranks = min(int(self.parallel.get("numGpusDit", 4)), self.world)
+        if self.rank < dit_ranks:
+            return "dit"
+        if self.rank == dit_ranks and self.parallel.get("enableVaeParallel"):
+            return "vae"
+        return "idle"
+
+    def _cond_cache_tokens(self) -> int:
+        return self.dims.cond_tokens_single if self.role == "single" else self.dims.cond_tokens_tpp
+
+    # ---- phases ----------------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def phase(self, name: str):
+        self.current_phase = name
+        self.mem.reset_peak()
+        self.em.emit("phase", phase=name, state="start")
+        t0 = time.perf_counter()
+        try:
+            yield
+        except BaseException as exc:  # noqa: BLE001
+            if is_oom(exc):
+                self._close_phase(name, t0)
+                raise PhaseOOM(name, exc) from exc
+            raise
+        self._close_phase(name, t0)
+
+    def _close_phase(self, name: str, t0: float) -> None:
+        self.mem.sync()
+        peaks = self.mem.phase_peaks()
+        peaks["seconds"] = round(time.perf_counter() - t0, 4)
+        self.phases[name] = peaks
+        self.em.emit("memory", phase=name, **peaks)
+        self.em.emit("phase", phase=name, state="end")
+
+    def _free(self) -> None:
+        gc.collect()
+        self.mem.empty_cache()
+
+    # ---- helpers ---------------------------------------------------------------------------------------------
+    def _factory(self) -> Factory:
+        return Factory(self.mem)
+
+    def _build_dit(self):
+        if self.fsdp:
+            self.dit_info = {"fp8Requested": bool(self.params.get("fp8")), "fp8Applied": False,
+                             "fsdpWrap": self.parallel.get("fsdpWrap", "block"), "loraOnGpu": False}
+            if self.params.get("loadLora"):
+                self.notes.append("LoRA merge under FSDP is not emulated")
+            return build_dit_fsdp(self.mem, self.dims, self.parallel.get("fsdpWrap", "block"), self.device)
+        model, info = build_dit(self.mem, self.dims, fp8=bool(self.params.get("fp8")), fp8_ok=self.fp8_ok,
+                                quantize_on_cpu=bool(self.params.get("quantizeOnCpu")),
+                                load_lora=bool(self.params.get("loadLora")))
+        self.dit_info = info
+        return model
+
+    def _context(self) -> torch.Tensor:
+        """Text embedding output [1, 512, dim] (text_embedding of the T5 context, zero-padded to text_len)."""
+        return self.mem.track(torch.randn(1, self.dims.text_len, self.dims.dim, device=self.device, dtype=BF16))
+
+    def _encode(self, vae: Optional[WanVAE], keep_t5: bool) -> Optional[T5Encoder]:
+        d = self.dims
+        f = self._factory()
+        # wav2vec2: AudioEncoder.model.to(device, bf16), features of the whole audio, then back to the CPU
+        w2v = Wav2Vec2(f, d)
+        samples = int(self.audio_seconds * d.w2v_sample_rate)
+        audio = torch.randn(1, samples, device=self.device) * 0.1
+        hidden = w2v(audio)
+        feats = torch.stack(hidden, dim=1)  # [1, 25, T, 1024]: audio_emb on the GPU until the rollout
+        self.mem.sample()
+        del w2v, hidden, audio
+        self._free()
+        # VAE encodes the reference (5 frames) and the 73 motion frames
+        if vae is not None:
+            ref = torch.randn(1, 3, 1, self.geo.height, self.geo.width, device=self.device, dtype=BF16)
+            ref_lat = vae.encode(ref.repeat(1, 1, 5, 1, 1))
+            motion = ref.repeat(1, 1, shapes.MOTION_FRAMES, 1, 1)
+            motion_lat = vae.encode(motion)
+            self.mem.sample()
+            del ref, motion, ref_lat, motion_lat
+        t5 = None
+        if not self.params.get("t5Cpu"):
+            t5 = T5Encoder(f, d)
+            ids = torch.randint(0, d.t5_vocab, (1, d.text_len), device=self.device)
+            for _ in range(2):  # prompt and negative prompt (n_prompt "" -> sample_neg_prompt)
+                ctx = t5(ids)
+                self.mem.sample()
+                del ctx
+            if not keep_t5:
+                del t5
+                t5 = None
+        else:
+            self.notes.append("t5Cpu: T5 runs on the host; only its [512, 4096] context reaches the GPU")
+        self.audio_feats = feats
+        self._free()
+        return t5
+
+    def _new_cache(self, window: int, cond: int, host: bool, shared_cond: Optional[List[Dict[str, torch.Tensor]]]):
+        d = self.dims
+        layers = []
+        for i in range(d.layers):
+            if host:
+                k = torch.zeros(1, window, d.heads, d.head_dim, dtype=BF16)
+                v = torch.zeros(1, window, d.heads, d.head_dim, dtype=BF16)
+                ck = torch.zeros(1, cond, d.heads, d.head_dim, dtype=BF16)
+                cv = torch.zeros(1, cond, d.heads, d.head_dim, dtype=BF16)
+                layers.append({"k": k, "v": v, "cond_k": ck, "cond_v": cv})
+                continue
+            k = self.mem.alloc((1, window, d.heads, d.head_dim), BF16, init="zeros")
+            v = self.mem.alloc((1, window, d.heads, d.head_dim), BF16, init="zeros")
+            if shared_cond is not None:
+                layers.append({"k": k, "v": v, "cond_k": shared_cond[i]["cond_k"], "cond_v": shared_cond[i]["cond_v"]})
+            else:
+                layers.append({"k": k, "v": v,
+                               "cond_k": self.mem.alloc((1, cond, d.heads, d.head_dim), BF16, init="zeros"),
+                               "cond_v": self.mem.alloc((1, cond, d.heads, d.head_dim), BF16, init="zeros")})
+        return layers
+
+    def _move(self, cache, to_device: bool):
+        """_move_kv_cache_to_working_gpu: every layer's k, v, cond_k, cond_v with .to(device) / .to('cpu')."""
+        t0 = time.perf_counter()
+        moved = []
+        for layer in cache:
+            moved.append({key: (self.mem.to_device(t) if to_device else self.mem.to_host(t)) for key, t in layer.items()})
+        cache.clear()
+        cache.extend(moved)
+        self.mem.sync()
+        self.kv_copy_times.append(time.perf_counter() - t0)
+        self.mem.sample()
+
+    def _latents(self) -> torch.Tensor:
+        g = self.geo
+        return torch.randn(16, shapes.FRAMES_PER_BLOCK, g.lat_h, g.lat_w, device=self.device, dtype=BF16)
+
+    def _forward(self, dit, cache, context, block_index: int, timed: bool, latents: torch.Tensor,
+                 sink: bool = False) -> Optional[torch.Tensor]:
+        g = self.geo
+        window = g.window_tokens
+        L = g.block_tokens
+        # steady state of the rolling window: current_start >= cache size, active = the whole window
+        current_start = (g.blocks_per_clip + block_index) * L
+        pos = current_start % window if window >= L else 0
+        if pos + L > window:
+            pos = 0
+        active = window
+        cond_end = min(g.cond_used_tokens, self._cond_cache_tokens())
+        self.mem.sync()
+        t0 = time.perf_counter()
+        with torch.no_grad():
+            out = dit(latents, cache, context, pos, active, cond_end, g.tokens_per_frame, sink)
+        self.mem.sync()
+        dt = time.perf_counter() - t0
+        self.mem.sample()
+        if timed:
+            self.forward_times.append(dt)
+        return out
+
+    def _decode(self, vae: WanVAE, online: bool) -> None:
+        g = self.geo
+        z = torch.randn(1, 16, g.decode_latent_frames, g.lat_h, g.lat_w, device=self.device, dtype=torch.float32)
+        t0 = time.perf_counter()
+        image = torch.stack([vae.decode(z, sample=self.mem.sample)[0]])  # torch.stack(self.vae.decode(...))
+        image = image[:, :, -g.infer_frames:]
+        self.mem.sample()
+        host = image.cpu()
+        self.mem.sync()
+        self.decode_seconds = time.perf_counter() - t0
+        del image, host, z
+
+    # ---- modes -----------------------------------------------------------------------------------------------
+    def run_single(self) -> None:
+        p = self.params
+        offload_model = bool(p.get("offloadModel"))
+        offload_kv = bool(p.get("offloadKvCache"))
+        online = bool(p.get("enableOnlineDecode"))
+        vae = dit = t5 = None
+        with self.phase("load"):
+            vae = WanVAE(self._factory(), self.dims.vae_dim, self.dims.z_dim)
+            dit = self._build_dit()
+            self._free()
+        with self.phase("encode"):
+            t5 = self._encode(vae, keep_t5=not offload_model)
+            context = self._context()
+        # Moves between phases happen before the next phase's peak counter is reset.
+        if offload_model:  # noise_model to GPU; vae, text_encoder, audio_encoder to CPU; empty_cache
+            vae = None
+            t5 = None
+            self._free()
+        with self.phase("denoise"):
+            g = self.geo
+            shared = None
+            if not offload_kv:
+                shared = [{"cond_k": self.mem.alloc((1, self.dims.cond_tokens_single, self.dims.heads,
+                                                     self.dims.head_dim), BF16, init="zeros"),
+                           "cond_v": self.mem.alloc((1, self.dims.cond_tokens_single, self.dims.heads,
+                                                     self.dims.head_dim), BF16, init="zeros")}
+                          for _ in range(self.dims.layers)]
+            caches = [self._new_cache(g.window_tokens, self.dims.cond_tokens_single, offload_kv, shared)
+                      for _ in range(shapes.STEP_CACHES_SINGLE)]
+            self.mem.sample()
+            # 2.2.0 prefill cond caching, one sink forward per step cache
+            for c in caches:
+                if offload_kv:
+                    self._move(c, True)
+                self._forward(dit, c, context, 0, False, self._latents(), sink=True)
+                if offload_kv:
+                    self._move(c, False)
+            c = None
+            total = 1 + self.blocks * self.steps  # one warm-up forward, then the timed ones
+            n = 0
+            for b in range(self.blocks + 1):
+                latents = self._latents()
+                for i in range(self.steps):
+                    if b == 0 and i > 0:
+                        break  # the warm-up block runs one step
+                    t0 = time.perf_counter()
+                    c = caches[i % shapes.STEP_CACHES_SINGLE]
+                    if offload_kv:
+                        self._move(c, True)
+                    pred = self._forward(dit, c, context, b, b > 0, latents)
+                    if offload_kv:
+                        self._move(c, False)
+                    latents = (latents.float() - 0.25 * pred.float()).to(BF16)  # euler step
+                    del pred
+                    self.mem.sync()
+                    if b > 0:
+                        self.step_times.append(time.perf_counter() - t0)
+                    n += 1
+                    self.em.emit("progress", phase="denoise", forward=n, of=total,
+                                 seconds=round(self.forward_times[-1], 5) if b > 0 and self.forward_times else None)
+            del latents
+            c = None  # the loop variable must not keep a step cache alive into the decode
+        if online:
+            # r == 0 and enable_online_decode: noise_model.cpu(), vae to the GPU; KV caches stay
+            if offload_model:
+                dit = None
+                self._free()
+        else:
+            # offload_model: kv_cache1 = None (shared_cond_cache still referenced), VAE to the GPU
+            if offload_model:
+                caches = None
+                self._free()
+        with self.phase("decode"):
+            if vae is None:
+                vae = WanVAE(self._factory(), self.dims.vae_dim, self.dims.z_dim)
+            self._decode(vae, online)
+            self._free()
+
+    def run_tpp_or_fsdp(self) -> None:
+        import torch.distributed as dist
+
+        p = self.params
+        offload_model = bool(p.get("offloadModel"))
+        role = self.role
+        dit_ranks = min(int(self.parallel.get("numGpusDit", 4)), self.world)
+        vae_rank = dit_ranks if self.parallel.get("enableVaeParallel") else None
+        with self.phase("load"):
+            vae = WanVAE(self._factory(), self.dims.vae_dim, self.dims.z_dim)
+            dit = self._build_dit()
+            self._free()
+        with self.phase("encode"):
+            t5 = self._encode(vae, keep_t5=not offload_model)
+            context = self._context()
+        g = self.geo
+        shape = (16, shapes.FRAMES_PER_BLOCK, g.lat_h, g.lat_w)
+        with self.phase("denoise"):
+            if role in ("dit", "fsdp"):
+                cache = self._new_cache(g.window_tokens, self.dims.cond_tokens_tpp, False, None)
+                self._forward(dit, cache, context, 0, False, self._latents(), sink=True)
+                steps = self.steps if role == "fsdp" else 1
+                n = 0
+                for b in range(self.blocks + 1):
+                    if role == "dit" and self.rank > 0:
+                        latents = torch.empty(shape, device=self.device, dtype=BF16)
+                        dist.recv(latents, self.rank - 1)
+                    else:
+                        latents = self._latents()
+                    for i in range(steps):
+                        t0 = time.perf_counter()
+                        pred = self._forward(dit, cache, context, b, b > 0, latents)
+                        latents = (latents.float() - 0.25 * pred.float()).to(BF16)
+                        del pred
+                        if b > 0:
+                            self.step_times.append(time.perf_counter() - t0)
+                        n += 1
+                        self.em.emit("progress", phase="denoise", forward=n, of=(self.blocks + 1) * steps)
+                    if role == "dit":
+                        nxt = self.rank + 1
+                        if nxt < dit_ranks or (vae_rank is not None and nxt == vae_rank):
+                            dist.send(latents.contiguous(), nxt)
+                cache = None
+        if role == "vae" and offload_model:  # the VAE rank moves its (unused) DiT to the CPU
+            dit = None
+        self._free()  # FSDP ranks: the cache is dropped before their decode
+        with self.phase("decode"):
+            if role == "vae":
+                t0 = time.perf_counter()
+                first = True
+                for b in range(self.blocks + 1):
+                    latents = torch.empty(shape, device=self.device, dtype=BF16)
+                    dist.recv(latents, dit_ranks - 1)
+                    if first:
+                        motion = torch.randn(1, 16, 7, g.lat_h, g.lat_w, device=self.device, dtype=BF16)
+                        vae.stream_decode(motion, sample=self.mem.sample)
+                        first = False
+                    image = torch.stack([vae.stream_decode(latents.unsqueeze(0), sample=self.mem.sample)[0]])
+                    image.cpu()
+                    del image
+                self.mem.sync()
+                self.decode_seconds = time.perf_counter() - t0
+            elif role == "fsdp":
+                self._decode(vae, False)
+        if dist.is_initialized():
+            dist.barrier()
+
+    # ---- result ----------------------------------------------------------------------------------------------
+    def run(self) -> Dict[str, Any]:
+        t_start = time.perf_counter()
+        fits, oom_phase, need, oom_message, error = True, None, None, None, None
+        self.mem.apply_cap(self.cap_mode)
+        try:
+            if self.role == "single":
+                self.run_single()
+            elif self.role == "idle":
+                self.notes.append("idle rank: this plan runs nothing here")
+            else:
+                self.run_tpp_or_fsdp()
+        except PhaseOOM as exc:
+            fits, oom_phase = False, exc.phase
+            oom_message = str(exc.original)[:2000]
+            need = parse_need_bytes(oom_message)
+            self.em.emit("log", message="out of memory", phase=exc.phase, needBytes=need)
+        except Exception as exc:  # noqa: BLE001
+            error = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-4000:]
+            fits = None
+            self.em.emit("error", message=str(exc)[:2000], phase=self.current_phase)
+        return self._result(fits, oom_phase, need, oom_message, error, time.perf_counter() - t_start)
+
+    def _result(self, fits, oom_phase, need, oom_message, error, wall) -> Dict[str, Any]:
+        peak = lambda key: max((ph.get(key, 0) for ph in self.phases.values()), default=0)  # noqa: E731
+        median = statistics.median(self.forward_times) if self.forward_times else None
+        kv = shapes.kv_layout(self.params["size"], int(self.params["inferFrames"]),
+                              "single" if self.role == "single" else "tpp", bool(self.params.get("offloadKvCache")),
+                              self.dims)
+        gpu = torch.cuda.get_device_name(self.device) if self.device.type == "cuda" else "cpu"
+        return {
+            "type": "result",
+            "rank": self.rank,
+            "world": self.world,
+            "role": self.role,
+            "plan": self.plan,
+            "scale": self.scale,
+            "device": str(self.device),
+            "gpu": gpu,
+            "torchVersion": torch.__version__,
+            "cudaVersion": torch.version.cuda,
+            "totalMemory": self.mem.total_memory,
+            "capBytes": self.mem.cap_bytes,
+            "capMode": self.cap_mode,
+            "allocatorCapBytes": self.mem.allocator_cap_bytes,
+            "contextBytes": self.mem.baseline_overhead,
+            "phases": self.phases,
+            "peakAllocated": peak("allocated"),
+            "peakReserved": peak("reserved"),
+            "peakDeviceUsed": peak("deviceUsed"),
+            "fits": fits,
+            "oomPhase": oom_phase,
+            "needBytes": need,
+            "oomMessage": oom_message,
+            "error": error,
+            "secondsPerForward": median,
+            "forwardSeconds": [round(t, 5) for t in self.forward_times],
+            "secondsPerStep": statistics.median(self.step_times) if self.step_times else None,
+            "kvCopySeconds": statistics.median(self.kv_copy_times) if self.kv_copy_times else None,
+            "decodeSeconds": self.decode_seconds,
+            "steps": self.steps,
+            "blocks": self.blocks,
+            "wallSeconds": round(wall, 3),
+            "fp8": {"requested": bool(self.params.get("fp8")), "applied": bool(self.dit_info.get("fp8Applied")),
+                    "reason": self.fp8_reason},
+            "dit": self.dit_info,
+            "attention": "sdpa" if HAS_SDPA else "manual softmax(QK^T)V",
+            "ropeFreqDtype": str(rope_freq_dtype(self.device)),
+            "geometry": asdict(self.geo),
+            "kvLayout": asdict(kv),
+            "notes": self.notes + [f"fp8 {k}: {v}" for k, v in FP8_EVENTS.items()],
+        }

@@ -1,0 +1,300 @@
+"""CPU tests of the probe (Debian's torch 1.13 on /usr/bin/python3):
+
+    /usr/bin/python3 -m unittest discover -s apps/worker/python/tests -v      # from the repository root
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PYDIR = os.path.dirname(HERE)
+sys.path.insert(0, PYDIR)
+
+import torch  # noqa: E402
+
+from headroom_probe import shapes  # noqa: E402
+from headroom_probe.layers import Factory  # noqa: E402
+from headroom_probe.mem import Emitter, Mem, parse_need_bytes  # noqa: E402
+
+PLANS = os.path.join(PYDIR, "plans")
+PROBE = os.path.join(PYDIR, "probe.py")
+PHASES = ["load", "encode", "denoise", "decode"]
+
+# packages/estimator/src/plan.ts: the fields every full Plan carries
+PLAN_FIELDS = {
+    "params": {"size", "numClip", "inferFrames", "sampleSteps", "sampleGuideScale", "sampleSolver", "offloadModel",
+               "convertModelDtype", "fp8", "t5Cpu", "offloadKvCache", "enableOnlineDecode", "loadLora",
+               "enableCompile", "quantizeOnCpu", "precision", "audioSeconds"},
+    "hardware": {"gpu", "custom", "count", "hostRamGb", "hostLink", "gpuTopology"},
+    "parallel": {"mode", "numGpusDit", "enableVaeParallel", "ditFsdp", "t5Fsdp", "ulyssesSize", "fsdpWrap",
+                 "fsdpCpuOffload"},
+}
+
+
+def load_plan(name: str) -> dict:
+    with open(os.path.join(PLANS, name)) as fh:
+        return json.load(fh)
+
+
+def write_plan(tmp: str, plan: dict, name: str = "plan.json") -> str:
+    path = os.path.join(tmp, name)
+    with open(path, "w") as fh:
+        json.dump(plan, fh)
+    return path
+
+
+def run_probe(plan_path: str, *extra: str, env=None):
+    proc = subprocess.run([sys.executable, PROBE, "--plan", plan_path, "--device", "cpu", "--scale", "tiny", *extra],
+                          capture_output=True, text=True, timeout=300, env=env)
+    events = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    return proc, events
+
+
+class TinyEndToEnd(unittest.TestCase):
+    def test_default_plan_runs_and_emits_a_valid_result(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "result.json")
+            proc, events = run_probe(write_plan(tmp, load_plan("h100-704x384-default.json")), "--out", out)
+            self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+            types = {e["type"] for e in events}
+            self.assertTrue({"phase", "memory", "progress", "log", "result"} <= types, types)
+            self.assertEqual([e["phase"] for e in events if e["type"] == "memory"], PHASES)
+            result = [e for e in events if e["type"] == "result"][-1]
+            with open(out) as fh:
+                self.assertEqual(json.load(fh)["phases"], result["phases"])
+            self.assertIs(result["fits"], True)
+            self.assertIsNone(result["oomPhase"])
+            for phase in PHASES:
+                ph = result["phases"][phase]
+                for key in ("allocated", "reserved", "deviceUsed"):
+                    self.assertGreater(ph[key], 0, (phase, key))
+            self.assertEqual(result["peakAllocated"], max(result["phases"][p]["allocated"] for p in PHASES))
+            self.assertGreater(result["secondsPerForward"], 0)
+            self.assertEqual(len(result["forwardSeconds"]), result["blocks"] * result["steps"])
+            self.assertEqual(result["plan"], load_plan("h100-704x384-default.json"))
+            self.assertIn("torchVersion", result)
+            self.assertEqual(result["gpu"], "cpu")
+            # torch 1.13 has no float8: the probe says so instead of failing
+            if not hasattr(torch, "float8_e4m3fn"):
+                self.assertFalse(result["fp8"]["applied"])
+                self.assertTrue(any("fp8" in n for n in result["notes"]))
+
+    def test_offload_online_decode_t5cpu_plan_runs(self):
+        plan = load_plan("rtx4090-384x256-headline.json")
+        plan["params"]["enableOnlineDecode"] = True
+        with tempfile.TemporaryDirectory() as tmp:
+            proc, events = run_probe(write_plan(tmp, plan), "--blocks", "1", "--steps", "2", "--quiet")
+            self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+            result = events[-1]
+            self.assertEqual(result["type"], "result")
+            self.assertIs(result["fits"], True, result.get("error"))
+            self.assertEqual(len(result["forwardSeconds"]), 2)
+            self.assertIsNotNone(result["kvCopySeconds"])
+            self.assertFalse(result["kvLayout"]["cond_shared"])
+
+    def test_impossible_cap_reports_oom_instead_of_crashing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            proc, events = run_probe(write_plan(tmp, load_plan("h100-704x384-default.json")), "--cap-gib", "0.0001")
+            self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+            result = [e for e in events if e["type"] == "result"][-1]
+            self.assertIs(result["fits"], False)
+            self.assertEqual(result["oomPhase"], "load")
+            self.assertGreater(result["needBytes"], 0)
+            self.assertIn("Tried to allocate", result["oomMessage"])
+            self.assertIn("load", result["phases"])
+
+    def test_cap_between_phases_names_the_phase_that_overflows(self):
+        """A budget that holds the weights but not the KV caches fails in denoise."""
+        plan = load_plan("h100-704x384-default.json")
+        plan["params"]["inferFrames"] = 400  # a long window: at tiny widths the caches then outweigh the weights
+        with tempfile.TemporaryDirectory() as tmp:
+            path = write_plan(tmp, plan)
+            _, events = run_probe(path, "--quiet")
+            ok = events[-1]
+            load_peak = ok["phases"]["load"]["allocated"]
+            denoise_peak = ok["phases"]["denoise"]["allocated"]
+            encode_peak = ok["phases"]["encode"]["allocated"]
+            if denoise_peak <= max(load_peak, encode_peak):
+                self.skipTest("tiny shapes: denoise is not the largest phase")
+            cap = (max(load_peak, encode_peak) + denoise_peak) / 2 / 2**30
+            _, events = run_probe(path, "--quiet", "--cap-gib", repr(cap))
+            self.assertEqual(events[-1]["oomPhase"], "denoise")
+
+
+class KvLayoutAtFullScale(unittest.TestCase):
+    """The formulas from the brief and _initialize_kv_cache, computed without allocating."""
+
+    def test_bytes_per_token(self):
+        self.assertEqual(shapes.kv_bytes_per_token(shapes.full()), 40 * 2 * 40 * 128 * 2)
+        self.assertEqual(shapes.kv_bytes_per_token(shapes.full()), 819_200)
+
+    def test_single_gpu_704x384_48_frames(self):
+        kv = shapes.kv_layout("704*384", 48, "single", False)
+        tf = (384 // 16) * (704 // 16)
+        self.assertEqual(tf, 1056)
+        self.assertEqual(kv.window_tokens, (48 // 4) * tf)  # 12,672
+        self.assertEqual(kv.caches, 4)
+        self.assertEqual(kv.cond_tokens, 2800)
+        self.assertEqual(kv.window_bytes_per_cache, 12_672 * 819_200)
+        self.assertEqual(kv.bytes_per_cache, (12_672 + 2800) * 819_200)
+        # the four step caches share one cond cache on the GPU (shared_cond_cache)
+        self.assertTrue(kv.cond_shared)
+        self.assertEqual(kv.device_bytes, 4 * 12_672 * 819_200 + 2800 * 819_200)
+        self.assertEqual(kv.host_bytes, 0)
+
+    def test_offloaded_caches_live_on_the_host(self):
+        kv = shapes.kv_layout("704*384", 48, "single", True)
+        self.assertFalse(kv.cond_shared)
+        self.assertEqual(kv.host_bytes, 4 * (12_672 + 2800) * 819_200)
+        self.assertEqual(kv.device_bytes, (12_672 + 2800) * 819_200)
+
+    def test_tpp_rank_holds_one_cache_with_cond_3000(self):
+        kv = shapes.kv_layout("720*400", 48, "tpp", False)
+        tf = (400 // 16) * (720 // 16)
+        self.assertEqual(tf, 1125)
+        self.assertEqual(kv.caches, 1)
+        self.assertEqual(kv.cond_tokens, 3000)
+        self.assertEqual(kv.total_bytes, (12 * tf + 3000) * 819_200)
+
+    def test_window_follows_infer_frames_and_size(self):
+        for size, frames in (("384*256", 48), ("688*368", 48), ("704*384", 12), ("720*400", 48)):
+            w, h = map(int, size.split("*"))
+            tf = (h // 16) * (w // 16)
+            kv = shapes.kv_layout(size, frames, "single", False)
+            self.assertEqual(kv.window_tokens, (frames // 4) * tf, size)
+            geo = shapes.geometry(size, frames, shapes.full())
+            self.assertEqual(geo.tokens_per_frame, tf)
+            self.assertEqual(geo.block_tokens, 3 * tf)
+
+    def test_decode_geometry(self):
+        geo = shapes.geometry("704*384", 48, shapes.full())
+        self.assertEqual(geo.lat_target_frames, 12)
+        self.assertEqual(geo.blocks_per_clip, 4)
+        self.assertEqual(geo.decode_latent_frames, 31)
+        self.assertEqual(geo.decode_output_frames, 121)
+
+
+class ModelShapes(unittest.TestCase):
+    """Parameter counts of the emulated models, built on the meta device (nothing allocated)."""
+
+    def setUp(self):
+        self.f = Factory(Mem(torch.device("cpu"), None, Emitter(quiet=True)), meta=True)
+
+    def test_dit_parameter_count(self):
+        from headroom_probe.dit import DiT
+
+        d = shapes.full()
+        dit = DiT(self.f, d)
+        self.assertEqual(sum(p.numel() for p in dit.parameters()), 16_295_755_609)
+        self.assertEqual(shapes.block_params(5120, 13824), 351_394_304)
+        self.assertEqual(len(dit.linears()), 460)
+        self.assertAlmostEqual(shapes.dit_param_counts(d)["linear"] / 1e9, 15.94, places=2)
+        self.assertAlmostEqual(shapes.lora_params(d) / 1e6, 676, delta=1)
+
+    def test_encoder_and_vae_parameter_counts(self):
+        from headroom_probe.encoders import T5Encoder, Wav2Vec2
+        from headroom_probe.vae import WanVAE
+
+        d = shapes.full()
+        self.assertEqual(T5Encoder(self.f, d).param_count(), 5_680_910_336)
+        self.assertAlmostEqual(sum(p.numel() for p in Wav2Vec2(self.f, d).parameters()) / 1e6, 315.4, delta=0.5)
+        vae = WanVAE(self.f)
+        self.assertEqual(vae.param_count(), 126_892_531)
+        self.assertAlmostEqual(sum(p.numel() for p in vae.decoder.parameters()) / 1e6, 73.3, delta=0.1)
+
+
+class Parsing(unittest.TestCase):
+    def test_need_bytes_from_a_cuda_message(self):
+        msg = ("CUDA out of memory. Tried to allocate 2.50 GiB. GPU 0 has a total capacity of 79.18 GiB of which "
+               "1.02 GiB is free.")
+        self.assertEqual(parse_need_bytes(msg), int(2.5 * 2**30))
+        self.assertEqual(parse_need_bytes("Tried to allocate 20.00 MiB"), 20 * 2**20)
+        self.assertIsNone(parse_need_bytes("something else"))
+
+    def test_shipped_plans_are_full_plans(self):
+        with open(os.path.join(PLANS, "manifest.json")) as fh:
+            manifest = json.load(fh)
+        self.assertGreaterEqual(len(manifest), 12)
+        names = [n for n in os.listdir(PLANS) if n.endswith(".json") and n != "manifest.json"]
+        for name in names:
+            plan = load_plan(name)
+            self.assertEqual(plan["model"], "liveavatar-1.0", name)
+            for section, fields in PLAN_FIELDS.items():
+                self.assertEqual(set(plan[section]), fields, (name, section))
+        for entry in manifest:
+            self.assertTrue(os.path.exists(os.path.join(PLANS, entry["plan"])), entry)
+
+
+class Batch(unittest.TestCase):
+    def test_batch_runs_each_plan_in_its_own_process(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "m")
+            combined = os.path.join(tmp, "all.json")
+            proc = subprocess.run(
+                [sys.executable, os.path.join(PYDIR, "measure_batch.py"), "--plans", PLANS, "--out", out,
+                 "--combined", combined, "--device", "cpu", "--scale", "tiny",
+                 "--only", "rtx4090-384x256-oom-load,h100-704x384-if12"],
+                capture_output=True, text=True, timeout=600)
+            self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+            with open(combined) as fh:
+                records = json.load(fh)
+            self.assertEqual([r["id"] for r in records], ["rtx4090-384x256-oom-load", "h100-704x384-if12"])
+            for rec in records:
+                for key in ("command", "date", "gpu", "torchVersion", "capBytes", "plan", "ranks"):
+                    self.assertIn(key, rec)
+                self.assertIn("probe.py", rec["command"])
+                self.assertTrue(rec["date"].endswith("Z"))
+                self.assertEqual(rec["ranks"][0]["rank"], 0)
+                self.assertTrue(os.path.exists(os.path.join(out, rec["id"] + ".json")))
+            # tiny shapes under a 23.65 GiB cap fit: the cap is exercised by the OOM test above
+            self.assertIs(records[1]["ranks"][0]["fits"], True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class TppOnCpu(unittest.TestCase):
+    def test_five_ranks_with_gloo(self):
+        """TPP: four DiT ranks pass latents along, rank 4 decodes (gloo, one process per rank)."""
+        import torch.distributed as dist
+
+        if not dist.is_available() or not dist.is_gloo_available():
+            self.skipTest("no gloo")
+        plan = load_plan("h100-704x384-default.json")
+        plan["hardware"]["count"] = 5
+        plan["parallel"].update(mode="tpp", numGpusDit=4, enableVaeParallel=True)
+        plan["params"]["offloadModel"] = False
+        with tempfile.TemporaryDirectory() as tmp:
+            path = write_plan(tmp, plan)
+            out = os.path.join(tmp, "r.json")
+            port = str(_free_port())
+            procs = []
+            for rank in range(5):
+                env = dict(os.environ, MASTER_ADDR="127.0.0.1", MASTER_PORT=port, WORLD_SIZE="5", RANK=str(rank),
+                           LOCAL_RANK=str(rank))
+                procs.append(subprocess.Popen([sys.executable, PROBE, "--plan", path, "--device", "cpu", "--scale",
+                                               "tiny", "--quiet", "--blocks", "1", "--out", out],
+                                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+            for p in procs:
+                p.communicate(timeout=300)
+                self.assertEqual(p.returncode, 0)
+            roles = []
+            for rank in range(5):
+                with open(os.path.join(tmp, f"r.rank{rank}.json")) as fh:
+                    r = json.load(fh)
+                roles.append(r["role"])
+                self.assertIs(r["fits"], True, r.get("error"))
+            self.assertEqual(roles, ["dit"] * 4 + ["vae"])
+
+
+if __name__ == "__main__":
+    unittest.main()

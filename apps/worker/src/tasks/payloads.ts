@@ -1,0 +1,42 @@
+import { Plan } from "@headroom/estimator";
+import { z } from "zod";
+import { fail } from "./task.ts";
+
+export const LiveAvatarPayload = z.object({
+  plan: Plan,
+  image: z.string().min(1),
+  audio: z.string().min(1),
+  prompt: z.string(),
+  /** Where the video and the run's log go (the job's storage folder). */
+  outputDir: z.string().min(1),
+  /** GPUs for this job (from hostCanRun); default 0..n−1. */
+  cudaDevices: z.array(z.number().int().min(0)).optional(),
+  /** The audio's length when the upload step knows it; else read from a WAV header. */
+  audioSeconds: z.number().positive().nullable().optional(),
+});
+export type LiveAvatarPayload = z.infer<typeof LiveAvatarPayload>;
+
+export const ProbePayload = z.object({
+  plan: Plan,
+  outputDir: z.string().min(1),
+  device: z.enum(["cuda", "cpu"]).default("cuda"),
+  /** tiny: CPU test shapes; default: the probe's choice (full on CUDA). */
+  scale: z.enum(["full", "tiny"]).optional(),
+  /** Per-process memory cap; default: the usable GiB of the plan's GPU. null: uncapped. */
+  capGib: z.number().positive().nullable().optional(),
+  steps: z.number().int().min(1).optional(),
+  blocks: z.number().int().min(1).optional(),
+  /** Ranks (torchrun processes); 1 runs probe.py directly. */
+  nproc: z.number().int().min(1).max(64).default(1),
+  /** GPUs for this job (from hostCanRun), exposed as CUDA_VISIBLE_DEVICES; default: whatever the worker sees. */
+  cudaDevices: z.array(z.number().int().min(0)).optional(),
+});
+export type ProbePayload = z.infer<typeof ProbePayload>;
+
+/** Parses a queue payload; a malformed one is the job's bad input. */
+export const parsePayload = <T>(schema: z.ZodType<T>, payload: unknown): T => {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  return fail("bad-input", `payload ${issue?.path.join(".") || ""}: ${issue?.message ?? "invalid"}`);
+};
