@@ -39,6 +39,7 @@ const CASES: Record<string, { fires: RuleContext; quiet: RuleContext }> = {
   "source/cond-cache-capacity": { fires: ctx({ params: { size: "1280*720" } }), quiet: ctx({ params: { size: "704*384" } }) },
   "source/solver-euler-only": { fires: ctx({ params: { sampleSolver: "unipc" } }), quiet: ctx({ params: { sampleSolver: "euler" } }) },
   "source/tpp-fsdp-group": { fires: ctx({ hardware: { count: 5 }, parallel: { ditFsdp: true } }), quiet: ctx({ hardware: { count: 5 } }) },
+  "source/fp8-under-fsdp": { fires: ctx({ hardware: { count: 5 }, params: { fp8: true }, parallel: { ditFsdp: true } }), quiet: ctx({ hardware: { count: 5 }, params: { fp8: false }, parallel: { ditFsdp: true } }) },
   "source/single-offload-model-false": { fires: ctx({ params: { offloadModel: false } }), quiet: ctx({ params: { offloadModel: true } }) },
   "source/kv-offload-single-only": { fires: ctx({ hardware: { count: 5 }, params: { offloadKvCache: true } }), quiet: ctx({ params: { offloadKvCache: true } }) },
   "source/guide-scale-unused": { fires: ctx({ params: { sampleGuideScale: 4.5 } }), quiet: ctx({ params: { sampleGuideScale: 0 } }) },

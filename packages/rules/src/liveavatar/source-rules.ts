@@ -82,6 +82,18 @@ export const SOURCE_RULES: Rule[] = [
     fixes: () => [{ label: "no --dit_fsdp", patch: { parallel: { ditFsdp: false } } }],
   },
   {
+    id: "source/fp8-under-fsdp",
+    severity: "warning",
+    family: FAMILY,
+    implies: "runs",
+    cites: [`${FP8}: replace_linear_with_scaled_fp8`, "wan_2_2/distributed/fsdp.py"],
+    check: ({ plan }) =>
+      plan.params.fp8 && plan.parallel.ditFsdp
+        ? { message: "--fp8 converts Linear layers after the model is built; with --dit_fsdp those layers sit inside FSDP's flat parameters, so the conversion likely fails (inferred; untested upstream)", path: ["params", "fp8"] }
+        : null,
+    fixes: () => [{ label: "turn --fp8 off under FSDP", patch: { params: { fp8: false } } }],
+  },
+  {
     id: "source/single-offload-model-false",
     severity: "warning",
     family: FAMILY,
