@@ -17,7 +17,6 @@ const SRC_1 = fieldReport("FR-4, FR-13");
 const SRC_2 = assumption("activations.ts: live tensors of one Wan block");
 const SRC_3 = assumption("activations.ts");
 const SRC_4 = assumption("vae-decode.ts: widest decoder stage + fp32 output frames");
-const SRC_5 = assumption("runtime.ts");
 const SRC_DECODE_MEASURED = measured("data/measurements/h100-704x384-default.json: decode keeps the DiT and the shared cond cache");
 const SRC_MEDIA_MEASURED = measured("data/measurements/h100-704x384-t5cpu-cap79.json, rtx4090-384x256-headline.json");
 const SRC_FSDP_MEASURED = measured("data/measurements/fsdp2-block-704x384-bf16.json, fsdp2-*-rtx4090.json");
