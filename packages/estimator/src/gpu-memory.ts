@@ -12,11 +12,11 @@ const P1 = "causal_s2v_pipeline.py";
 const P5 = "causal_s2v_pipeline_tpp.py";
 const FSDP = upstream("wan_2_2/distributed/fsdp.py", "FULL_SHARD, one unit per transformer block");
 
-const SRC_0 = fieldReport("FR-12");
-const SRC_1 = fieldReport("FR-4, FR-13");
-const SRC_2 = assumption("activations.ts: live tensors of one Wan block");
-const SRC_3 = assumption("activations.ts");
-const SRC_4 = assumption("vae-decode.ts: widest decoder stage + fp32 output frames");
+const SRC_FR12 = fieldReport("FR-12");
+const SRC_FR4_FR13 = fieldReport("FR-4, FR-13");
+const SRC_ACTIVATIONS = measured("activations.ts: fitted to data/measurements/h100-384x256.json, h100-704x384-default.json");
+const SRC_T5_ACTIVATIONS = assumption("activations.ts");
+const SRC_VAE_DECODE = measured("vae-decode.ts: fitted to the decode peaks in data/measurements (384*256, 704*384, 720*400)");
 const SRC_DECODE_MEASURED = measured("data/measurements/h100-704x384-default.json: decode keeps the DiT and the shared cond cache");
 const SRC_MEDIA_MEASURED = measured("data/measurements/h100-704x384-t5cpu-cap79.json, rtx4090-384x256-headline.json");
 const SRC_FSDP_MEASURED = measured("data/measurements/fsdp2-block-704x384-bf16.json, fsdp2-*-rtx4090.json");
@@ -32,7 +32,7 @@ const ditResident = (ctx: EstimateContext): Term => {
   const { plan, profile, fsdpRanks } = ctx;
   const whole = ditWeightBytes(profile, plan.params.fp8);
   const inputs = { fp8: plan.params.fp8, ditFsdp: plan.parallel.ditFsdp, fsdpRanks, wholeBytes: whole };
-  if (isSharded(ctx) && plan.parallel.fsdpCpuOffload) return bytesTerm("dit-weights", "DiT weights (FSDP CPU offload: on the host)", 0, "resident", inputs, SRC_0);
+  if (isSharded(ctx) && plan.parallel.fsdpCpuOffload) return bytesTerm("dit-weights", "DiT weights (FSDP CPU offload: on the host)", 0, "resident", inputs, SRC_FR12);
   if (isSharded(ctx)) return bytesTerm("dit-weights", `DiT weight shard (1/${fsdpRanks})`, whole / fsdpRanks, "resident", inputs, FSDP);
   return bytesTerm("dit-weights", plan.params.fp8 ? "DiT weights (fp8 linears)" : "DiT weights (bf16)", whole, "resident", inputs, WEIGHT_SOURCES.dit);
 };
@@ -77,7 +77,7 @@ const ditGather = (ctx: EstimateContext): Term | null => {
   const inputs = { fsdpWrap: plan.parallel.fsdpWrap, fp8: plan.params.fp8 };
   return perBlock
     ? bytesTerm("fsdp-gather", "FSDP unshard of one block", bytes, "transient", inputs, FSDP)
-    : bytesTerm("fsdp-gather", "FSDP unshard of the whole model (FR-4 picture)", bytes, "transient", inputs, SRC_1);
+    : bytesTerm("fsdp-gather", "FSDP unshard of the whole model (FR-4 picture)", bytes, "transient", inputs, SRC_FR4_FR13);
 };
 
 /** On one GPU every step keeps its own window and all share one cond cache; offloaded, only the running step's cache (with its own cond) is on the GPU. */
@@ -102,7 +102,7 @@ const mediaEncode = (ctx: EstimateContext): Term =>
   bytesTerm("media-encode", "VAE encode of motion frames + wav2vec features", mediaEncodeBytes(ctx.pixels), "transient", { pixels: ctx.pixels }, SRC_MEDIA_MEASURED);
 
 const activations = (ctx: EstimateContext): Term =>
-  bytesTerm("dit-activations", "DiT activations (one block forward)", ditActivationBytes(ctx.tokens, ctx.profile), "transient", { tokens: ctx.tokens, size: ctx.plan.params.size }, SRC_2);
+  bytesTerm("dit-activations", "DiT activations (one block forward)", ditActivationBytes(ctx.tokens, ctx.profile), "transient", { tokens: ctx.tokens, size: ctx.plan.params.size }, SRC_ACTIVATIONS);
 
 const textEncoder = (ctx: EstimateContext): Term | null => {
   if (ctx.plan.params.t5Cpu) return null;
@@ -111,7 +111,7 @@ const textEncoder = (ctx: EstimateContext): Term | null => {
 };
 
 const t5Forward = (ctx: EstimateContext): Term | null =>
-  ctx.plan.params.t5Cpu ? null : bytesTerm("t5-activations", "T5 forward (512 tokens)", textEncoderActivationBytes(ctx.profile), "transient", {}, SRC_3);
+  ctx.plan.params.t5Cpu ? null : bytesTerm("t5-activations", "T5 forward (512 tokens)", textEncoderActivationBytes(ctx.profile), "transient", {}, SRC_T5_ACTIVATIONS);
 
 const audioEncoder = (ctx: EstimateContext): Term =>
   bytesTerm("audio-encoder", "wav2vec2 (bf16, feature extraction)", audioEncoderBytes(ctx.profile, true), "transient", {}, SRC_WAV2VEC);
@@ -119,7 +119,7 @@ const audioEncoder = (ctx: EstimateContext): Term =>
 const vaeWeights = (ctx: EstimateContext): Term => bytesTerm("vae-weights", "VAE weights", vaeWeightBytes(ctx.profile), "resident", {}, WEIGHT_SOURCES.encoders);
 
 const vaeDecode = (ctx: EstimateContext, outputFrames: number): Term =>
-  bytesTerm("vae-decode", "VAE decode", vaeDecodeBytes(ctx.pixels, outputFrames), "transient", { pixels: ctx.pixels, outputFrames }, SRC_4);
+  bytesTerm("vae-decode", "VAE decode", vaeDecodeBytes(ctx.pixels, outputFrames), "transient", { pixels: ctx.pixels, outputFrames }, SRC_VAE_DECODE);
 
 const runtimeTerms = (ctx: EstimateContext): Term[] => [
   bytesTerm("cuda-context", "CUDA context", CUDA_CONTEXT_BYTES, "resident", {}, RUNTIME_SOURCE),

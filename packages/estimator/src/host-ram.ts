@@ -5,13 +5,13 @@ import { bytesTerm } from "./term.ts";
 import { GIB } from "./units.ts";
 import { audioEncoderBytes, ditWeightBytes, textEncoderBytes, vaeWeightBytes } from "./weights.ts";
 
-const SRC_0 = assumption("host-ram.ts");
-const SRC_1 = upstream("causal_s2v_pipeline.py: T5EncoderModel(device=cpu), AudioEncoder on CPU");
-const SRC_2 = upstream("causal_s2v_pipeline.py: decoded frames collected on the CPU");
-const SRC_3 = assumption("Headroom loader patch");
-const SRC_4 = upstream("--offload_kv_cache");
-const SRC_5 = upstream("--offload_model with --enable_online_decode");
-const SRC_6 = fieldReport("FR-12");
+const SRC_PROCESS = assumption("host-ram.ts");
+const SRC_ENCODERS_ON_CPU = upstream("causal_s2v_pipeline.py: T5EncoderModel(device=cpu), AudioEncoder on CPU");
+const SRC_FRAMES_ON_CPU = upstream("causal_s2v_pipeline.py: decoded frames collected on the CPU");
+const SRC_LOADER_PATCH = assumption("Headroom loader patch");
+const SRC_KV_OFFLOAD = upstream("--offload_kv_cache");
+const SRC_DIT_SWAP = upstream("--offload_model with --enable_online_decode");
+const SRC_FR12 = fieldReport("FR-12");
 
 /** Python, PyTorch and the CUDA libraries of one process. */
 export const PROCESS_BASELINE_BYTES = 3 * GIB;
@@ -26,20 +26,20 @@ export const hostRamTerms = (ctx: EstimateContext, clips: number): Term[] => {
   const pipelineProcesses = parallel.mode === "single" ? 1 : Math.min(processes, ctx.ditRanks + (parallel.enableVaeParallel ? 1 : 0));
   const frameBytes = clips * params.inferFrames * 3 * ctx.pixels * 4 * HOST_FRAME_COPIES;
   const terms: Term[] = [
-    bytesTerm("host-processes", "Python + PyTorch per process", PROCESS_BASELINE_BYTES * processes, "resident", { processes }, SRC_0),
+    bytesTerm("host-processes", "Python + PyTorch per process", PROCESS_BASELINE_BYTES * processes, "resident", { processes }, SRC_PROCESS),
     // T5 is built on the CPU and returns there after encoding; wav2vec lives on the CPU in fp32 (every TPP rank builds both).
     // With --t5_fsdp the CPU-built T5 is sharded onto the GPUs and leaves the host.
-    bytesTerm("host-encoders", "T5 + wav2vec2 + VAE kept on the CPU", pipelineProcesses * ((parallel.t5Fsdp ? 0 : textEncoderBytes(profile)) + audioEncoderBytes(profile, false) + vaeWeightBytes(profile)), "resident", { pipelineProcesses, t5Fsdp: parallel.t5Fsdp }, SRC_1),
-    bytesTerm("host-frames", "decoded frames on the host (fp32, with copies)", frameBytes, "resident", { clips, inferFrames: params.inferFrames, pixels: ctx.pixels, copies: HOST_FRAME_COPIES }, SRC_2),
+    bytesTerm("host-encoders", "T5 + wav2vec2 + VAE kept on the CPU", pipelineProcesses * ((parallel.t5Fsdp ? 0 : textEncoderBytes(profile)) + audioEncoderBytes(profile, false) + vaeWeightBytes(profile)), "resident", { pipelineProcesses, t5Fsdp: parallel.t5Fsdp }, SRC_ENCODERS_ON_CPU),
+    bytesTerm("host-frames", "decoded frames on the host (fp32, with copies)", frameBytes, "resident", { clips, inferFrames: params.inferFrames, pixels: ctx.pixels, copies: HOST_FRAME_COPIES }, SRC_FRAMES_ON_CPU),
   ];
   // Every pipeline process quantizes its own copy at start-up.
-  if (params.quantizeOnCpu && params.fp8) terms.push(bytesTerm("host-checkpoint", "bf16 DiT staged on the CPU for fp8 quantization", pipelineProcesses * ditWeightBytes(profile, false), "transient", { pipelineProcesses }, SRC_3));
+  if (params.quantizeOnCpu && params.fp8) terms.push(bytesTerm("host-checkpoint", "bf16 DiT staged on the CPU for fp8 quantization", pipelineProcesses * ditWeightBytes(profile, false), "transient", { pipelineProcesses }, SRC_LOADER_PATCH));
   if (parallel.mode === "single" && params.offloadKvCache) {
     const layout = ctx.kv;
-    terms.push(bytesTerm("host-kv-cache", "KV caches on the host (all steps)", layout.hostBytes, "resident", { caches: layout.caches }, SRC_4));
+    terms.push(bytesTerm("host-kv-cache", "KV caches on the host (all steps)", layout.hostBytes, "resident", { caches: layout.caches }, SRC_KV_OFFLOAD));
   }
-  if (params.offloadModel && params.enableOnlineDecode) terms.push(bytesTerm("host-dit-swap", "DiT swapped out for the online decode", ditWeightBytes(profile, params.fp8), "resident", {}, SRC_5));
-  if (parallel.ditFsdp && parallel.fsdpCpuOffload) terms.push(bytesTerm("host-dit-shards", "DiT shards offloaded by FSDP", ditWeightBytes(profile, params.fp8), "resident", {}, SRC_6));
+  if (params.offloadModel && params.enableOnlineDecode) terms.push(bytesTerm("host-dit-swap", "DiT swapped out for the online decode", ditWeightBytes(profile, params.fp8), "resident", {}, SRC_DIT_SWAP));
+  if (parallel.ditFsdp && parallel.fsdpCpuOffload) terms.push(bytesTerm("host-dit-shards", "DiT shards offloaded by FSDP", ditWeightBytes(profile, params.fp8), "resident", {}, SRC_FR12));
   return terms;
 };
 

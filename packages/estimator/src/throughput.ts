@@ -6,12 +6,12 @@ import { secondsTerm } from "./term.ts";
 import { singleDecodeOutputFrames } from "./vae-decode.ts";
 import { audioEncoderBytes, ditWeightBytes, textEncoderBytes, vaeWeightBytes } from "./weights.ts";
 
-const SRC_0 = measured("liveavatar.md: 780 TFLOP/s for one Wan block on H100");
-const SRC_1 = upstream("--offload_kv_cache");
-const SRC_2 = upstream("distributed/fsdp.py");
-const SRC_3 = assumption("flops.ts: VAE decoder FLOPs per pixel");
-const SRC_4 = upstream("causal_s2v_pipeline_tpp.py: offloading model to cpu");
-const SRC_5 = assumption("2 GB/s load, 90 s compile");
+const SRC_MATMUL_RATE = measured("liveavatar.md: 780 TFLOP/s for one Wan block on H100");
+const SRC_KV_OFFLOAD = measured("kvCopySeconds in data/measurements/*offloadkv*, rtx4090-*-headline.json (--offload_kv_cache)");
+const SRC_FSDP = upstream("distributed/fsdp.py");
+const SRC_VAE_RATE = measured("decodeSeconds in data/measurements/h100-*.json (2.07 s per 704*384 clip on H100)");
+const SRC_VAE_RANK_SWAP = upstream("causal_s2v_pipeline_tpp.py: offloading model to cpu");
+const SRC_STARTUP = assumption("2 GB/s load, 90 s compile");
 const SRC_FR12 = fieldReport("FR-12");
 
 /** bf16 matmul efficiency: one Wan block ran at ~780 of 989 TFLOP/s on the device tool's H100 (liveavatar.md). */
@@ -87,13 +87,13 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
   const wallSeconds = startupSeconds + clips * clipSeconds;
 
   const terms: Term[] = [
-    secondsTerm("dit-compute", "DiT forward compute (roofline × efficiency)", computeSeconds, { linearFlops: flops.linear, attentionFlops: flops.attention, linearTflops: linearTflops(ctx), efficiency: DIT_EFFICIENCY }, SRC_0),
-    secondsTerm("kv-offload", "KV cache copies per step (in + out, pageable)", kvSeconds, { bytesPerCache: layout.bytesPerCache, linkBytesPerS: Math.min(gpu.hostBytesPerS, KV_COPY_BYTES_PER_S) }, SRC_1),
+    secondsTerm("dit-compute", "DiT forward compute (roofline × efficiency)", computeSeconds, { linearFlops: flops.linear, attentionFlops: flops.attention, linearTflops: linearTflops(ctx), efficiency: DIT_EFFICIENCY }, SRC_MATMUL_RATE),
+    secondsTerm("kv-offload", "KV cache copies per step (in + out, pageable)", kvSeconds, { bytesPerCache: layout.bytesPerCache, linkBytesPerS: Math.min(gpu.hostBytesPerS, KV_COPY_BYTES_PER_S) }, SRC_KV_OFFLOAD),
     secondsTerm("fsdp-cpu-offload", "FSDP CPU offload copies per forward", fsdpCpuSeconds, { bytes: whole / fsdpRanks }, SRC_FR12),
-    secondsTerm("fsdp-gather", "FSDP all-gather per forward", gatherSeconds, { bytes: whole, ranks: fsdpRanks, peerBytesPerS: gpu.peerBytesPerS }, SRC_2),
-    secondsTerm("vae-decode", "VAE decode per clip", decodeSeconds, { pixels: ctx.pixels, frames: decodedFrames, efficiency: VAE_EFFICIENCY }, SRC_3),
-    secondsTerm("vae-rank-swap", "TPP VAE rank moving its DiT to the CPU per block", vaeRankSwapSeconds, { blocks, bytes: whole }, SRC_4),
-    secondsTerm("startup", "weights load + compile", startupSeconds, { loadBytes, compile: params.enableCompile }, SRC_5),
+    secondsTerm("fsdp-gather", "FSDP all-gather per forward", gatherSeconds, { bytes: whole, ranks: fsdpRanks, peerBytesPerS: gpu.peerBytesPerS }, SRC_FSDP),
+    secondsTerm("vae-decode", "VAE decode per clip", decodeSeconds, { pixels: ctx.pixels, frames: decodedFrames, efficiency: VAE_EFFICIENCY }, SRC_VAE_RATE),
+    secondsTerm("vae-rank-swap", "TPP VAE rank moving its DiT to the CPU per block", vaeRankSwapSeconds, { blocks, bytes: whole }, SRC_VAE_RANK_SWAP),
+    secondsTerm("startup", "weights load + compile", startupSeconds, { loadBytes, compile: params.enableCompile }, SRC_STARTUP),
   ];
   return { forwardSeconds, stepSeconds, clipSeconds, fps, clips, videoSeconds, startupSeconds, wallSeconds, offloadShare: forwardSeconds > 0 ? offloadSeconds / forwardSeconds : 0, terms };
 };
