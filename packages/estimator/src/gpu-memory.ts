@@ -20,6 +20,7 @@ const SRC_VAE_DECODE = measured("vae-decode.ts: fitted to the decode peaks in da
 const SRC_DECODE_MEASURED = measured("data/measurements/h100-704x384-default.json: decode keeps the DiT and the shared cond cache");
 const SRC_MEDIA_MEASURED = measured("data/measurements/h100-704x384-t5cpu-cap79.json, rtx4090-384x256-headline.json");
 const SRC_FSDP_MEASURED = measured("data/measurements/fsdp2-block-704x384-bf16.json, fsdp2-*-rtx4090.json");
+const SRC_KV_CHURN = measured("data/measurements/l40s-704x384-offloadkv-cap44.json, h100-704x384-online-offloadkv.json: reserved − allocated in denoise");
 const SRC_KV_MOVE = upstream(`${P1} _move_kv_cache_to_working_gpu`);
 const SRC_KV_SINGLE = upstream(`${P1} _initialize_kv_cache`);
 const SRC_KV_TPP = upstream(`${P5} _initialize_kv_cache`);
@@ -91,6 +92,13 @@ const kvCache = (ctx: EstimateContext): Term => {
     : bytesTerm("kv-cache", layout.caches > 1 ? `KV caches (${layout.caches} windows, one shared cond cache)` : "KV cache", layout.gpuBytes, "resident", inputs, mode === "single" ? SRC_KV_SINGLE : SRC_KV_TPP);
 };
 
+/** Copying a step's cache in and out every forward fragments the allocator: reserved − allocated grew by ≈ 8 % of one step cache. */
+export const KV_OFFLOAD_CHURN_SHARE = 0.08;
+const kvOffloadChurn = (ctx: EstimateContext): Term | null =>
+  ctx.plan.parallel.mode === "single" && ctx.plan.params.offloadKvCache
+    ? bytesTerm("kv-offload-churn", "allocator churn from KV copies", KV_OFFLOAD_CHURN_SHARE * ctx.kv.bytesPerCache, "transient", { bytesPerCache: ctx.kv.bytesPerCache, share: KV_OFFLOAD_CHURN_SHARE }, SRC_KV_CHURN)
+    : null;
+
 /** The shared cond cache outlives the step caches: it is still on the GPU at the final decode. */
 const condCache = (ctx: EstimateContext): Term | null =>
   ctx.plan.parallel.mode === "single" && !ctx.plan.params.offloadKvCache
@@ -141,6 +149,7 @@ export const buildTermSet = (ctx: EstimateContext) => ({
   ditLoad: ditLoad(ctx),
   gather: ditGather(ctx),
   kv: kvCache(ctx),
+  churn: kvOffloadChurn(ctx),
   cond: condCache(ctx),
   activations: activations(ctx),
   t5: textEncoder(ctx),
@@ -165,7 +174,7 @@ const singleTerms = (ctx: EstimateContext, t: TermSet, phase: Phase): Term[] => 
   switch (phase) {
     case "load": return present([...t.ditLoad, t.vae]);
     case "encode": return heavier(present([t.dit, t.vae, t.t5, t.t5Forward]), present([t.dit, t.vae, params.offloadModel ? null : t.t5, t.audio, t.media]));
-    case "denoise": return present([t.dit, t.root, t.kv, t.gather, t.activations]);
+    case "denoise": return present([t.dit, t.root, t.kv, t.churn, t.gather, t.activations]);
     case "decode":
       // Online decode runs clip 0's decode inside the rollout; offload_model swaps the DiT out for it.
       return params.enableOnlineDecode
