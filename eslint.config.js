@@ -12,6 +12,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ["scripts/**"],
+    languageOptions: { globals: { console: "readonly", process: "readonly", URL: "readonly" } },
+  },
+  {
     // Domain packages stay pure: they run unchanged in the browser, server and worker.
     files: ["packages/estimator/src/**", "packages/rules/src/**"],
     rules: {

@@ -2,6 +2,7 @@ import { ditActivationBytes, textEncoderActivationBytes } from "./activations.ts
 import type { EstimateContext } from "./estimate-context.ts";
 import type { GpuRole, Phase, PhaseMemory, Term } from "./estimate-types.ts";
 import { PHASES } from "./estimate-types.ts";
+import { FITTED, FITTED_SOURCE } from "./fitted.ts";
 import { allocatorSlackBytes, CUDA_CONTEXT_BYTES, NCCL_BUFFER_BYTES, RUNTIME_SOURCE } from "./runtime.ts";
 import { assumption, fieldReport, measured, upstream } from "./sources.ts";
 import { bytesTerm } from "./term.ts";
@@ -14,13 +15,8 @@ const FSDP = upstream("wan_2_2/distributed/fsdp.py", "FULL_SHARD, one unit per t
 
 const SRC_FR12 = fieldReport("FR-12");
 const SRC_FR4_FR13 = fieldReport("FR-4, FR-13");
-const SRC_ACTIVATIONS = measured("activations.ts: fitted to data/measurements/h100-384x256.json, h100-704x384-default.json");
 const SRC_T5_ACTIVATIONS = assumption("activations.ts");
-const SRC_VAE_DECODE = measured("vae-decode.ts: fitted to the decode peaks in data/measurements (384*256, 704*384, 720*400)");
 const SRC_DECODE_MEASURED = measured("data/measurements/h100-704x384-default.json: decode keeps the DiT and the shared cond cache");
-const SRC_MEDIA_MEASURED = measured("data/measurements/h100-704x384-t5cpu-cap79.json, rtx4090-384x256-headline.json");
-const SRC_FSDP_MEASURED = measured("data/measurements/fsdp2-block-704x384-bf16.json, fsdp2-*-rtx4090.json");
-const SRC_KV_CHURN = measured("data/measurements/l40s-704x384-offloadkv-cap44.json, h100-704x384-online-offloadkv.json: reserved − allocated in denoise");
 const SRC_KV_MOVE = upstream(`${P1} _move_kv_cache_to_working_gpu`);
 const SRC_KV_SINGLE = upstream(`${P1} _initialize_kv_cache`);
 const SRC_KV_TPP = upstream(`${P5} _initialize_kv_cache`);
@@ -42,16 +38,16 @@ const ditResident = (ctx: EstimateContext): Term => {
 const fsdpRootUnit = (ctx: EstimateContext): Term | null => {
   const { plan, profile } = ctx;
   if (!isSharded(ctx) || plan.parallel.fsdpWrap !== "block") return null;
-  return bytesTerm("fsdp-root-unit", "FSDP root unit, unsharded (audio injectors, embeddings)", profile.dit.extraParams * (plan.params.fp8 ? 1 : 2), "resident", { extraParams: profile.dit.extraParams }, SRC_FSDP_MEASURED);
+  return bytesTerm("fsdp-root-unit", "FSDP root unit, unsharded (audio injectors, embeddings)", profile.dit.extraParams * (plan.params.fp8 ? 1 : 2), "resident", { extraParams: profile.dit.extraParams }, FITTED_SOURCE);
 };
 
-/** While FSDP flattens and shards a unit at load it briefly holds ≈ 2.75 × that unit (fitted to the 2-rank runs). */
-export const FSDP_FLATTEN_FACTOR = 2.75;
+/** While FSDP flattens and shards a unit at load it briefly holds a multiple of that unit (fitted to the 2-rank runs). */
+export const FSDP_FLATTEN_FACTOR = FITTED.fsdpFlattenFactor;
 const fsdpLoadFlatten = (ctx: EstimateContext): Term => {
   const { plan, profile } = ctx;
   const bytesPer = plan.params.fp8 ? 1 : 2;
   const largestUnit = plan.parallel.fsdpWrap === "block" ? Math.max(profile.dit.extraParams, profile.dit.blockParams) * bytesPer : ditWeightBytes(profile, plan.params.fp8);
-  return bytesTerm("fsdp-flatten", "FSDP flattening the largest unit at load", FSDP_FLATTEN_FACTOR * largestUnit, "transient", { largestUnitBytes: largestUnit, factor: FSDP_FLATTEN_FACTOR }, SRC_FSDP_MEASURED);
+  return bytesTerm("fsdp-flatten", "FSDP flattening the largest unit at load", FSDP_FLATTEN_FACTOR * largestUnit, "transient", { largestUnitBytes: largestUnit, factor: FSDP_FLATTEN_FACTOR }, FITTED_SOURCE);
 };
 
 /** Load: from_pretrained puts the bf16 DiT on the GPU, PEFT adds fp32 adapters, then fp8 conversion runs there. */
@@ -92,11 +88,11 @@ const kvCache = (ctx: EstimateContext): Term => {
     : bytesTerm("kv-cache", layout.caches > 1 ? `KV caches (${layout.caches} windows, one shared cond cache)` : "KV cache", layout.gpuBytes, "resident", inputs, mode === "single" ? SRC_KV_SINGLE : SRC_KV_TPP);
 };
 
-/** Copying a step's cache in and out every forward fragments the allocator: reserved − allocated grew by ≈ 8 % of one step cache. */
-export const KV_OFFLOAD_CHURN_SHARE = 0.08;
+/** Copying a step's cache in and out every forward fragments the allocator: reserved − allocated grows by a share of one step cache. */
+export const KV_OFFLOAD_CHURN_SHARE = FITTED.kvOffloadChurnShare;
 const kvOffloadChurn = (ctx: EstimateContext): Term | null =>
   ctx.plan.parallel.mode === "single" && ctx.plan.params.offloadKvCache
-    ? bytesTerm("kv-offload-churn", "allocator churn from KV copies", KV_OFFLOAD_CHURN_SHARE * ctx.kv.bytesPerCache, "transient", { bytesPerCache: ctx.kv.bytesPerCache, share: KV_OFFLOAD_CHURN_SHARE }, SRC_KV_CHURN)
+    ? bytesTerm("kv-offload-churn", "allocator churn from KV copies", KV_OFFLOAD_CHURN_SHARE * ctx.kv.bytesPerCache, "transient", { bytesPerCache: ctx.kv.bytesPerCache, share: KV_OFFLOAD_CHURN_SHARE }, FITTED_SOURCE)
     : null;
 
 /** The shared cond cache outlives the step caches: it is still on the GPU at the final decode. */
@@ -107,10 +103,10 @@ const condCache = (ctx: EstimateContext): Term | null =>
 
 /** VAE encode of the motion frames + wav2vec over the audio, after T5 has encoded the prompt. */
 const mediaEncode = (ctx: EstimateContext): Term =>
-  bytesTerm("media-encode", "VAE encode of motion frames + wav2vec features", mediaEncodeBytes(ctx.pixels), "transient", { pixels: ctx.pixels }, SRC_MEDIA_MEASURED);
+  bytesTerm("media-encode", "VAE encode of motion frames + wav2vec features", mediaEncodeBytes(ctx.pixels), "transient", { pixels: ctx.pixels }, FITTED_SOURCE);
 
 const activations = (ctx: EstimateContext): Term =>
-  bytesTerm("dit-activations", "DiT activations (one block forward)", ditActivationBytes(ctx.tokens, ctx.profile), "transient", { tokens: ctx.tokens, size: ctx.plan.params.size }, SRC_ACTIVATIONS);
+  bytesTerm("dit-activations", "DiT activations (one block forward)", ditActivationBytes(ctx.tokens, ctx.profile), "transient", { tokens: ctx.tokens, size: ctx.plan.params.size }, FITTED_SOURCE);
 
 const textEncoder = (ctx: EstimateContext): Term | null => {
   if (ctx.plan.params.t5Cpu) return null;
@@ -127,7 +123,7 @@ const audioEncoder = (ctx: EstimateContext): Term =>
 const vaeWeights = (ctx: EstimateContext): Term => bytesTerm("vae-weights", "VAE weights", vaeWeightBytes(ctx.profile), "resident", {}, WEIGHT_SOURCES.encoders);
 
 const vaeDecode = (ctx: EstimateContext, outputFrames: number): Term =>
-  bytesTerm("vae-decode", "VAE decode", vaeDecodeBytes(ctx.pixels, outputFrames), "transient", { pixels: ctx.pixels, outputFrames }, SRC_VAE_DECODE);
+  bytesTerm("vae-decode", "VAE decode", vaeDecodeBytes(ctx.pixels, outputFrames), "transient", { pixels: ctx.pixels, outputFrames }, FITTED_SOURCE);
 
 const runtimeTerms = (ctx: EstimateContext): Term[] => [
   bytesTerm("cuda-context", "CUDA context", CUDA_CONTEXT_BYTES, "resident", {}, RUNTIME_SOURCE),

@@ -11,3 +11,8 @@ export { estimate, ESTIMATOR_VERSION } from "./estimate.ts";
 export { resolveGpu, type ResolvedGpu } from "./resolve-gpu.ts";
 export { ERROR_BAR } from "./error-bar.ts";
 export * from "./calibration.ts";
+export { FITTED, FITTED_SOURCE } from "./fitted.ts";
+export { audioEncoderBytes, blockWeightBytes, ditWeightBytes, textEncoderBytes, vaeWeightBytes } from "./weights.ts";
+export { kvCacheLayout, kvBytesPerToken } from "./kv-cache.ts";
+export { singleDecodeOutputFrames } from "./vae-decode.ts";
+export { latentFramesPerClip, tokensPerBlock, pixelsPerFrame } from "./tokens.ts";

@@ -1,10 +1,10 @@
-import { GIB } from "./units.ts";
+import { FITTED } from "./fitted.ts";
 
 /**
  * Wan2.1 VAE decodes one latent frame (4 output frames) at a time with a causal cache; its widest stage runs at
- * full resolution. Fitted to the probe's decode peaks at 384×256, 704×384 and 720×400: ≈ 15 KiB per output pixel.
+ * full resolution: bytes per output pixel fitted to the probe's decode peaks (fitted.json).
  */
-export const VAE_DECODE_BYTES_PER_PIXEL = 15 * 1024;
+export const VAE_DECODE_BYTES_PER_PIXEL = FITTED.vaeDecodeBytesPerPixel;
 
 /** Single GPU decodes 19 motion + the clip's new latent frames per call: 121 fp32 frames for 12 latents (causal_s2v_pipeline.py). */
 export const MOTION_LATENT_FRAMES = 19;
@@ -17,8 +17,8 @@ export const vaeDecodeBytes = (pixelsPerFrame: number, outputFrames: number): nu
 
 /**
  * Encoding the 73 motion frames with the VAE and the audio with wav2vec2, after T5 has left the GPU: fitted to
- * the t5_cpu runs (h100-704x384-t5cpu-cap79, rtx4090-384x256-headline): 0.49 GiB + 8.6 KiB per pixel.
+ * the t5_cpu runs (fitted.json): a fixed part + bytes per pixel.
  */
-export const MEDIA_ENCODE_BASE_BYTES = 0.49 * GIB;
-export const MEDIA_ENCODE_BYTES_PER_PIXEL = 8.6 * 1024;
+export const MEDIA_ENCODE_BASE_BYTES = FITTED.mediaEncodeBaseBytes;
+export const MEDIA_ENCODE_BYTES_PER_PIXEL = FITTED.mediaEncodeBytesPerPixel;
 export const mediaEncodeBytes = (pixelsPerFrame: number): number => MEDIA_ENCODE_BASE_BYTES + pixelsPerFrame * MEDIA_ENCODE_BYTES_PER_PIXEL;

@@ -80,19 +80,6 @@ describe("suggest", () => {
       if (suggestion.plan.hardware.gpu !== "custom") expect(suggestion.plan.hardware.custom).toBeNull();
     }
   });
-
-  test("stays fast once warm (the JIT needs a few dozen calls)", () => {
-    for (let i = 0; i < 20; i++) suggest(FR21);
-    const times: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const start = performance.now();
-      suggest(FR21);
-      times.push(performance.now() - start);
-    }
-    times.sort((a, b) => a - b);
-    // The target is p99 < 50 ms; the bound is loose because CI machines are shared.
-    expect(times[10]).toBeLessThan(50);
-  });
 });
 
 const planInput = fc.record({
