@@ -1,4 +1,4 @@
-import { PHASES, resolveGpu, type Estimate, type GpuEstimate, type Plan } from "@headroom/estimator";
+import { PHASES, resolveGpu, type Estimate, type GpuEstimate, type MeasuredNeighbour, type Plan } from "@headroom/estimator";
 import {
   formatDuration, formatGib, formatNumber, formatPercent, formatSignedGib, formatTable, makePaint, type Paint,
 } from "./format-units.ts";
@@ -17,7 +17,14 @@ export type SuggestionView = {
   estimate: Pick<Estimate, "gpus" | "speed">;
 };
 /** suggestions is null when the search was skipped (--no-suggest). */
-export type Report = { plan: Plan; estimate: Estimate; verdict: VerdictView; suggestions: readonly SuggestionView[] | null };
+export type Report = {
+  plan: Plan;
+  estimate: Estimate;
+  verdict: VerdictView;
+  suggestions: readonly SuggestionView[] | null;
+  /** The committed probe runs closest to this plan (absent in reports built without them). */
+  measured?: readonly MeasuredNeighbour[];
+};
 
 export const formatReport = (report: Report, options: { color: boolean }): string => {
   const paint = makePaint(options.color);
@@ -39,6 +46,7 @@ export const formatReport = (report: Report, options: { color: boolean }): strin
     ...formatSuggestions(report.suggestions, paint),
     "",
     formatErrorBar(estimate, paint),
+    ...(report.measured?.length ? [`${paint.bold("Nearest measurements")}`, ...report.measured.map((m) => `  ${m.id}: ${m.summary}`)] : []),
   ].join("\n");
 };
 

@@ -1,4 +1,4 @@
-import type { Estimate, Plan } from "@headroom/estimator";
+import type { Estimate, MeasuredNeighbour, Plan } from "@headroom/estimator";
 
 /** What --json needs from a suggestion: the rules' Suggestion has at least these. */
 export type SuggestionInput = {
@@ -10,13 +10,14 @@ export type SuggestionInput = {
   estimate: Estimate;
 };
 
-export type JsonReportInput<V> = { plan: Plan; estimate: Estimate; verdict: V; suggestions: readonly SuggestionInput[] | null };
+export type JsonReportInput<V> = { plan: Plan; estimate: Estimate; verdict: V; suggestions: readonly SuggestionInput[] | null; measured?: readonly MeasuredNeighbour[] };
 
 /** Plan, estimate and verdict in full; each suggestion with its plan and the estimate's headline numbers. */
 export const toJsonReport = <V>(input: JsonReportInput<V>) => ({
   plan: input.plan,
   estimate: input.estimate,
   verdict: input.verdict,
+  nearestMeasurements: input.measured ?? [],
   suggestions: (input.suggestions ?? []).map((s) => ({
     changes: s.changes,
     tags: s.tags,

@@ -1,4 +1,4 @@
-import { compareMeasurement, estimate, Measurement, summarizeCalibration } from "@headroom/estimator";
+import { compareMeasurement, estimate, Measurement, nearestMeasurements, summarizeCalibration, type Plan } from "@headroom/estimator";
 import { evaluate, suggest } from "@headroom/rules";
 import { formatArgError, parseArgs, resolveCheckPlan, type ArgError } from "./args.ts";
 import { formatCalibration } from "./calibration-report.ts";
@@ -44,7 +44,7 @@ export const runCli = (argv: readonly string[], io: Io): number => {
   const planEstimate = estimate(plan);
   const verdict = evaluate(plan, planEstimate);
   const suggestions = command.suggest ? suggest(plan) : null;
-  const report = { plan, estimate: planEstimate, verdict, suggestions };
+  const report = { plan, estimate: planEstimate, verdict, suggestions, measured: measuredNeighbours(plan, io) };
   io.out(command.json ? stringifyReport(toJsonReport(report)) : formatReport(report, { color: io.color }));
   return EXIT_OK;
 };
@@ -62,4 +62,17 @@ const runCalibration = (dir: string | null, json: boolean, io: Io): number => {
   const summary = summarizeCalibration(comparisons);
   io.out(json ? JSON.stringify({ summary, measurements: comparisons }, null, 2) : formatCalibration(comparisons, summary));
   return EXIT_OK;
+};
+
+/** The committed runs nearest to the plan; a check still answers when the data folder is missing or malformed. */
+const measuredNeighbours = (plan: Plan, io: Io) => {
+  try {
+    const measurements = io.readMeasurements(null).flatMap((file) => {
+      const parsed = Measurement.safeParse(file.json);
+      return parsed.success ? [parsed.data] : [];
+    });
+    return nearestMeasurements(plan, measurements, measurements.map(compareMeasurement));
+  } catch {
+    return [];
+  }
 };

@@ -16,3 +16,4 @@ export { audioEncoderBytes, blockWeightBytes, ditWeightBytes, textEncoderBytes, 
 export { kvCacheLayout, kvBytesPerToken } from "./kv-cache.ts";
 export { singleDecodeOutputFrames } from "./vae-decode.ts";
 export { latentFramesPerClip, tokensPerBlock, pixelsPerFrame } from "./tokens.ts";
+export { nearestMeasurements, type MeasuredNeighbour } from "./nearest-measurements.ts";
