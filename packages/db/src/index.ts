@@ -73,3 +73,32 @@ export {
 } from "./queries/worker-hosts.ts";
 export { createAsset, getAssets, type AssetDto, type AssetKind, type CreateAssetInput } from "./queries/assets.ts";
 export { listArtifacts, recordArtifact, type ArtifactDto, type ArtifactKind } from "./queries/artifacts.ts";
+export {
+  ALL_QUEUE_NAMES,
+  cancelJob,
+  cancelQueuedJob,
+  checkJobOwner,
+  CPU_INVENTORY,
+  createQueue,
+  enqueueJob,
+  fetchQueuedJob,
+  GPU_COUNT_BUCKETS,
+  isTransientError,
+  QUEUE_SCHEMA,
+  QueueJobData,
+  queueNameFor,
+  queuesServedBy,
+  settleJob,
+  startClaimedJob,
+  sweepLostJobs,
+  TRANSIENT_ERROR_CLASSES,
+  VRAM_BUCKET_GIB,
+  VRAM_BUCKETS,
+  type JobOutcome,
+  type JobOwner,
+  type Queue,
+  type QueueClaim,
+  type QueueOptions,
+  type SweepOptions,
+  type SweptJob,
+} from "./queue.ts";

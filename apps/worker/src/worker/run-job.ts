@@ -1,0 +1,112 @@
+import { appendJobEvents, checkJobOwner, type Db, type JobDto, type JobOutcome, type JobOwner } from "@headroom/db";
+import type { WorkerConfig } from "../env.ts";
+import { ERROR_CLASSES, type ErrorClass } from "../protocol/events.ts";
+import type { ProbeResult } from "../protocol/probe-result.ts";
+import { TASKS } from "../tasks/registry.ts";
+import { TaskFailure, type TaskContext } from "../tasks/task.ts";
+import type { HostProfile } from "./host-profile.ts";
+import { createJobReporter } from "./job-reporter.ts";
+import { planRefusal } from "./plan-check.ts";
+import { liveavatarPayload, probePayload } from "./task-payload.ts";
+import { startVramRecorder, type VramRecorder } from "./vram-recorder.ts";
+import type { WorkerSettings } from "./worker-settings.ts";
+
+export type RunJobDeps = {
+  db: Db;
+  host: HostProfile;
+  settings: WorkerSettings;
+  config: WorkerConfig;
+  log: (line: string) => void;
+  /** The VRAM sampler's command (tests point it at a fake nvidia-smi). */
+  nvidiaSmi?: string;
+};
+
+type StopReason = "cancelled" | "taken" | "released";
+
+const isReportable = (errorClass: string): errorClass is ErrorClass => errorClass !== "cancelled" && (ERROR_CLASSES as readonly string[]).includes(errorClass);
+
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+
+/** A probe's answer: fits (succeeded) or a measured out-of-memory (failed, final, with phase); both carry the peak. */
+export const probeOutcome = (results: readonly ProbeResult[]): JobOutcome => {
+  const measuredPeakBytes = Math.max(0, ...results.map((r) => r.peakDeviceUsed));
+  const oom = results.find((r) => r.fits === false);
+  if (!oom) return { kind: "succeeded", measuredPeakBytes };
+  const need = oom.needBytes ? `, needing ${gib(oom.needBytes)} more` : "";
+  const cap = oom.capBytes ? ` within ${gib(oom.capBytes)}` : "";
+  return { kind: "failed", errorClass: "out-of-memory", phase: oom.oomPhase, message: `does not fit${cap}: out of memory at ${oom.oomPhase ?? "an unknown phase"}${need}`, measuredPeakBytes };
+};
+
+/** The worker's one place that turns a thrown error into a job failure: a task's classified failure, or a crash. */
+export const failureOutcome = (error: unknown): JobOutcome => {
+  if (error instanceof TaskFailure) return { kind: "failed", ...error.failure };
+  return { kind: "failed", errorClass: "crashed", message: `worker error: ${error instanceof Error ? error.message : String(error)}` };
+};
+
+/**
+ * Runs one claimed job to an outcome (never throws): re-checks the plan, runs its runner's task with events, progress,
+ * VRAM samples and artifacts going to the database, and stops the child when the row is cancelled, the job is taken
+ * away (swept as lost) or `release` fires (shutdown).
+ */
+export const runJob = async (deps: RunJobDeps, owner: JobOwner, job: JobDto, release: AbortSignal): Promise<JobOutcome> => {
+  const { db, host, settings, config, log } = deps;
+  const refusal = planRefusal(job.plan, job.runner);
+  if (refusal) {
+    await appendJobEvents(db, job.id, [{ type: "error", payload: { type: "error", errorClass: "bad-input", message: refusal } }]);
+    return { kind: "failed", errorClass: "bad-input", message: refusal };
+  }
+
+  const controller = new AbortController();
+  let stopReason: StopReason | null = null;
+  const stop = (reason: StopReason) => {
+    stopReason ??= reason;
+    controller.abort(reason);
+  };
+  const onRelease = () => stop("released");
+  if (release.aborted) onRelease();
+  release.addEventListener("abort", onRelease, { once: true });
+  let checking = false;
+  const watcher = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    checkJobOwner(db, owner)
+      .then(({ owned, cancelled }) => (cancelled ? stop("cancelled") : owned ? undefined : stop("taken")))
+      .catch(() => undefined) // the database is briefly away: check again next tick
+      .finally(() => (checking = false));
+  }, settings.cancelPollMs);
+
+  const reporter = createJobReporter({ db, jobId: job.id, teamId: job.teamId, storageDir: settings.storageDir, onError: log });
+  const ctx: TaskContext = { report: reporter.report, signal: controller.signal, config };
+  let vram: VramRecorder | null = null;
+  const sample = (gpus: readonly number[] | undefined) => {
+    if (host.device === "cuda" && gpus && gpus.length > 0) {
+      vram = startVramRecorder({ db, jobId: job.id, gpus, ...(deps.nvidiaSmi && { command: deps.nvidiaSmi }), onWarning: (message) => reporter.report({ type: "log", level: "warning", message }) });
+    }
+  };
+
+  let outcome: JobOutcome;
+  try {
+    if (job.runner === "probe") {
+      const payload = probePayload(job, host, settings.storageDir, settings.probeScale);
+      sample(payload.cudaDevices);
+      outcome = probeOutcome(await TASKS.probe(payload, ctx));
+    } else {
+      const payload = await liveavatarPayload(db, job, host, config);
+      sample(payload.cudaDevices);
+      await TASKS.liveavatar(payload, ctx);
+      outcome = { kind: "succeeded", measuredPeakBytes: null };
+    }
+  } catch (error) {
+    outcome = failureOutcome(error);
+  } finally {
+    clearInterval(watcher);
+    release.removeEventListener("abort", onRelease);
+  }
+  const sampledPeak = vram === null ? null : await (vram as VramRecorder).stop();
+  if (outcome.kind === "failed" && isReportable(outcome.errorClass)) reporter.report({ type: "error", errorClass: outcome.errorClass, message: outcome.message, phase: outcome.phase ?? null });
+  await reporter.close();
+  if (stopReason === "released") return { kind: "released", reason: `released when worker ${settings.name} shut down` };
+  // LiveAvatar reports no peak of its own: the sampled one stands in
+  if (outcome.kind !== "released" && outcome.measuredPeakBytes == null && sampledPeak !== null) return { ...outcome, measuredPeakBytes: sampledPeak };
+  return outcome;
+};

@@ -1,0 +1,50 @@
+import { join } from "node:path";
+import { getAssets, type DbClient, type JobDto } from "@headroom/db";
+import type { WorkerConfig } from "../env.ts";
+import { hostCanRun } from "../preflight/gpu-match.ts";
+import { findLiveAvatar } from "../tasks/liveavatar-runner.ts";
+import type { LiveAvatarPayload, ProbePayload } from "../tasks/payloads.ts";
+import { fail } from "../tasks/task.ts";
+import type { HostProfile } from "./host-profile.ts";
+
+/** Where a job's files go: `<storage>/<jobId>/`. */
+export const jobDir = (storageDir: string, jobId: string): string => join(storageDir, jobId);
+
+/** The GPUs this host gives the plan (the queue guarantees they exist; a mismatch is refused, never oversubscribed). */
+const gpusFor = (job: JobDto, host: HostProfile): number[] => {
+  const fit = hostCanRun(host.inventory, job.plan);
+  return fit.ok ? fit.gpus : fail("not-installed", `this host cannot run the plan: ${fit.reason}`);
+};
+
+export const probePayload = (job: JobDto, host: HostProfile, storageDir: string, scale: "full" | "tiny" | null): ProbePayload => {
+  const onGpu = host.device === "cuda";
+  const gpus = onGpu ? gpusFor(job, host) : [];
+  const chosen = scale ?? (onGpu ? null : "tiny");
+  return {
+    plan: job.plan,
+    outputDir: jobDir(storageDir, job.id),
+    device: host.device,
+    ...(chosen && { scale: chosen }),
+    // several ranks only on GPUs: Debian's CPU torch 1.13 cannot launch them
+    nproc: onGpu ? gpus.length : 1,
+    ...(onGpu && { cudaDevices: gpus }),
+  };
+};
+
+/** LiveAvatar's inputs are the job's image and audio assets, stored under the same storage root. */
+export const liveavatarPayload = async (db: DbClient, job: JobDto, host: HostProfile, config: WorkerConfig): Promise<LiveAvatarPayload> => {
+  findLiveAvatar(config); // "not installed on this host" before anything else is looked at
+  const assets = await getAssets(db, { teamId: job.teamId, ids: job.inputAssetIds }).catch(() => fail("bad-input", "an input asset of this job is gone"));
+  const image = assets.find((asset) => asset.kind === "image");
+  const audio = assets.find((asset) => asset.kind === "audio");
+  if (!image || !audio) return fail("bad-input", "a LiveAvatar job needs an image and an audio input");
+  return {
+    plan: job.plan,
+    image: join(config.storageDir, image.storagePath),
+    audio: join(config.storageDir, audio.storagePath),
+    prompt: "", // the job row has no prompt yet
+    outputDir: jobDir(config.storageDir, job.id),
+    cudaDevices: gpusFor(job, host),
+    audioSeconds: audio.durationSeconds,
+  };
+};

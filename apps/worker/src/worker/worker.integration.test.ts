@@ -1,0 +1,258 @@
+// The worker against a real embedded PostgreSQL: in this process (CPU pseudo-inventory, tiny probes, a simulated GPU
+// host), then as real processes (`tsx src/main.ts`) that are killed mid-job and race for jobs.
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { cancelJob, cancelQueuedJob, createAsset, getJobById, getVramSeries, listArtifacts, listJobEvents, listWorkerHosts, queueNameFor } from "@headroom/db";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { capture, HOST_CAPTURES } from "../preflight/captures.ts";
+import type { Collectors } from "../preflight/collect-captures.ts";
+import { ensurePythonTorch } from "../testing/python-torch.ts";
+import { createWorker, type Worker, type WorkerDeps } from "./worker.ts";
+import {
+  pidsMentioning, spawnWorker, startTestBed, submitJob, testEnv, testSettings, waitFor, type TestBed, type WorkerProcess,
+} from "./worker-test-support.ts";
+
+const CRASHING_PROBE = fileURLToPath(new URL("../tasks/fixtures/crashing-probe.py", import.meta.url));
+const QUICK_PROBE = fileURLToPath(new URL("./fixtures/quick-probe.py", import.meta.url));
+const FAKE_SMI = fileURLToPath(new URL("../vram/fixtures/fake-nvidia-smi.mjs", import.meta.url));
+
+/** A host whose nvidia-smi answers with the committed 2 × H200 captures. */
+const h200Host: Collectors = {
+  run: async (_command, args) => {
+    const host = HOST_CAPTURES.h200x2();
+    return { stdout: args[0] === "topo" ? host.topo : args[0] === "-q" ? host.memory : host.query, error: null };
+  },
+  readMeminfo: async () => capture("h200x2/meminfo.txt"),
+};
+
+/** An executable `nvidia-smi` streaming two GPUs' rising memory.used (the VRAM sampler's fixture). */
+const fakeNvidiaSmi = () => {
+  const path = join(mkdtempSync(join(tmpdir(), "smi-")), "nvidia-smi");
+  writeFileSync(path, `#!/bin/sh\nexec '${process.execPath}' '${FAKE_SMI}' "$@"\n`);
+  chmodSync(path, 0o755);
+  return path;
+};
+
+let bed: TestBed;
+beforeAll(async () => {
+  ensurePythonTorch();
+  bed = await startTestBed();
+}, 600_000);
+afterAll(() => bed?.close());
+
+describe("the worker loop in this process", () => {
+  let worker: Worker | null = null;
+  const logs: string[] = [];
+
+  const startWorker = async (name: string, extra: Record<string, string> = {}, deps: Partial<WorkerDeps> = {}) => {
+    const { settings, config } = testSettings(name, bed.storageDir, extra);
+    worker = createWorker({ db: bed.db, queue: bed.queue, settings, config, log: (line) => logs.push(line), ...deps });
+    await worker.start();
+    return worker;
+  };
+  const settled = (id: string, timeoutMs = 60_000) =>
+    waitFor(`job ${id} to settle`, async () => {
+      const job = await getJobById(bed.db, id);
+      return job.finishedAt !== null && job.state !== "running" ? job : null;
+    }, timeoutMs);
+  const events = (jobId: string) => listJobEvents(bed.db, { teamId: bed.teamId, jobId, limit: 5000 });
+
+  afterEach(async () => {
+    await worker?.stop();
+    worker = null;
+  });
+
+  it("enqueue → claim → probe run → events → succeeded, with the measured peak next to the predicted one", async () => {
+    const job = await submitJob(bed);
+    await startWorker("cpu-a");
+    const done = await settled(job.id);
+    expect(done).toMatchObject({ state: "succeeded", attempts: 1, progress: 1, errorClass: null, hostId: worker!.hostId() });
+    expect(done.measuredPeakBytes).toBeGreaterThan(0);
+    expect(done.predictedPeakBytes).toBeGreaterThan(done.measuredPeakBytes!); // tiny CPU shapes, full-size prediction
+
+    const log = await events(job.id);
+    const phases = log.filter((e) => e.type === "phase" && e.payload.state === "start").map((e) => e.payload.phase);
+    expect(phases).toEqual(["load", "encode", "denoise", "decode"]);
+    expect(log.filter((e) => e.type === "memory")).toHaveLength(4);
+    expect(log.some((e) => e.type === "progress")).toBe(true);
+    expect(log.filter((e) => e.type === "result")).toMatchObject([{ payload: { fits: true, device: "cpu" } }]);
+    expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
+
+    const artifacts = await listArtifacts(bed.db, { teamId: bed.teamId, jobId: job.id });
+    expect(artifacts).toMatchObject([{ kind: "measurement", path: `${job.id}/probe-result.json`, mime: "application/json" }]);
+    expect(JSON.parse(readFileSync(join(bed.storageDir, artifacts[0]!.path), "utf8")).peakDeviceUsed).toBe(done.measuredPeakBytes);
+    expect(await bed.queue.boss.getJobById(queueNameFor(job.plan), job.id)).toMatchObject({ state: "completed" });
+
+    const [host] = await listWorkerHosts(bed.db);
+    expect(host).toMatchObject({ name: "cpu-a", isOnline: true, inventory: { gpus: [] } });
+    expect(host!.preflight.map((f) => f.ruleId)).toContain("preflight/no-gpu");
+  }, 90_000);
+
+  it("on a GPU host: takes only plans its GPUs hold, gives the run its GPUs and records their VRAM every 100 ms", async () => {
+    const tooLarge = await submitJob(bed, { plan: { hardware: { gpu: "b200", count: 1 } } });
+    const fits = await submitJob(bed, { plan: { hardware: { gpu: "h200", count: 1 } } });
+    // PROBE_DEVICE unset: GPUs found, so cuda; the torch-free stand-in plays the probe (no GPU here)
+    await startWorker("gpu-h200x2", { PROBE_DEVICE: "", HEADROOM_PROBE_SCRIPT: QUICK_PROBE }, { collectors: h200Host, nvidiaSmi: fakeNvidiaSmi() });
+    expect(worker!.profile()).toMatchObject({ device: "cuda" });
+    expect(worker!.profile()!.queues).toContain(queueNameFor(fits.plan));
+    expect(worker!.profile()!.queues).not.toContain(queueNameFor(tooLarge.plan));
+    const done = await settled(fits.id);
+    expect(done).toMatchObject({ state: "succeeded", measuredPeakBytes: 4096, attempts: 1 });
+    const result = (await events(fits.id)).find((e) => e.type === "result")!.payload;
+    expect(result.cudaVisibleDevices).toBe("0");
+    expect(result.argv).toEqual(expect.arrayContaining(["--device", "cuda", "--cap-gib", "139.8"]));
+    const series = await getVramSeries(bed.db, { teamId: bed.teamId, jobId: fits.id });
+    expect(series.map((s) => s.gpuIndex)).toEqual([0]); // the job's GPU only
+    expect(series[0]!.chunks.flatMap((c) => c.samplesMib).length).toBeGreaterThanOrEqual(3);
+    expect(series[0]!.chunks[0]!.intervalMs).toBe(100);
+    expect(series[0]!.peakMib).toBeGreaterThan(1000);
+    expect(await getJobById(bed.db, tooLarge.id)).toMatchObject({ state: "queued", attempts: 0 });
+    await cancelQueuedJob(bed.db, bed.queue, tooLarge.id);
+  }, 30_000);
+
+  it("never runs a job cancelled while queued", async () => {
+    const cancelled = await submitJob(bed);
+    expect(await cancelQueuedJob(bed.db, bed.queue, cancelled.id)).toBe(true);
+    const marker = await submitJob(bed, { runner: "liveavatar" }); // fails at once: proves the worker has polled since
+    await startWorker("cpu-b");
+    await settled(marker.id);
+    expect(await getJobById(bed.db, cancelled.id)).toMatchObject({ state: "cancelled", attempts: 0, startedAt: null, hostId: null });
+    expect(await events(cancelled.id)).toEqual([]);
+    expect(existsSync(join(bed.storageDir, cancelled.id))).toBe(false);
+  }, 30_000);
+
+  it("cancels a running job: the child is killed and the job ends cancelled", async () => {
+    const job = await submitJob(bed);
+    await startWorker("cpu-c");
+    await waitFor("the probe to start", async () => (await events(job.id)).some((e) => e.type === "phase"));
+    const planFile = join(bed.storageDir, job.id, "plan.json");
+    expect(pidsMentioning(planFile).length).toBeGreaterThan(0);
+    const asked = Date.now();
+    expect(await cancelJob(bed.db, bed.queue, job.id)).toBe("cancelled");
+    const done = await settled(job.id, 20_000);
+    expect(Date.now() - asked).toBeLessThan(10_000);
+    expect(done).toMatchObject({ state: "cancelled", errorClass: "cancelled", attempts: 1 });
+    expect(pidsMentioning(planFile)).toEqual([]);
+    expect((await events(job.id)).some((e) => e.type === "result")).toBe(false);
+    expect(await bed.queue.boss.getJobById(queueNameFor(job.plan), job.id)).toMatchObject({ state: "completed" });
+  }, 60_000);
+
+  it("refuses a plan with an error-level finding as bad-input before any child process starts", async () => {
+    const job = await submitJob(bed, { plan: { params: { precision: "fp16" } } });
+    await startWorker("cpu-d");
+    const done = await settled(job.id);
+    expect(done).toMatchObject({ state: "failed", errorClass: "bad-input", attempts: 1 });
+    expect(done.errorMessage).toMatch(/^plan refused before it reached a GPU: .*\[precision\/fr-11\]/);
+    const log = await events(job.id);
+    expect(log.map((e) => e.type)).toEqual(["error"]);
+    expect(existsSync(join(bed.storageDir, job.id))).toBe(false); // the probe writes plan.json before it spawns
+  }, 30_000);
+
+  it("fails a LiveAvatar job at once with not-installed on a host without LiveAvatar, without retrying", async () => {
+    const common = { teamId: bed.teamId, uploaderId: bed.userId, bytes: 4, sha256: "0".repeat(64) };
+    const image = await createAsset(bed.db, { ...common, kind: "image", mime: "image/jpeg", storagePath: "in/face.jpg" });
+    const audio = await createAsset(bed.db, { ...common, kind: "audio", mime: "audio/wav", storagePath: "in/voice.wav" });
+    const job = await submitJob(bed, { runner: "liveavatar", inputAssetIds: [image.id, audio.id] });
+    const started = Date.now();
+    await startWorker("cpu-e");
+    const done = await settled(job.id);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(done).toMatchObject({ state: "failed", errorClass: "not-installed", attempts: 1 });
+    expect(done.errorMessage).toMatch(/^LiveAvatar is not installed on this host/);
+    expect(await bed.queue.boss.getJobById(queueNameFor(job.plan), job.id)).toMatchObject({ state: "completed" });
+  }, 30_000);
+
+  it("retries a crashed run with backoff, then fails it for good once the attempts run out", async () => {
+    const job = await submitJob(bed);
+    await startWorker("cpu-f", { HEADROOM_PROBE_SCRIPT: CRASHING_PROBE });
+    const done = await settled(job.id, 30_000);
+    expect(done).toMatchObject({ state: "failed", errorClass: "crashed", attempts: 2, phase: "load" });
+    expect(done.errorMessage).toBe("exited with 1: shape mismatch in block 3");
+    const notes = (await events(job.id)).filter((e) => e.type === "log" && e.payload.stream === "worker").map((e) => e.payload.message);
+    expect(notes).toEqual(["exited with 1: shape mismatch in block 3: queued again", "exited with 1: shape mismatch in block 3: no attempts left"]);
+  }, 30_000);
+
+  it("releases its running job when stopped: queued again, no attempt used", async () => {
+    const job = await submitJob(bed);
+    await startWorker("cpu-g");
+    await waitFor("the probe to start", async () => (await events(job.id)).some((e) => e.type === "phase"));
+    await worker!.stop();
+    worker = null;
+    expect(await getJobById(bed.db, job.id)).toMatchObject({ state: "queued", attempts: 0, hostId: null, errorClass: null });
+    expect(pidsMentioning(join(bed.storageDir, job.id, "plan.json"))).toEqual([]);
+    await cancelQueuedJob(bed.db, bed.queue, job.id);
+  }, 30_000);
+});
+
+describe("worker processes sharing one database", () => {
+  const JOBS = 8;
+  const children: WorkerProcess[] = [];
+  let survivor: Worker | null = null;
+
+  const start = (name: string, extra: Record<string, string> = {}) => {
+    const worker = spawnWorker({ ...testEnv(name, bed.storageDir), DATABASE_URL: bed.url, ...extra });
+    children.push(worker);
+    return worker;
+  };
+  const ready = (worker: WorkerProcess) => waitFor(`${worker.child.pid} to register`, async () => worker.lines.some((line) => line.includes(" serves ")), 30_000);
+  const loadStarts = async (jobId: string) =>
+    (await listJobEvents(bed.db, { teamId: bed.teamId, jobId, limit: 5000 })).filter((e) => e.type === "phase" && e.payload.phase === "load" && e.payload.state === "start").length;
+
+  afterAll(async () => {
+    await survivor?.stop();
+    for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    // the killed worker's probe, orphaned in its own process group
+    for (const pid of pidsMentioning(bed.storageDir)) process.kill(pid, "SIGKILL");
+  });
+
+  it("detects a worker killed mid-job (kill -9) as lost; another worker retries the job to completion", async () => {
+    // the torch-free stand-in probe: the victim's run lasts long enough to be killed in, the survivor's a second
+    const victim = start("victim", { HEADROOM_PROBE_SCRIPT: QUICK_PROBE, QUICK_PROBE_PHASE_S: "30" });
+    await ready(victim);
+    const job = await submitJob(bed);
+    await waitFor("the victim to run the probe", async () => (await loadStarts(job.id)) > 0);
+    expect(await getJobById(bed.db, job.id)).toMatchObject({ state: "running", attempts: 1 });
+    victim.child.kill("SIGKILL");
+    expect(await victim.exited).toBeNull();
+
+    const { settings, config } = testSettings("survivor", bed.storageDir, { HEADROOM_PROBE_SCRIPT: QUICK_PROBE });
+    survivor = createWorker({ db: bed.db, queue: bed.queue, settings, config, log: () => {} });
+    await survivor.start();
+    const done = await waitFor("the job to finish on the survivor", async () => {
+      const row = await getJobById(bed.db, job.id);
+      return row.state === "succeeded" || row.state === "failed" ? row : null;
+    }, 60_000);
+    expect(done).toMatchObject({ state: "succeeded", attempts: 2, hostId: survivor.hostId(), errorClass: null });
+    expect(done.measuredPeakBytes).toBe(4096);
+    const notes = (await listJobEvents(bed.db, { teamId: bed.teamId, jobId: job.id, limit: 5000 })).filter((e) => e.type === "log" && e.payload.stream === "worker");
+    expect(notes.map((e) => e.payload.message)).toEqual([expect.stringMatching(/^lost: worker victim stopped answering \d+ s ago: queued again$/)]);
+    expect(await loadStarts(job.id)).toBe(2);
+    await survivor.stop();
+    survivor = null;
+  }, 120_000);
+
+  it("never lets two workers run the same job", async () => {
+    // the queue is under test, not PyTorch: the stand-in probe; two busy processes on two cores may starve a heartbeat
+    const racer = { HEADROOM_PROBE_SCRIPT: QUICK_PROBE, HEADROOM_LOST_AFTER_S: "30" };
+    const workers = [start("racer-1", racer), start("racer-2", racer)];
+    await Promise.all(workers.map(ready));
+    const jobs = await Promise.all(Array.from({ length: JOBS }, () => submitJob(bed)));
+    const done = await waitFor("every job to succeed", async () => {
+      const rows = await Promise.all(jobs.map((job) => getJobById(bed.db, job.id)));
+      return rows.every((row) => row.state === "succeeded") ? rows : null;
+    }, 90_000);
+    expect(done.map((row) => row.attempts)).toEqual(jobs.map(() => 1));
+    for (const job of jobs) expect(await loadStarts(job.id)).toBe(1);
+    const started = workers.map((w) => w.lines.flatMap((line) => /job (\S+) started/.exec(line)?.[1] ?? []));
+    expect(started.flat().sort()).toEqual(jobs.map((job) => job.id).sort());
+    const hosts = await listWorkerHosts(bed.db);
+    const ranOn = new Set(done.map((row) => hosts.find((h) => h.id === row.hostId)?.name));
+    expect([...ranOn].sort()).toEqual(["racer-1", "racer-2"]); // both took jobs, none took the same one
+
+    // SIGTERM: each stops cleanly
+    workers.forEach((w) => w.child.kill("SIGTERM"));
+    expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
+  }, 60_000);
+});
