@@ -15,3 +15,8 @@ if (stale) {
     env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1", NEXT_TELEMETRY_DISABLED: "1" },
   });
 }
+
+// The Prisma client is generated, not committed: every entry point needs it before importing @headroom/db.
+if (!existsSync("packages/db/src/generated/prisma/client.ts")) {
+  execSync("node packages/db/scripts/generate.mjs --if-missing", { stdio: ["ignore", "ignore", "inherit"] });
+}
