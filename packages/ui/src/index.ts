@@ -1,1 +1,13 @@
 export { memorySegments, type MemorySegment } from "./memory-segments.ts";
+export { flagForPath, formatDuration, formatErrorBar, formatFps, formatGib, SOURCE_KIND_LABEL } from "./format.ts";
+export { termColor } from "./term-colors.ts";
+export { Cite, SourceTag } from "./source-tag.tsx";
+export { STATUS_LABEL, VerdictBanner } from "./verdict-banner.tsx";
+export { groupRanks, MemoryBar, MemoryBars } from "./memory-bar.tsx";
+export { HostRamPanel, SpeedPanel, TermTable } from "./speed-panel.tsx";
+export { FindingList } from "./finding-list.tsx";
+export { NoteList } from "./note-list.tsx";
+export { SuggestionList } from "./suggestion-list.tsx";
+export { downsample, tracePoints, VramChart, VramTimeline, type TimelinePoint, type VramChunkInput, type VramTraceInput } from "./vram-timeline.tsx";
+export { Panel, ReportView, usableSourceOf } from "./report-view.tsx";
+export { ProgressBar, StateBadge, type JobStateName } from "./state-badge.tsx";

@@ -1,0 +1,38 @@
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { getDatabase } from "@/server/database";
+import { env } from "@/server/env";
+import { storeUpload, UploadRejected } from "@/server/uploads/store-upload";
+import { getTeamViewer } from "@/server/viewer";
+
+const LIMITS = { maxImageBytes: env.MAX_IMAGE_BYTES, maxImagePixels: env.MAX_IMAGE_PIXELS, maxAudioBytes: env.MAX_AUDIO_BYTES, maxAudioSeconds: env.MAX_AUDIO_SECONDS };
+
+/** POST /api/uploads?kind=image|audio&name=<original name>, the file as the raw body (streamed, never buffered). */
+export const POST = async (request: Request) => {
+  const url = new URL(request.url);
+  const kind = url.searchParams.get("kind");
+  if (kind !== "image" && kind !== "audio") return Response.json({ error: "kind must be image or audio" }, { status: 400 });
+  const db = await getDatabase();
+  const viewer = await getTeamViewer(request.headers, db);
+  if (!viewer) return Response.json({ error: "Sign in to upload files." }, { status: 401 });
+  const limit = kind === "image" ? LIMITS.maxImageBytes : LIMITS.maxAudioBytes;
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limit) return Response.json({ error: `The ${kind} is larger than the ${Math.round(limit / 1024 / 1024)} MB limit.` }, { status: 413 });
+  const body = request.body ? Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>) : Readable.from([]);
+  try {
+    const stored = await storeUpload({
+      db,
+      storageDir: env.STORAGE_DIR,
+      teamId: viewer.teamId,
+      uploaderId: viewer.userId,
+      kind,
+      fileName: url.searchParams.get("name"),
+      body,
+      limits: LIMITS,
+    });
+    return Response.json(stored, { status: 201 });
+  } catch (error) {
+    if (error instanceof UploadRejected) return Response.json({ error: error.message }, { status: error.status });
+    throw error;
+  }
+};

@@ -1,0 +1,32 @@
+import { planToQuery } from "@headroom/estimator";
+import { ReportView } from "@headroom/ui";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { describePlan } from "@/lib/describe-plan";
+import { getServerCaller } from "@/server/page-context";
+
+export const metadata: Metadata = { title: "Shared feasibility check — Headroom" };
+
+/** A share link: the immutable snapshot, read-only, for anyone holding the id (signed in or not). */
+export default async function SharedReportPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const caller = await getServerCaller();
+  const report = await caller.reports.shared({ id }).catch(() => null);
+  if (!report) notFound();
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <div className="crumbs">Shared check · {report.createdAt.toISOString().replace("T", " ").slice(0, 16)} UTC · estimator {report.estimatorVersion}</div>
+          <h1 data-testid="report-title">{describePlan(report.plan)}</h1>
+        </div>
+        <div className="actions">
+          <span className="muted small">Read-only snapshot</span>
+          <Link className="btn btn-primary" href={`/?${planToQuery(report.plan)}`} data-testid="open-in-playground">Open in playground</Link>
+        </div>
+      </div>
+      <ReportView plan={report.plan} estimate={report.estimate} verdict={report.verdict} />
+    </>
+  );
+}

@@ -1,0 +1,90 @@
+"use client";
+import type { Plan } from "@headroom/estimator";
+import type { Finding } from "@headroom/rules";
+import { FindingList } from "@headroom/ui";
+import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { Check } from "@/lib/check-plan";
+import { useTRPC } from "@/lib/trpc";
+import type { UploadedAsset } from "./upload-field";
+
+type Runner = "probe" | "liveavatar";
+
+/** Share this check, or submit the plan as a job (the server re-checks it with the same rules). */
+export function ActionBar({ plan, check, isSignedIn, image, audio }: { plan: Plan; check: Check; isSignedIn: boolean; image: UploadedAsset | null; audio: UploadedAsset | null }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [runner, setRunner] = useState<Runner>("probe");
+  const [shared, setShared] = useState<{ id: string; url: string } | null>(null);
+  const [refused, setRefused] = useState<Finding[] | null>(null);
+  const [warnings, setWarnings] = useState<Finding[] | null>(null);
+  const share = useMutation(trpc.reports.create.mutationOptions({ onSuccess: ({ id }) => setShared({ id, url: `${window.location.origin}/r/${id}` }) }));
+  const submit = useMutation(
+    trpc.jobs.submit.mutationOptions({
+      onSuccess: (outcome) => {
+        setRefused(outcome.kind === "refused" ? outcome.findings : null);
+        setWarnings(outcome.kind === "confirm" ? outcome.warnings : null);
+        if (outcome.kind === "queued") router.push(`/jobs/${outcome.job.id}`);
+      },
+    }),
+  );
+  const run = (confirmWarnings: boolean) =>
+    submit.mutate({ plan, runner, inputAssetIds: runner === "liveavatar" && image && audio ? [image.id, audio.id] : [], confirmWarnings });
+  const missingInputs = runner === "liveavatar" && (!image || !audio);
+  const hasErrors = check.verdict.findings.some((finding) => finding.severity === "error");
+
+  if (!isSignedIn) {
+    return (
+      <div className="actionbar">
+        <span className="muted">The estimate runs in your browser. <Link href="/sign-in">Sign in</Link> or <Link href="/sign-up">create an account</Link> to share this check, upload files and run jobs.</span>
+      </div>
+    );
+  }
+  return (
+    <>
+      <div className="actionbar">
+        <button type="button" className="btn" onClick={() => share.mutate({ plan })} disabled={share.isPending} data-testid="share">
+          {share.isPending ? "Sharing…" : "Share this check"}
+        </button>
+        <span className="spacer" />
+        <label className="small muted" htmlFor="runner">Runner</label>
+        <select id="runner" value={runner} onChange={(event) => setRunner(event.target.value as Runner)} style={{ width: "auto" }}>
+          <option value="probe">probe — measure memory with LiveAvatar&apos;s shapes</option>
+          <option value="liveavatar">liveavatar — generate the video</option>
+        </select>
+        <button type="button" className="btn btn-primary" onClick={() => run(false)} disabled={submit.isPending || missingInputs} data-testid="submit-job" title={hasErrors ? "the server will refuse a plan with errors" : undefined}>
+          {submit.isPending ? "Submitting…" : "Submit job"}
+        </button>
+      </div>
+      {missingInputs && <div className="callout callout-info">LiveAvatar needs a reference image and an audio file: upload both, or run the probe.</div>}
+      {share.error && <div className="callout callout-error">{share.error.message}</div>}
+      {shared && (
+        <div className="share-link" data-testid="share-link">
+          <span>Share link (read-only snapshot):</span>
+          <input type="text" readOnly value={shared.url} onFocus={(event) => event.target.select()} aria-label="share link" />
+          <button type="button" className="btn btn-xs" onClick={() => void navigator.clipboard?.writeText(shared.url)}>Copy</button>
+          <Link href={`/r/${shared.id}`}>Open</Link>
+        </div>
+      )}
+      {submit.error && <div className="callout callout-error" role="alert">{submit.error.message}</div>}
+      {refused && (
+        <div className="callout callout-error" role="alert" data-testid="submit-refused">
+          <h4>The server refused this job: the plan has {refused.length === 1 ? "an error" : `${refused.length} errors`}.</h4>
+          <FindingList findings={refused} />
+        </div>
+      )}
+      {warnings && (
+        <div className="callout callout-warning" data-testid="submit-confirm">
+          <h4>This plan runs with {warnings.length === 1 ? "a warning" : `${warnings.length} warnings`}. Run it anyway?</h4>
+          <FindingList findings={warnings} />
+          <div className="fixes">
+            <button type="button" className="btn btn-sm btn-primary" onClick={() => run(true)} disabled={submit.isPending} data-testid="confirm-submit">Run anyway</button>
+            <button type="button" className="btn btn-sm" onClick={() => setWarnings(null)}>Cancel</button>
+          </div>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+"use client";
+import { Panel } from "@headroom/ui";
+import { useEffect, useState, type FormEvent } from "react";
+import { authClient } from "@/lib/auth-client";
+
+type Invitation = { id: string; email: string; role: string | null; status: string; expiresAt: Date };
+
+/** Invites by link: no email is sent; the link is shown here to pass on. */
+export function InvitePanel({ teamId, canInvite }: { teamId: string; canInvite: boolean }) {
+  const [invitations, setInvitations] = useState<Invitation[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [created, setCreated] = useState<string | null>(null);
+  const load = async () => {
+    const result = await authClient.organization.listInvitations({ query: { organizationId: teamId } });
+    if (result.data) setInvitations((result.data as Invitation[]).filter((invitation) => invitation.status === "pending"));
+  };
+  useEffect(() => {
+    void load();
+  }, [teamId]);
+  const linkFor = (id: string) => `${window.location.origin}/invite/${id}`;
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setError(null);
+    const result = await authClient.organization.inviteMember({ email: String(form.get("email")), role: form.get("role") === "admin" ? "admin" : "member", organizationId: teamId });
+    if (result.error) return setError(result.error.message ?? "Could not invite");
+    setCreated(linkFor(result.data.id));
+    await load();
+  };
+  return (
+    <Panel title="Invite a teammate">
+      <div className="panel-body">
+        {canInvite ? (
+          <form onSubmit={onSubmit} className="panel-body">
+            <div className="field"><label className="field-label" htmlFor="invite-email">Email</label><input id="invite-email" name="email" type="email" required /></div>
+            <div className="field"><label className="field-label" htmlFor="invite-role">Role</label><select id="invite-role" name="role" defaultValue="member"><option value="member">member</option><option value="admin">admin</option></select></div>
+            <button type="submit" className="btn btn-primary">Create invite link</button>
+          </form>
+        ) : (
+          <p className="small muted">Only owners and admins can invite.</p>
+        )}
+        {error && <div className="callout callout-error">{error}</div>}
+        {created && (
+          <div className="callout callout-ok" data-testid="invite-link">
+            Send this link to your teammate (no email is sent):
+            <input type="text" readOnly value={created} onFocus={(event) => event.target.select()} className="copy-field" />
+          </div>
+        )}
+        {invitations.length > 0 && (
+          <>
+            <div className="form-section-title">Pending invitations</div>
+            <ul className="host-list">
+              {invitations.map((invitation) => (
+                <li key={invitation.id} className="host-item">
+                  <span>{invitation.email} <span className="muted">{invitation.role}</span></span>
+                  <button type="button" className="btn btn-xs" onClick={() => void navigator.clipboard?.writeText(linkFor(invitation.id))}>Copy link</button>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,20 @@
+import { GIB } from "@headroom/estimator";
+
+export const formatWhen = (date: Date | string): string => {
+  const d = new Date(date);
+  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)}`;
+};
+
+export const jobDurationSeconds = (job: { startedAt: Date | null; finishedAt: Date | null }, now = Date.now()): number | null =>
+  job.startedAt ? ((job.finishedAt ? new Date(job.finishedAt).getTime() : now) - new Date(job.startedAt).getTime()) / 1000 : null;
+
+export const gib = (bytes: number | null): string =>
+  bytes === null ? "—" : bytes < 0.1 * GIB ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / GIB).toFixed(2)} GiB`;
+
+/** Measured against predicted, signed: +4.1 % means the GPU used more than predicted. */
+export const peakDelta = (predicted: number | null, measured: number | null): { text: string; isOutsideBar: boolean } | null => {
+  if (!predicted || measured === null) return null;
+  const relative = (measured - predicted) / predicted;
+  const isOutsideBar = Math.abs(measured - predicted) > Math.max(0.03 * measured, 0.5 * GIB);
+  return { text: `${relative >= 0 ? "+" : ""}${(relative * 100).toFixed(1)} %`, isOutsideBar };
+};

@@ -1,0 +1,44 @@
+import { Plan } from "@headroom/estimator";
+import { z } from "zod";
+import { cancelTeamJob } from "../cancel-job.ts";
+import { getJob, getVramSeries, JOB_RUNNERS, JOB_STATES, listArtifacts, listJobEvents, listJobs } from "../data.ts";
+import { submitJob } from "../submit-job.ts";
+import { router, teamProcedure } from "../trpc.ts";
+
+const JobId = z.object({ id: z.string().min(1).max(64) });
+
+export const SubmitJobInput = z
+  .object({
+    plan: Plan,
+    runner: z.enum(JOB_RUNNERS),
+    /** [image, audio] for the liveavatar runner; the probe needs none. */
+    inputAssetIds: z.array(z.string().min(1).max(64)).max(2).default([]),
+    confirmWarnings: z.boolean().default(false),
+  })
+  .refine((input) => input.runner !== "liveavatar" || input.inputAssetIds.length === 2, {
+    message: "LiveAvatar needs a reference image and an audio file",
+    path: ["inputAssetIds"],
+  });
+
+export const jobsRouter = router({
+  list: teamProcedure
+    .input(z.object({ state: z.enum(JOB_STATES).optional(), userId: z.string().max(64).optional(), cursor: z.string().max(200).nullish(), limit: z.number().int().min(1).max(100).default(20) }))
+    .query(({ ctx, input }) => listJobs(ctx.db, { ...input, teamId: ctx.teamId })),
+  get: teamProcedure.input(JobId).query(async ({ ctx, input }) => {
+    const job = await getJob(ctx.db, { teamId: ctx.teamId, id: input.id });
+    return { job, artifacts: await listArtifacts(ctx.db, { teamId: ctx.teamId, jobId: job.id }) };
+  }),
+  events: teamProcedure
+    .input(JobId.extend({ afterSeq: z.number().int().min(0).default(0) }))
+    .query(({ ctx, input }) => listJobEvents(ctx.db, { teamId: ctx.teamId, jobId: input.id, afterSeq: input.afterSeq, limit: 2000 })),
+  vram: teamProcedure.input(JobId).query(({ ctx, input }) => getVramSeries(ctx.db, { teamId: ctx.teamId, jobId: input.id })),
+  submit: teamProcedure
+    .input(SubmitJobInput)
+    .mutation(({ ctx, input }) => submitJob(ctx.db, ctx.queue, { ...input, teamId: ctx.teamId, userId: ctx.userId })),
+  /** The same plan, runner and uploads again, through the same checks. */
+  rerun: teamProcedure.input(JobId.extend({ confirmWarnings: z.boolean().default(false) })).mutation(async ({ ctx, input }) => {
+    const job = await getJob(ctx.db, { teamId: ctx.teamId, id: input.id });
+    return submitJob(ctx.db, ctx.queue, { teamId: ctx.teamId, userId: ctx.userId, plan: job.plan, runner: job.runner, inputAssetIds: job.inputAssetIds, confirmWarnings: input.confirmWarnings });
+  }),
+  cancel: teamProcedure.input(JobId).mutation(({ ctx, input }) => cancelTeamJob(ctx.db, ctx.queue, { teamId: ctx.teamId, id: input.id })),
+});

@@ -1,0 +1,147 @@
+import { resolvePlan, type PlanInput } from "@headroom/estimator";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRouterHarness, type RouterHarness } from "../../testing/router-harness.ts";
+import type { Viewer } from "../viewer.ts";
+
+const OOM_PLAN: PlanInput = { hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100 } };
+// Fits with warnings (slow), so submit asks for a confirmation first.
+const FITS_PLAN: PlanInput = { hardware: { gpu: "h100-sxm", count: 1 }, params: { numClip: 10 } };
+
+const codeOf = async (promise: Promise<unknown>) => {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(TRPCError);
+  return (error as TRPCError).code;
+};
+
+let h: RouterHarness;
+let alice: Viewer & { teamId: string };
+let bob: Viewer & { teamId: string };
+
+beforeAll(async () => {
+  h = await startRouterHarness();
+  alice = await h.signUp("Alice");
+  bob = await h.signUp("Bob");
+});
+afterAll(() => h.close());
+
+describe("feasibility", () => {
+  it("checks a plan without a session: 5 × RTX 4090 at 704*384 with 100 clips runs out of memory", async () => {
+    const { estimate, verdict } = await h.callerFor(null).feasibility.check(resolvePlan(OOM_PLAN));
+    expect(verdict.status).toBe("out-of-memory");
+    expect(estimate.gpus[estimate.worstRank]!.peakPhase).toBe("denoise");
+  });
+  it("suggests plans that fit, only on request", async () => {
+    const suggestions = await h.callerFor(null).feasibility.suggest(resolvePlan(OOM_PLAN));
+    expect(suggestions.length).toBeGreaterThan(0);
+    expect(suggestions.some((s) => s.verdict.status === "runs")).toBe(true);
+  });
+  it("rejects a malformed plan with the schema's message", async () => {
+    expect(await codeOf(h.callerFor(null).feasibility.check({ ...resolvePlan(), params: { ...resolvePlan().params, size: "big" } }))).toBe("BAD_REQUEST");
+  });
+});
+
+describe("reports", () => {
+  it("stores the server's own check behind an unguessable id", async () => {
+    const { id } = await h.callerFor(alice).reports.create({ plan: resolvePlan(OOM_PLAN) });
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const report = await h.callerFor(alice).reports.get({ id });
+    expect(report.verdict.status).toBe("out-of-memory");
+    expect(report.teamId).toBe(alice.teamId);
+  });
+  it("a share link is readable signed out, and reveals no team, author or uploads", async () => {
+    const { id } = await h.callerFor(alice).reports.create({ plan: resolvePlan(OOM_PLAN) });
+    const shared = await h.callerFor(null).reports.shared({ id });
+    expect(Object.keys(shared).sort()).toEqual(["createdAt", "estimate", "estimatorVersion", "id", "plan", "verdict"]);
+  });
+  it("a member of team B cannot read team A's report by id", async () => {
+    const { id } = await h.callerFor(alice).reports.create({ plan: resolvePlan(OOM_PLAN) });
+    expect(await codeOf(h.callerFor(bob).reports.get({ id }))).toBe("NOT_FOUND");
+  });
+  it("sharing needs an account", async () => {
+    expect(await codeOf(h.callerFor(null).reports.create({ plan: resolvePlan() }))).toBe("UNAUTHORIZED");
+  });
+});
+
+describe("jobs", () => {
+  it("refuses a plan with error-level findings and shows them", async () => {
+    const outcome = await h.callerFor(alice).jobs.submit({ plan: resolvePlan(OOM_PLAN), runner: "probe" });
+    expect(outcome.kind).toBe("refused");
+    if (outcome.kind === "refused") expect(outcome.findings.map((f) => f.ruleId)).toContain("memory/out-of-memory");
+    expect((await h.callerFor(alice).jobs.list({})).items).toHaveLength(0);
+  });
+
+  it("asks to confirm warnings, then stores and enqueues the job in one transaction", async () => {
+    const plan = resolvePlan(FITS_PLAN);
+    const first = await h.callerFor(alice).jobs.submit({ plan, runner: "probe" });
+    expect(first.kind).toBe("confirm");
+    const second = await h.callerFor(alice).jobs.submit({ plan, runner: "probe", confirmWarnings: true });
+    expect(second.kind).toBe("queued");
+    if (second.kind !== "queued") return;
+    expect(second.job.predictedPeakBytes).toBeGreaterThan(0);
+    const queued = await h.db.$queryRawUnsafe<{ id: string }[]>("SELECT id::text AS id FROM pgboss.job WHERE id = $1::uuid", second.job.id);
+    expect(queued).toHaveLength(1);
+    expect((await h.callerFor(alice).jobs.list({})).items.map((job) => job.id)).toContain(second.job.id);
+  });
+
+  it("stores nothing when the enqueue fails", async () => {
+    const broken = { ...h.queue, boss: { ...h.queue.boss, send: async () => { throw new Error("queue down"); } } } as unknown as typeof h.queue;
+    const before = (await h.callerFor(alice).jobs.list({ limit: 100 })).items.length;
+    const caller = (await import("../root.ts")).createCaller({ db: h.db, storageDir: h.storageDir, queue: broken, viewer: async () => alice });
+    await expect(caller.jobs.submit({ plan: resolvePlan(FITS_PLAN), runner: "probe", confirmWarnings: true })).rejects.toThrow(/queue down/);
+    expect((await h.callerFor(alice).jobs.list({ limit: 100 })).items.length).toBe(before);
+  });
+
+  it("a member of team B cannot read, follow or cancel team A's job by id", async () => {
+    const outcome = await h.callerFor(alice).jobs.submit({ plan: resolvePlan(FITS_PLAN), runner: "probe", confirmWarnings: true });
+    if (outcome.kind !== "queued") throw new Error("expected a queued job");
+    const id = outcome.job.id;
+    expect(await codeOf(h.callerFor(bob).jobs.get({ id }))).toBe("NOT_FOUND");
+    expect(await codeOf(h.callerFor(bob).jobs.events({ id }))).toBe("NOT_FOUND");
+    expect(await codeOf(h.callerFor(bob).jobs.vram({ id }))).toBe("NOT_FOUND");
+    expect(await codeOf(h.callerFor(bob).jobs.cancel({ id }))).toBe("NOT_FOUND");
+    expect(await codeOf(h.callerFor(bob).jobs.rerun({ id }))).toBe("NOT_FOUND");
+    expect((await h.callerFor(bob).jobs.list({})).items).toHaveLength(0);
+    expect((await h.callerFor(alice).jobs.get({ id })).job.state).toBe("queued");
+  });
+
+  it("cancels a queued job: the row and its queue entry", async () => {
+    const outcome = await h.callerFor(alice).jobs.submit({ plan: resolvePlan(FITS_PLAN), runner: "probe", confirmWarnings: true });
+    if (outcome.kind !== "queued") throw new Error("expected a queued job");
+    const cancelled = await h.callerFor(alice).jobs.cancel({ id: outcome.job.id });
+    expect(cancelled.kind).toBe("cancelled");
+    expect(cancelled.job.state).toBe("cancelled");
+    expect((await h.callerFor(alice).jobs.list({ state: "cancelled" })).items.map((job) => job.id)).toContain(outcome.job.id);
+  });
+
+  it("filters by member and pages with a cursor", async () => {
+    const page = await h.callerFor(alice).jobs.list({ userId: alice.userId, limit: 1 });
+    expect(page.items).toHaveLength(1);
+    expect(page.nextCursor).not.toBeNull();
+    const next = await h.callerFor(alice).jobs.list({ userId: alice.userId, limit: 1, cursor: page.nextCursor });
+    expect(next.items[0]!.id).not.toBe(page.items[0]!.id);
+    expect((await h.callerFor(alice).jobs.list({ userId: bob.userId })).items).toHaveLength(0);
+    expect(await codeOf(h.callerFor(alice).jobs.list({ cursor: "not-a-cursor" }))).toBe("BAD_REQUEST");
+  });
+
+  it("LiveAvatar jobs need an image and an audio file", async () => {
+    expect(await codeOf(h.callerFor(alice).jobs.submit({ plan: resolvePlan(FITS_PLAN), runner: "liveavatar", confirmWarnings: true }))).toBe("BAD_REQUEST");
+  });
+
+  it("needs a session and a team", async () => {
+    expect(await codeOf(h.callerFor(null).jobs.list({}))).toBe("UNAUTHORIZED");
+    expect(await codeOf(h.callerFor({ ...alice, teamId: bob.teamId }).jobs.list({}))).toBe("FORBIDDEN");
+  });
+});
+
+describe("team and hosts", () => {
+  it("lists the viewer's own team members only", async () => {
+    const members = await h.callerFor(alice).team.members();
+    expect(members.map((m) => m.userId)).toEqual([alice.userId]);
+    expect(members[0]!.role).toBe("owner");
+  });
+  it("shows hosts to signed-in people", async () => {
+    expect(await h.callerFor(alice).hosts.list()).toEqual([]);
+    expect(await codeOf(h.callerFor(null).hosts.list())).toBe("UNAUTHORIZED");
+  });
+});

@@ -1,0 +1,49 @@
+import type { DbClient, JobDto, JobRunner, Queue } from "@headroom/db";
+import type { Plan } from "@headroom/estimator";
+import type { Finding } from "@headroom/rules";
+import { checkPlan } from "../lib/check-plan.ts";
+import { createJob, enqueueJob, queueNameFor, withTransaction } from "./data.ts";
+
+export type SubmitJobInput = {
+  teamId: string;
+  userId: string;
+  plan: Plan;
+  runner: JobRunner;
+  inputAssetIds: string[];
+  /** The person saw the warnings and chose to run anyway. */
+  confirmWarnings: boolean;
+};
+
+export type SubmitOutcome =
+  | { kind: "queued"; job: JobDto }
+  | { kind: "refused"; findings: Finding[] }
+  | { kind: "confirm"; warnings: Finding[] };
+
+/** A plan no worker queue can take (more GPUs than a host holds, or a card larger than any class). */
+const queueFinding = (plan: Plan): Finding | null => {
+  try {
+    queueNameFor(plan);
+    return null;
+  } catch (error) {
+    return { ruleId: "queue/no-host-class", severity: "error", message: `No worker can take this job: ${(error as Error).message}`, path: ["hardware", "count"], cites: [], fixes: [] };
+  }
+};
+
+/**
+ * Re-checks the plan with the same rules the browser ran: errors refuse the job, warnings need a confirmation;
+ * otherwise the job row and its queue entry are written in one transaction.
+ */
+export const submitJob = async (db: DbClient, queue: Queue, input: SubmitJobInput): Promise<SubmitOutcome> => {
+  const { estimate, verdict } = checkPlan(input.plan);
+  const unqueueable = queueFinding(input.plan);
+  const errors = [...verdict.findings.filter((finding) => finding.severity === "error"), ...(unqueueable ? [unqueueable] : [])];
+  if (errors.length > 0) return { kind: "refused", findings: errors };
+  const warnings = verdict.findings.filter((finding) => finding.severity === "warning");
+  if (warnings.length > 0 && !input.confirmWarnings) return { kind: "confirm", warnings };
+  const job = await withTransaction(db, async (tx) => {
+    const created = await createJob(tx, { teamId: input.teamId, userId: input.userId, plan: input.plan, runner: input.runner, inputAssetIds: input.inputAssetIds, estimate });
+    await enqueueJob(tx, queue, { jobId: created.id, plan: input.plan });
+    return created;
+  });
+  return { kind: "queued", job };
+};

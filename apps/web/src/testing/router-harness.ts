@@ -1,0 +1,39 @@
+// Router tests call the real routers through createCaller against a fresh copy of the migrated database.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTestDatabase } from "@headroom/db/testing";
+import { inject } from "vitest";
+import { createQueue, createUser } from "../server/data.ts";
+import { createCaller } from "../server/root.ts";
+import { createPersonalTeam } from "../server/teams.ts";
+import type { Viewer } from "../server/viewer.ts";
+
+export const startRouterHarness = async () => {
+  const database = await createTestDatabase(inject("templateUrl"));
+  const queue = createQueue(database.url, { onError: () => {} });
+  await queue.start();
+  const storageDir = mkdtempSync(join(tmpdir(), "headroom-storage-"));
+  const callerFor = (viewer: Viewer | null) => createCaller({ db: database.db, storageDir, queue, viewer: async () => viewer });
+  /** A new account with its own team, as sign-up makes it. */
+  const signUp = async (name: string): Promise<Viewer & { teamId: string }> => {
+    const user = await createUser(database.db, { name, email: `${name.toLowerCase()}-${Math.random().toString(36).slice(2)}@example.test` });
+    const team = await createPersonalTeam(database.db, user);
+    return { userId: user.id, name: user.name, email: user.email, teamId: team.id };
+  };
+  return {
+    db: database.db,
+    url: database.url,
+    queue,
+    storageDir,
+    callerFor,
+    signUp,
+    close: async () => {
+      await queue.stop();
+      await database.drop();
+      rmSync(storageDir, { recursive: true, force: true });
+    },
+  };
+};
+
+export type RouterHarness = Awaited<ReturnType<typeof startRouterHarness>>;

@@ -1,0 +1,51 @@
+import { estimate, resolvePlan } from "@headroom/estimator";
+import { evaluate } from "@headroom/rules";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { flagForPath, formatErrorBar } from "./format.ts";
+import { groupRanks } from "./memory-bar.tsx";
+import { ReportView } from "./report-view.tsx";
+
+const check = (input: Parameters<typeof resolvePlan>[0]) => {
+  const plan = resolvePlan(input);
+  const est = estimate(plan);
+  return { plan, estimate: est, verdict: evaluate(plan, est) };
+};
+
+describe("ReportView", () => {
+  const oom = check({ hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100 } });
+  const html = renderToStaticMarkup(<ReportView {...oom} />);
+
+  it("states the verdict, the peak phase and the error bar", () => {
+    expect(html).toContain('data-status="out-of-memory"');
+    expect(html).toContain(`▲ peak: ${oom.estimate.gpus[0]!.peakPhase}`);
+    expect(html).toContain("±max(3 %, 0.5 GiB)");
+  });
+
+  it("tags every memory term and speed number with its source kind", () => {
+    const terms = oom.estimate.gpus[0]!.phases.find((p) => p.phase === oom.estimate.gpus[0]!.peakPhase)!.terms.filter((t) => t.value > 0);
+    for (const term of terms) expect(html).toContain(term.label);
+    expect(html).toMatch(/data-source-kind="upstream"/);
+    expect(html).toMatch(/data-source-kind="assumption"/);
+  });
+
+  it("shows the over-full GPU's overflow and one row per run of identical ranks", () => {
+    expect(html).toContain("membar-overflow");
+    expect(groupRanks(oom.estimate.gpus).map((g) => g.ranks)).toEqual([[0, 1, 2, 3], [4]]);
+  });
+
+  it("cites the field report in findings", () => {
+    expect(html).toContain("FR-21");
+  });
+});
+
+describe("format", () => {
+  it("writes the error bar the way every report states it", () => {
+    expect(formatErrorBar(check({}).estimate.errorBar)).toBe("±max(3 %, 0.5 GiB)");
+  });
+  it("maps a finding path to the upstream flag", () => {
+    expect(flagForPath(["params", "numClip"])).toBe("--num_clip");
+    expect(flagForPath(["hardware", "gpu"])).toBe("--gpu");
+    expect(flagForPath([])).toBeNull();
+  });
+});
