@@ -1,5 +1,5 @@
 import { buildContext } from "./estimate-context.ts";
-import type { Estimate, GpuEstimate, GpuRole } from "./estimate-types.ts";
+import type { Estimate, GpuEstimate, GpuRole, Phase, PhaseMemory } from "./estimate-types.ts";
 import { buildTermSet, phaseMemory } from "./gpu-memory.ts";
 import { hostRamTerms, sumBytes } from "./host-ram.ts";
 import { reportNotes } from "./report-notes.ts";
@@ -24,9 +24,10 @@ export const estimate = (plan: Plan): Estimate => {
   const gpus: GpuEstimate[] = [];
   const termSet = buildTermSet(ctx);
   const byRole = new Map<GpuRole, ReturnType<typeof phaseMemory>>();
+  const sharedPhases = new Map<Phase, PhaseMemory>();
   for (let rank = 0; rank < plan.hardware.count; rank++) {
     const role = roleOf(plan, rank);
-    const phases = byRole.get(role) ?? phaseMemory(ctx, termSet, role);
+    const phases = byRole.get(role) ?? phaseMemory(ctx, termSet, role, sharedPhases);
     byRole.set(role, phases);
     let peak = phases[0]!;
     for (const phase of phases) if (phase.totalBytes > peak.totalBytes) peak = phase;

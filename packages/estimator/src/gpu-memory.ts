@@ -193,9 +193,17 @@ const tppTerms = (ctx: EstimateContext, t: TermSet, role: "dit" | "vae", phase: 
 
 const SLACK_SOURCE = RUNTIME_SOURCE;
 
-export const phaseMemory = (ctx: EstimateContext, t: TermSet, role: GpuRole): PhaseMemory[] => {
+/** Under TPP every rank loads and encodes the same way, so DiT and VAE ranks share those two phases. */
+const ROLE_INDEPENDENT: ReadonlySet<Phase> = new Set(["load", "encode"]);
+
+export const phaseMemory = (ctx: EstimateContext, t: TermSet, role: GpuRole, shared?: Map<Phase, PhaseMemory>): PhaseMemory[] => {
   const phases: PhaseMemory[] = [];
-  for (const phase of PHASES) phases.push(onePhase(ctx, t, role, phase));
+  for (const phase of PHASES) {
+    const canShare = shared !== undefined && (role === "dit" || role === "vae") && ROLE_INDEPENDENT.has(phase);
+    const memory = (canShare ? shared.get(phase) : undefined) ?? onePhase(ctx, t, role, phase);
+    if (canShare) shared.set(phase, memory);
+    phases.push(memory);
+  }
   return phases;
 };
 
