@@ -74,5 +74,5 @@ if (!existsSync("apps/web/.next/BUILD_ID")) {
   console.log("headroom: building the web app (first start only)…");
   execSync("npm run build -w @headroom/web", { stdio: "inherit", env: { ...process.env, ...shared } });
 }
-run("web", ["run", "start", "-w", "@headroom/web"], { ...shared, PORT });
+run("web", ["run", "start", "-w", "@headroom/web"], { ...shared, PORT, BETTER_AUTH_URL: process.env.BETTER_AUTH_URL ?? `http://localhost:${PORT}` });
 console.log(`headroom: open http://localhost:${PORT}`);
