@@ -36,7 +36,8 @@ const ensureCpuTorch = (): string => {
 
 const children: ChildProcess[] = [];
 const run = (name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess => {
-  const child = spawn("npm", args, { stdio: "inherit", env: { ...process.env, ...env } });
+  // Its own process group, so stopping npm also stops next-server / the worker under it.
+  const child = spawn("npm", args, { stdio: "inherit", env: { ...process.env, ...env }, detached: true });
   child.on("exit", (code) => {
     console.log(`headroom: ${name} exited (${code ?? "signal"}); stopping`);
     void shutdown(code ?? 1);
@@ -56,8 +57,15 @@ let stopping = false;
 const shutdown = async (code: number): Promise<void> => {
   if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill("SIGTERM");
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  for (const child of children) {
+    try {
+      if (child.pid) process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+  // The worker releases a running job back to the queue on SIGTERM; give it a moment.
+  await new Promise((resolve) => setTimeout(resolve, 5000));
   await database.stop();
   process.exit(code);
 };
