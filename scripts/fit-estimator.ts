@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import {
   audioEncoderBytes, ditWeightBytes, FITTED, getProfile, kvCacheLayout, latentFramesPerClip, Measurement,
-  pixelsPerFrame, singleDecodeOutputFrames, tokensPerBlock, vaeWeightBytes, GIB, type Plan,
+  pixelsPerFrame, singleDecodeOutputFrames, tokensPerBlock, tokensPerLatentFrame, vaeWeightBytes, GIB, type Plan,
 } from "@headroom/estimator";
 
 const DIR = "data/measurements";
@@ -36,7 +36,7 @@ const line = (xs: number[], ys: number[]): { a: number; b: number } => {
 const profile = getProfile("liveavatar-1.0");
 const single = (p: Point) => p.plan.parallel.mode === "single" && p.ranks === 1;
 const dit = (plan: Plan) => ditWeightBytes(profile, plan.params.fp8);
-const kv = (plan: Plan) => kvCacheLayout(profile, plan.params.inferFrames, tokensPerBlock(plan.params.size, profile) / 3, "single", plan.params.sampleSteps, plan.params.offloadKvCache);
+const kv = (plan: Plan) => kvCacheLayout(profile, plan.params.inferFrames, tokensPerLatentFrame(plan.params.size, profile), "single", plan.params.sampleSteps, plan.params.offloadKvCache);
 
 const cudaContextBytes = median(take(single).map((p) => p.reading.deviceUsed - p.reading.reserved));
 const denoise = take((p) => single(p) && p.phase === "denoise" && !p.plan.params.offloadKvCache);

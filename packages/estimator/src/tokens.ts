@@ -10,11 +10,15 @@ export const blocksPerClip = (inferFrames: number, profile: ModelProfile): numbe
   Math.max(1, Math.ceil(latentFramesPerClip(inferFrames, profile) / profile.framesPerLatentBlock));
 
 /** (H/16)·(W/16): VAE stride 8 × patch 2 on each axis; 1,056 at 704×384. */
-export const tokensPerLatentFrame = (size: string, profile: ModelProfile): number => {
-  const { width, height } = parseSize(size);
+export const tokensPerFrameOf = (width: number, height: number, profile: ModelProfile): number => {
   const sx = profile.vaeStride[2] * profile.dit.patch[2];
   const sy = profile.vaeStride[1] * profile.dit.patch[1];
   return Math.ceil(height / sy) * Math.ceil(width / sx);
+};
+
+export const tokensPerLatentFrame = (size: string, profile: ModelProfile): number => {
+  const { width, height } = parseSize(size);
+  return tokensPerFrameOf(width, height, profile);
 };
 
 export const tokensPerBlock = (size: string, profile: ModelProfile): number =>

@@ -8,6 +8,8 @@ import { createDb, type Db } from "../client.ts";
 import { startDatabase, type RunningDatabase } from "../embedded-postgres.ts";
 import { migrate } from "../migrate.ts";
 
+export { freePort } from "../free-port.ts";
+
 export type TestCluster = RunningDatabase & { dataDir: string; dispose: () => Promise<void> };
 
 /** A throwaway embedded PostgreSQL in a fresh temp folder (removed by `dispose`). */
