@@ -95,6 +95,7 @@ const rows = {
     teamId: "o1",
     userId: "u1",
     plan,
+    prompt: "A dwarf at his forge, laughing.\nWarm light.",
     inputAssetIds: ["as1"],
     state: "failed",
     runner: "probe",

@@ -35,6 +35,14 @@ describe("jobs", () => {
     expect(job.estimate).toEqual(estimate);
   });
 
+  it("stores the job's prompt as given and reads it back; a job without one has null", async () => {
+    const prompt = "A dwarf at his forge, laughing.\nWarm light, \"quoted\" — and ünïcode.";
+    const job = await createJob(database.db, { teamId: teamA.team.id, userId: teamA.user.id, plan, runner: "liveavatar", prompt });
+    expect(job.prompt).toBe(prompt);
+    expect((await getJobById(database.db, job.id)).prompt).toBe(prompt);
+    expect((await createJob(database.db, { teamId: teamA.team.id, userId: teamA.user.id, plan, runner: "probe" })).prompt).toBeNull();
+  });
+
   it("never shows one team's job to another team", async () => {
     const job = await createJob(database.db, { teamId: teamA.team.id, userId: teamA.user.id, plan, runner: "liveavatar" });
     const read = getJob(database.db, { teamId: teamB.team.id, id: job.id });

@@ -9,6 +9,8 @@ export type JobDto = {
   teamId: string;
   userId: string;
   plan: Plan;
+  /** LiveAvatar's --prompt; null on jobs from before prompts were stored. */
+  prompt: string | null;
   inputAssetIds: string[];
   state: JobState;
   runner: JobRunner;
@@ -32,6 +34,7 @@ export const jobSelect = {
   teamId: true,
   userId: true,
   plan: true,
+  prompt: true,
   inputAssetIds: true,
   state: true,
   runner: true,
@@ -73,6 +76,8 @@ export type CreateJobInput = {
   userId: string;
   plan: Plan;
   runner: JobRunner;
+  /** Validated by the caller (the web's submit input); stored as given. */
+  prompt?: string | null;
   inputAssetIds?: string[];
   /** The estimate shown at submit time; its largest per-GPU peak becomes predictedPeakBytes. */
   estimate?: Estimate | null;
@@ -96,6 +101,7 @@ export const createJob = async (db: DbClient, input: CreateJobInput): Promise<Jo
       teamId: input.teamId,
       userId: input.userId,
       plan: input.plan,
+      prompt: input.prompt ?? null,
       runner: input.runner,
       inputAssetIds: assetIds,
       ...(estimate && { estimate, predictedPeakBytes: BigInt(Math.round(predictedPeakBytes(estimate))) }),
