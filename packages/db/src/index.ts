@@ -35,10 +35,12 @@ export {
   getMemberRole,
   getTeam,
   listMembers,
+  listUserTeams,
   type MemberDto,
   type MemberRole,
   type TeamDto,
   type UserDto,
+  type UserTeamDto,
 } from "./queries/teams.ts";
 export {
   createFeasibilityReport,

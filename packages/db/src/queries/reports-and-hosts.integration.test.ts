@@ -4,7 +4,7 @@ import type { HostInventory } from "../host-inventory.ts";
 import { createTestDatabase } from "../testing/test-database.ts";
 import { fixturePlan, seedTeam } from "../testing/fixtures.ts";
 import { createFeasibilityReport, getFeasibilityReport } from "./feasibility-reports.ts";
-import { getMemberRole, listMembers } from "./teams.ts";
+import { addMember, getMemberRole, listMembers, listUserTeams } from "./teams.ts";
 import { HOST_ONLINE_WINDOW_MS, listWorkerHosts, upsertWorkerHost } from "./worker-hosts.ts";
 
 const inventory: HostInventory = {
@@ -75,5 +75,17 @@ describe("feasibility reports, hosts and teams", () => {
     expect(await getMemberRole(database.db, { teamId: team.id, userId: user.id })).toBe("owner");
     const other = await seedTeam(database.db, "outsider");
     expect(await getMemberRole(database.db, { teamId: team.id, userId: other.user.id })).toBeNull();
+  });
+
+  it("lists a user's teams with their role in each, in the order they joined, and no one else's", async () => {
+    const first = await seedTeam(database.db, "first");
+    const second = await seedTeam(database.db, "second");
+    await seedTeam(database.db, "unrelated");
+    await addMember(database.db, { teamId: second.team.id, userId: first.user.id, role: "admin" });
+    expect(await listUserTeams(database.db, first.user.id)).toEqual([
+      { ...first.team, role: "owner" },
+      { ...second.team, role: "admin" },
+    ]);
+    expect(await listUserTeams(database.db, second.user.id)).toEqual([{ ...second.team, role: "owner" }]);
   });
 });

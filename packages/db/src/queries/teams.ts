@@ -6,6 +6,8 @@ import { NotFoundError } from "../errors.ts";
 export type UserDto = { id: string; name: string; email: string; createdAt: Date };
 export type TeamDto = { id: string; name: string; slug: string; createdAt: Date };
 export type MemberRole = "owner" | "admin" | "member";
+/** A team as one of its members sees it in the team switcher. */
+export type UserTeamDto = TeamDto & { role: string };
 export type MemberDto = { id: string; teamId: string; userId: string; role: string; createdAt: Date; user: { name: string; email: string } };
 
 const userSelect = { id: true, name: true, email: true, createdAt: true } as const;
@@ -59,3 +61,13 @@ export const getMemberRole = async (db: DbClient, input: { teamId: string; userI
       select: { role: true },
     })
   )?.role ?? null;
+
+/** The teams a user belongs to, in the order they joined (the first is the one a new session starts in). */
+export const listUserTeams = async (db: DbClient, userId: string): Promise<UserTeamDto[]> =>
+  (
+    await db.member.findMany({
+      where: { userId },
+      select: { role: true, organization: { select: teamSelect } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    })
+  ).map(({ role, organization }) => ({ ...organization, role }));
