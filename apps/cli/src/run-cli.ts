@@ -1,4 +1,6 @@
-import { compareMeasurement, estimate, Measurement, nearestMeasurements, summarizeCalibration, type Plan } from "@headroom/estimator";
+import {
+  compareMeasurement, estimate, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasurementFile, type Plan,
+} from "@headroom/estimator";
 import { evaluate, suggest } from "@headroom/rules";
 import { formatArgError, parseArgs, resolveCheckPlan, type ArgError } from "./args.ts";
 import { formatCalibration } from "./calibration-report.ts";
@@ -6,8 +8,7 @@ import { formatReport } from "./format-report.ts";
 import { stringifyReport, toJsonReport } from "./json-report.ts";
 import { formatUsage } from "./usage.ts";
 
-/** A measurement file as read from disk: its name and its parsed JSON (or the reason it could not be read). */
-export type MeasurementFile = { name: string; json: unknown };
+export type { MeasurementFile };
 
 export type Io = {
   out: (text: string) => void;
@@ -67,11 +68,7 @@ const runCalibration = (dir: string | null, json: boolean, io: Io): number => {
 /** The committed runs nearest to the plan; a check still answers when the data folder is missing or malformed. */
 const measuredNeighbours = (plan: Plan, io: Io) => {
   try {
-    const measurements = io.readMeasurements(null).flatMap((file) => {
-      const parsed = Measurement.safeParse(file.json);
-      return parsed.success ? [parsed.data] : [];
-    });
-    return nearestMeasurements(plan, measurements, measurements.map(compareMeasurement));
+    return nearestMeasurements(plan, measuredRunsFrom(io.readMeasurements(null)));
   } catch {
     return [];
   }

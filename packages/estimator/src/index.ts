@@ -16,4 +16,7 @@ export { audioEncoderBytes, blockWeightBytes, ditWeightBytes, textEncoderBytes, 
 export { kvCacheLayout, kvBytesPerToken } from "./kv-cache.ts";
 export { singleDecodeOutputFrames } from "./vae-decode.ts";
 export { latentFramesPerClip, tokensPerBlock, tokensPerLatentFrame, pixelsPerFrame } from "./tokens.ts";
-export { nearestMeasurements, type MeasuredNeighbour } from "./nearest-measurements.ts";
+export {
+  measuredRunsFrom, nearestMeasurements, type MeasuredNeighbour, type MeasuredPeak, type MeasuredRun, type MeasurementFile,
+} from "./nearest-measurements.ts";
+export { planDifferences, type PlanDifference } from "./plan-diff.ts";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { compareMeasurement, type Measurement } from "./calibration.ts";
+import type { Measurement } from "./calibration.ts";
 import { resolvePlan } from "./defaults.ts";
-import { nearestMeasurements } from "./nearest-measurements.ts";
+import { measuredRunsFrom, nearestMeasurements } from "./nearest-measurements.ts";
+import { planDifferences } from "./plan-diff.ts";
 import { GIB } from "./units.ts";
 
 const run = (id: string, plan: Measurement["plan"], deviceUsed: number, capBytes: number | null): Measurement => ({
@@ -11,17 +12,44 @@ const run = (id: string, plan: Measurement["plan"], deviceUsed: number, capBytes
 
 describe("nearestMeasurements", () => {
   const headline = resolvePlan({ hardware: { gpu: "rtx-4090" }, params: { size: "384*256", offloadKvCache: true, t5Cpu: true, quantizeOnCpu: true } });
-  const measurements = [
-    run("h100-default", resolvePlan({ hardware: { gpu: "h100-sxm" } }), 59 * GIB, null),
-    run("rtx4090-headline", headline, 22.9 * GIB, 23.65 * GIB),
-  ];
-  const comparisons = measurements.map(compareMeasurement);
-  it("puts the run of the same plan first and says what it measured", () => {
-    const [first] = nearestMeasurements(headline, measurements, comparisons, 2);
+  const h100 = resolvePlan({ hardware: { gpu: "h100-sxm" } });
+  const runs = measuredRunsFrom([
+    { name: "h100-default.json", json: run("h100-default", h100, 59 * GIB, null) },
+    { name: "rtx4090-headline.json", json: run("rtx4090-headline", headline, 22.9 * GIB, 23.65 * GIB) },
+  ]);
+
+  it("puts the run of the same plan first and says what it measured, at which phase, against the prediction", () => {
+    const [first] = nearestMeasurements(headline, runs, 2);
     expect(first?.id).toBe("rtx4090-headline");
+    expect(first?.file).toBe("rtx4090-headline.json");
     expect(first?.summary).toMatch(/cap 23\.65 GiB: 22\.90 GiB peak \(predicted \d+\.\d\d\)/);
+    expect(first?.peak).toMatchObject({ rank: 0, phase: "denoise", measuredBytes: 22.9 * GIB });
+    expect(first?.peak?.errorBytes).toBeCloseTo(first!.peak!.predictedBytes - 22.9 * GIB);
+    expect(first?.differences).toEqual([]);
   });
+
+  it("says what the other runs' plans set differently", () => {
+    const other = nearestMeasurements(headline, runs, 2)[1]!;
+    expect(other.id).toBe("h100-default");
+    expect(other.differences).toContainEqual({ flag: "gpu", value: "h100-sxm", current: "rtx-4090" });
+    expect(other.differences).toContainEqual({ flag: "size", value: h100.params.size, current: "384*256" });
+  });
+
   it("returns at most `limit`", () => {
-    expect(nearestMeasurements(headline, measurements, comparisons, 1)).toHaveLength(1);
+    expect(nearestMeasurements(headline, runs, 1)).toHaveLength(1);
+  });
+
+  it("leaves out files that are not probe measurements", () => {
+    const files = [{ name: "broken.json", json: { unreadable: "Unexpected token" } }, { name: "notes.json", json: { id: 3 } }];
+    expect(measuredRunsFrom(files)).toEqual([]);
+  });
+});
+
+describe("planDifferences", () => {
+  it("is empty for the same plan and names each differing field by its flag", () => {
+    const plan = resolvePlan();
+    expect(planDifferences(plan, plan)).toEqual([]);
+    const fp8 = { ...plan, params: { ...plan.params, fp8: !plan.params.fp8 } };
+    expect(planDifferences(plan, fp8)).toEqual([{ flag: "fp8", value: String(!plan.params.fp8), current: String(plan.params.fp8) }]);
   });
 });

@@ -1,12 +1,61 @@
-import type { MeasurementComparison } from "./calibration.ts";
-import type { Measurement } from "./calibration.ts";
+import { compareMeasurement, Measurement, type MeasurementComparison } from "./calibration.ts";
+import type { Phase } from "./estimate-types.ts";
 import type { Plan } from "./plan.ts";
+import { planDifferences, type PlanDifference } from "./plan-diff.ts";
 import { resolveGpu } from "./resolve-gpu.ts";
 import { GIB } from "./units.ts";
 
+/** A measurement file as read from disk: its name and its parsed JSON (or the reason it could not be read). */
+export type MeasurementFile = { name: string; json: unknown };
+
+/** A committed probe run with this estimator's prediction for it: all a report needs, small enough to send to a browser. */
+export type MeasuredRun = {
+  /** Its file name under data/measurements. */
+  file: string;
+  id: string;
+  /** The card it ran on, as the driver names it. */
+  gpu: string;
+  capBytes: number | null;
+  plan: Plan;
+  comparison: MeasurementComparison;
+};
+
+/** The files that are probe measurements, each compared with its prediction; anything else is left out. */
+export const measuredRunsFrom = (files: readonly MeasurementFile[]): MeasuredRun[] =>
+  files.flatMap((file) => {
+    const parsed = Measurement.safeParse(file.json);
+    if (!parsed.success) return [];
+    const { id, gpu, capBytes, plan } = parsed.data;
+    return [{ file: file.name, id, gpu, capBytes, plan, comparison: compareMeasurement(parsed.data) }];
+  });
+
+/** The fullest rank of a run that fit: its measured peak, the phase it came in, and how far the prediction was. */
+export type MeasuredPeak = {
+  rank: number;
+  phase: Phase;
+  measuredBytes: number;
+  predictedBytes: number;
+  errorBytes: number;
+  allowedBytes: number;
+  isWithin: boolean;
+};
+
 export type MeasuredNeighbour = {
   id: string;
-  /** "measured on NVIDIA H100 80GB HBM3, cap 23.65 GiB: 22.88 GiB at denoise (predicted 23.37)" */
+  file: string;
+  gpu: string;
+  capBytes: number | null;
+  ranks: number;
+  measuredFits: boolean;
+  /** null where the run ran out of memory (then see the OOM phases). */
+  peak: MeasuredPeak | null;
+  measuredOomPhase: Phase | null;
+  predictedFits: boolean;
+  predictedOomPhase: Phase | null;
+  verdictAgrees: boolean;
+  /** What the measured plan sets differently from the plan being checked. */
+  differences: PlanDifference[];
+  /** "measured on NVIDIA H100 80GB HBM3, cap 23.65 GiB: 22.88 GiB peak (predicted 23.37)" */
   summary: string;
   distance: number;
 };
@@ -30,17 +79,45 @@ const planDistance = (a: Plan, b: Plan): number => {
   );
 };
 
-/** The committed measurements closest to a plan, each as one line a report can show beside its prediction. */
-export const nearestMeasurements = (plan: Plan, measurements: readonly Measurement[], comparisons: readonly MeasurementComparison[], limit = 3): MeasuredNeighbour[] =>
-  measurements
-    .map((m) => ({ m, c: comparisons.find((candidate) => candidate.id === m.id), distance: planDistance(plan, m.plan) }))
-    .sort((x, y) => x.distance - y.distance || x.m.id.localeCompare(y.m.id))
+const fullestPeak = (c: MeasurementComparison): MeasuredPeak | null => {
+  const peak = c.peaks.reduce<MeasurementComparison["peaks"][number] | null>((top, p) => (top === null || p.measuredBytes > top.measuredBytes ? p : top), null);
+  if (!peak) return null;
+  const phase = c.phases.filter((p) => p.rank === peak.rank).reduce((top, p) => (p.measuredBytes > top.measuredBytes ? p : top));
+  return { ...peak, phase: phase.phase };
+};
+
+const summarize = (run: MeasuredRun, peak: MeasuredPeak | null): string => {
+  const c = run.comparison;
+  const cap = run.capBytes === null ? "uncapped" : `cap ${(run.capBytes / GIB).toFixed(2)} GiB`;
+  const result = peak
+    ? `${(peak.measuredBytes / GIB).toFixed(2)} GiB peak (predicted ${(peak.predictedBytes / GIB).toFixed(2)})`
+    : `out of memory at ${c.measuredOomPhase ?? "?"} (predicted ${c.predictedFits ? "fits" : `OOM at ${c.predictedOomPhase ?? "?"}`})`;
+  return `measured on ${run.gpu}, ${cap}: ${result}`;
+};
+
+/** The committed runs closest to a plan, each with what it measured, what was predicted and how its plan differs. */
+export const nearestMeasurements = (plan: Plan, runs: readonly MeasuredRun[], limit = 3): MeasuredNeighbour[] =>
+  runs
+    .map((run) => ({ run, distance: planDistance(plan, run.plan) }))
+    .sort((x, y) => x.distance - y.distance || x.run.id.localeCompare(y.run.id))
     .slice(0, limit)
-    .map(({ m, c, distance }) => {
-      const cap = m.capBytes === null ? "uncapped" : `cap ${(m.capBytes / GIB).toFixed(2)} GiB`;
-      const peak = c?.peaks[0];
-      const result = peak
-        ? `${(peak.measuredBytes / GIB).toFixed(2)} GiB peak (predicted ${(peak.predictedBytes / GIB).toFixed(2)})`
-        : `out of memory at ${c?.measuredOomPhase ?? "?"} (predicted ${c?.predictedFits ? "fits" : `OOM at ${c?.predictedOomPhase ?? "?"}`})`;
-      return { id: m.id, summary: `measured on ${m.gpu}, ${cap}: ${result}`, distance };
+    .map(({ run, distance }) => {
+      const c = run.comparison;
+      const peak = fullestPeak(c);
+      return {
+        id: run.id,
+        file: run.file,
+        gpu: run.gpu,
+        capBytes: run.capBytes,
+        ranks: run.plan.hardware.count,
+        measuredFits: c.measuredFits,
+        peak,
+        measuredOomPhase: c.measuredOomPhase,
+        predictedFits: c.predictedFits,
+        predictedOomPhase: c.predictedOomPhase,
+        verdictAgrees: c.verdictAgrees,
+        differences: planDifferences(plan, run.plan),
+        summary: summarize(run, peak),
+        distance,
+      };
     });

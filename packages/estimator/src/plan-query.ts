@@ -7,7 +7,8 @@ type Entries = Iterable<readonly [string, string]>;
 export type PlanParseError = { field: string; message: string };
 export type PlanParse = { ok: true; plan: Plan } | { ok: false; error: PlanParseError };
 
-const readValue = (plan: Plan, group: string, key: string): unknown => {
+/** A Plan field's value, addressed the way PLAN_FIELDS names it (group and key). */
+export const readPlanValue = (plan: Plan, group: string, key: string): unknown => {
   if (group === "model") return plan.model;
   if (group === "custom") return plan.hardware.custom?.[key as keyof NonNullable<Plan["hardware"]["custom"]>];
   return (plan[group as "params"] as Record<string, unknown>)[key];
@@ -17,7 +18,7 @@ const readValue = (plan: Plan, group: string, key: string): unknown => {
 export const planToQuery = (plan: Plan): string => {
   const query = new URLSearchParams();
   for (const field of PLAN_FIELDS) {
-    const value = readValue(plan, field.group, field.key);
+    const value = readPlanValue(plan, field.group, field.key);
     if (value !== null && value !== undefined) query.set(field.flag, String(value));
   }
   return query.toString();
