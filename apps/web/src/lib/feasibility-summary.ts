@@ -1,0 +1,45 @@
+import { planToQuery, type Plan } from "@headroom/estimator";
+import type { Check } from "./check-plan.ts";
+
+/** What the public feasibility API answers: the verdict and every GPU's peak, without the per-term detail
+ * (a full Estimate serialises to ~45 KB; the terms stay in the playground, the CLI's --json and tRPC). */
+export type FeasibilitySummary = {
+  estimatorVersion: string;
+  /** The resolved plan as playground query flags: `/?<plan>` opens it, `/api/feasibility?<plan>` re-checks it. */
+  plan: string;
+  status: Check["verdict"]["status"];
+  headline: string;
+  gpus: {
+    rank: number;
+    role: string;
+    peakBytes: number;
+    peakPhase: string;
+    usableBytes: number;
+    marginBytes: number;
+    phaseBytes: Record<string, number>;
+  }[];
+  hostRamBytes: number;
+  speed: { fps: number; stepSeconds: number; wallSeconds: number; offloadShare: number };
+  errorBar: { relative: number; absoluteBytes: number };
+  findings: { ruleId: string; severity: string; message: string; cites: string[]; fixes: string[] }[];
+};
+
+export const feasibilitySummary = (plan: Plan, { estimate, verdict }: Check): FeasibilitySummary => ({
+  estimatorVersion: estimate.estimatorVersion,
+  plan: planToQuery(plan),
+  status: verdict.status,
+  headline: verdict.headline,
+  gpus: estimate.gpus.map((gpu) => ({
+    rank: gpu.rank,
+    role: gpu.role,
+    peakBytes: gpu.peakBytes,
+    peakPhase: gpu.peakPhase,
+    usableBytes: gpu.usableBytes,
+    marginBytes: gpu.marginBytes,
+    phaseBytes: Object.fromEntries(gpu.phases.map((phase) => [phase.phase, phase.totalBytes])),
+  })),
+  hostRamBytes: estimate.hostRamBytes,
+  speed: { fps: estimate.speed.fps, stepSeconds: estimate.speed.stepSeconds, wallSeconds: estimate.speed.wallSeconds, offloadShare: estimate.speed.offloadShare },
+  errorBar: { relative: estimate.errorBar.relative, absoluteBytes: estimate.errorBar.absoluteBytes },
+  findings: verdict.findings.map((finding) => ({ ruleId: finding.ruleId, severity: finding.severity, message: finding.message, cites: finding.cites, fixes: finding.fixes.map((fix) => fix.label) })),
+});

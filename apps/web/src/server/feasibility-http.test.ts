@@ -1,0 +1,59 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { planFromQuery, planToQuery, resolvePlan } from "@headroom/estimator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkPlan } from "../lib/check-plan.ts";
+import { handleFeasibility } from "./feasibility-http.ts";
+
+const OOM = resolvePlan({ hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100 } });
+
+let server: Server;
+let base: string;
+beforeAll(async () => {
+  server = createServer(handleFeasibility);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/feasibility`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe("GET /api/feasibility", () => {
+  it("answers the verdict and every GPU's peak for a plan given as playground flags", async () => {
+    const response = await fetch(`${base}?gpu=rtx-4090&count=5&size=704*384&num_clip=100`);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    const { estimate, verdict } = checkPlan(OOM);
+    expect(body.status).toBe("out-of-memory");
+    expect(body.status).toBe(verdict.status);
+    expect(body.gpus).toHaveLength(5);
+    expect(body.gpus.map((gpu: { peakBytes: number }) => gpu.peakBytes)).toEqual(estimate.gpus.map((gpu) => gpu.peakBytes));
+    expect(body.gpus[0].phaseBytes[body.gpus[0].peakPhase]).toBe(body.gpus[0].peakBytes);
+    expect(body.findings.map((finding: { ruleId: string }) => finding.ruleId)).toEqual(verdict.findings.map((finding) => finding.ruleId));
+  });
+
+  it("returns the resolved plan, which re-parses to the same plan", async () => {
+    const body = await (await fetch(`${base}?${planToQuery(OOM)}`)).json();
+    const reparsed = planFromQuery(body.plan);
+    expect(reparsed.ok && reparsed.plan).toEqual(OOM);
+  });
+
+  it("answers the same bytes when asked again", async () => {
+    const url = `${base}?gpu=h100-sxm&count=1&num_clip=7`;
+    const [first, second] = [await (await fetch(url)).text(), await (await fetch(url)).text()];
+    expect(second).toBe(first);
+    expect(JSON.parse(first).status).toBe(checkPlan(resolvePlan({ hardware: { gpu: "h100-sxm", count: 1 }, params: { numClip: 7 } })).verdict.status);
+  });
+
+  it("names the bad flag with a 400, never a stack trace", async () => {
+    const response = await fetch(`${base}?size=big`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: { class: "bad-input", field: "size", message: expect.stringMatching(/704\*384/) } });
+    const unknown = await fetch(`${base}?gpus=5`);
+    expect((await unknown.json()).error).toMatchObject({ field: "gpus", message: "is not a known plan field" });
+  });
+
+  it("refuses other methods", async () => {
+    const response = await fetch(`${base}?count=1`, { method: "POST" });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, HEAD");
+  });
+});
