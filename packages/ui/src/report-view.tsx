@@ -1,7 +1,9 @@
-import { GPU_CATALOG, assumption, type Estimate, type Plan, type PlanPatch, type Source } from "@headroom/estimator";
+import { ERROR_BAR, GPU_CATALOG, assumption, type Estimate, type MeasuredNeighbour, type Plan, type PlanPatch, type Source } from "@headroom/estimator";
 import type { Verdict } from "@headroom/rules";
 import type { ReactNode } from "react";
 import { FindingList } from "./finding-list.tsx";
+import { formatErrorBar } from "./format.ts";
+import { MeasuredNeighbours } from "./measured-neighbours.tsx";
 import { MemoryBars } from "./memory-bar.tsx";
 import { NoteList } from "./note-list.tsx";
 import { HostRamPanel, SpeedPanel } from "./speed-panel.tsx";
@@ -22,14 +24,29 @@ export function Panel({ title, aside, children, testId }: { title: string; aside
   );
 }
 
-/** A feasibility report: verdict, memory per GPU, host RAM, speed, findings and the report-vs-source notes. */
-export function ReportView({ plan, estimate, verdict, onApplyFix, suggestions }: { plan: Plan; estimate: Estimate; verdict: Verdict; onApplyFix?: (patch: PlanPatch) => void; suggestions?: ReactNode }) {
+type ReportViewProps = {
+  plan: Plan;
+  estimate: Estimate;
+  verdict: Verdict;
+  onApplyFix?: (patch: PlanPatch) => void;
+  suggestions?: ReactNode;
+  /** The committed runs nearest to the plan, shown beside the prediction (left out where not given). */
+  measured?: readonly MeasuredNeighbour[];
+};
+
+/** A feasibility report: verdict, memory per GPU, the nearest measured runs, host RAM, speed, findings and notes. */
+export function ReportView({ plan, estimate, verdict, onApplyFix, suggestions, measured }: ReportViewProps) {
   return (
     <div className="report">
       <VerdictBanner verdict={verdict} estimate={estimate} />
       <Panel title="Memory per GPU at its peak phase" aside={<span className="muted small">stacked by term · line = usable VRAM</span>} testId="memory-panel">
         <MemoryBars estimate={estimate} usableSource={usableSourceOf(plan)} />
       </Panel>
+      {measured && (
+        <Panel title="Nearest measured plans" aside={<span className="muted small">error bar {formatErrorBar(ERROR_BAR)}</span>} testId="measured-panel">
+          <MeasuredNeighbours neighbours={measured} />
+        </Panel>
+      )}
       {suggestions}
       <Panel title={`Findings (${verdict.findings.length})`}>
         <FindingList findings={verdict.findings} {...(onApplyFix ? { onApplyFix } : {})} />
