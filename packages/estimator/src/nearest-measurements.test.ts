@@ -35,6 +35,16 @@ describe("nearestMeasurements", () => {
     expect(other.differences).toContainEqual({ flag: "size", value: h100.params.size, current: "384*256" });
   });
 
+  it("among equally near runs, puts the one whose plan differs in fewest fields first", () => {
+    const block = resolvePlan({ hardware: { gpu: "rtx-4090", count: 2 }, parallel: { ditFsdp: true, fsdpWrap: "block" } });
+    const model = { ...block, parallel: { ...block.parallel, fsdpWrap: "model" as const } };
+    const pair = measuredRunsFrom([
+      { name: "a-block.json", json: run("a-block", block, 20 * GIB, 23.65 * GIB) },
+      { name: "b-model.json", json: run("b-model", model, 21 * GIB, 23.65 * GIB) },
+    ]);
+    expect(nearestMeasurements(model, pair, 1)[0]?.id).toBe("b-model");
+  });
+
   it("returns at most `limit`", () => {
     expect(nearestMeasurements(headline, runs, 1)).toHaveLength(1);
   });

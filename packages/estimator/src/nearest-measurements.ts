@@ -98,10 +98,11 @@ const summarize = (run: MeasuredRun, peak: MeasuredPeak | null): string => {
 /** The committed runs closest to a plan, each with what it measured, what was predicted and how its plan differs. */
 export const nearestMeasurements = (plan: Plan, runs: readonly MeasuredRun[], limit = 3): MeasuredNeighbour[] =>
   runs
-    .map((run) => ({ run, distance: planDistance(plan, run.plan) }))
-    .sort((x, y) => x.distance - y.distance || x.run.id.localeCompare(y.run.id))
+    .map((run) => ({ run, distance: planDistance(plan, run.plan), differences: planDifferences(plan, run.plan) }))
+    // Among equally near runs, the one whose plan differs in fewest fields (fsdp_wrap block vs model weigh the same above).
+    .sort((x, y) => x.distance - y.distance || x.differences.length - y.differences.length || x.run.id.localeCompare(y.run.id))
     .slice(0, limit)
-    .map(({ run, distance }) => {
+    .map(({ run, distance, differences }) => {
       const c = run.comparison;
       const peak = fullestPeak(c);
       return {
@@ -116,7 +117,7 @@ export const nearestMeasurements = (plan: Plan, runs: readonly MeasuredRun[], li
         predictedFits: c.predictedFits,
         predictedOomPhase: c.predictedOomPhase,
         verdictAgrees: c.verdictAgrees,
-        differences: planDifferences(plan, run.plan),
+        differences,
         summary: summarize(run, peak),
         distance,
       };
