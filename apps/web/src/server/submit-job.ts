@@ -9,6 +9,8 @@ export type SubmitJobInput = {
   userId: string;
   plan: Plan;
   runner: JobRunner;
+  /** Already validated (JobPrompt); null or absent for a probe job without one. */
+  prompt?: string | null | undefined;
   inputAssetIds: string[];
   /** The person saw the warnings and chose to run anyway. */
   confirmWarnings: boolean;
@@ -41,7 +43,8 @@ export const submitJob = async (db: DbClient, queue: Queue, input: SubmitJobInpu
   const warnings = verdict.findings.filter((finding) => finding.severity === "warning");
   if (warnings.length > 0 && !input.confirmWarnings) return { kind: "confirm", warnings };
   const job = await withTransaction(db, async (tx) => {
-    const created = await createJob(tx, { teamId: input.teamId, userId: input.userId, plan: input.plan, runner: input.runner, inputAssetIds: input.inputAssetIds, estimate });
+    const { teamId, userId, plan, runner, inputAssetIds } = input;
+    const created = await createJob(tx, { teamId, userId, plan, runner, prompt: input.prompt ?? null, inputAssetIds, estimate });
     await enqueueJob(tx, queue, { jobId: created.id, plan: input.plan });
     return created;
   });

@@ -59,6 +59,7 @@ export function JobView({ id }: { id: string }) {
           <Link className="btn" href={`/?${planToQuery(current.plan)}`}>Open plan in playground</Link>
         </div>
       </div>
+      {rerun.error && <div className="callout callout-error" role="alert" style={{ marginBottom: 10 }}>{rerun.error.message}</div>}
       {rerunNotice && (
         <div className={`callout ${rerunNotice.kind === "refused" ? "callout-error" : "callout-warning"}`} style={{ marginBottom: 10 }}>
           <h4>{rerunNotice.kind === "refused" ? "The server refused to run this plan again." : "This plan has warnings. Run it anyway?"}</h4>
@@ -104,6 +105,15 @@ export function JobView({ id }: { id: string }) {
               <dt>Measured peak</dt><dd data-testid="measured-peak">{gib(current.measuredPeakBytes)} {delta && <span className={delta.isOutsideBar ? "delta-bad" : "delta-ok"}>{delta.text}</span>}</dd>
               <dt>Error class</dt><dd>{current.errorClass ?? "—"}</dd>
             </dl>
+          </Panel>
+          <Panel title="Prompt" aside={<span className="small muted">LiveAvatar&apos;s --prompt</span>}>
+            <div className="panel-body">
+              {current.prompt !== null ? (
+                <p className="job-prompt" data-testid="job-prompt">{current.prompt}</p>
+              ) : (
+                <span className="muted small">{current.runner === "probe" ? "None: the probe does not read a prompt." : "None: this job was stored before jobs kept their prompt."}</span>
+              )}
+            </div>
           </Panel>
           <Panel title="Result">
             <div className="panel-body">

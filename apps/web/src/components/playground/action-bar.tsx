@@ -7,13 +7,14 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { Check } from "@/lib/check-plan";
+import { promptProblem } from "@/lib/job-prompt";
 import { useTRPC } from "@/lib/trpc";
 import type { UploadedAsset } from "./upload-field";
 
 type Runner = "probe" | "liveavatar";
 
 /** Share this check, or submit the plan as a job (the server re-checks it with the same rules). */
-export function ActionBar({ plan, check, isSignedIn, image, audio }: { plan: Plan; check: Check; isSignedIn: boolean; image: UploadedAsset | null; audio: UploadedAsset | null }) {
+export function ActionBar({ plan, check, isSignedIn, image, audio, prompt }: { plan: Plan; check: Check; isSignedIn: boolean; image: UploadedAsset | null; audio: UploadedAsset | null; prompt: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [runner, setRunner] = useState<Runner>("probe");
@@ -30,8 +31,11 @@ export function ActionBar({ plan, check, isSignedIn, image, audio }: { plan: Pla
       },
     }),
   );
+  // A blank prompt is left out: the probe runs without one, LiveAvatar needs one (the server checks the same way).
+  const isPromptBlank = prompt.trim() === "";
+  const promptIssue = isPromptBlank ? (runner === "liveavatar" ? "LiveAvatar needs a prompt: describe the video it should make." : null) : promptProblem(prompt);
   const run = (confirmWarnings: boolean) =>
-    submit.mutate({ plan, runner, inputAssetIds: runner === "liveavatar" && image && audio ? [image.id, audio.id] : [], confirmWarnings });
+    submit.mutate({ plan, runner, ...(!isPromptBlank && { prompt }), inputAssetIds: runner === "liveavatar" && image && audio ? [image.id, audio.id] : [], confirmWarnings });
   const missingInputs = runner === "liveavatar" && (!image || !audio);
   const hasErrors = check.verdict.findings.some((finding) => finding.severity === "error");
 
@@ -54,11 +58,12 @@ export function ActionBar({ plan, check, isSignedIn, image, audio }: { plan: Pla
           <option value="probe">probe — measure memory with LiveAvatar&apos;s shapes</option>
           <option value="liveavatar">liveavatar — generate the video</option>
         </select>
-        <button type="button" className="btn btn-primary" onClick={() => run(false)} disabled={submit.isPending || missingInputs} data-testid="submit-job" title={hasErrors ? "the server will refuse a plan with errors" : undefined}>
+        <button type="button" className="btn btn-primary" onClick={() => run(false)} disabled={submit.isPending || missingInputs || promptIssue !== null} data-testid="submit-job" title={hasErrors ? "the server will refuse a plan with errors" : undefined}>
           {submit.isPending ? "Submitting…" : "Submit job"}
         </button>
       </div>
       {missingInputs && <div className="callout callout-info">LiveAvatar needs a reference image and an audio file: upload both, or run the probe.</div>}
+      {promptIssue && <div className="callout callout-info" data-testid="prompt-problem">{promptIssue}</div>}
       {share.error && <div className="callout callout-error">{share.error.message}</div>}
       {shared && (
         <div className="share-link" data-testid="share-link">

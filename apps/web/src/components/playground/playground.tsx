@@ -6,6 +6,7 @@ import type { HostInventory } from "@headroom/db/host-inventory";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { checkPlan, type Check } from "@/lib/check-plan";
+import { JOB_PROMPT_MAX_CHARS } from "@/lib/job-prompt";
 import { clipsForAudio, hardwareFromHost, readField, writeField, type FieldValue } from "@/lib/plan-edit";
 import { ActionBar } from "./action-bar";
 import { PlanFieldInput } from "./plan-field-input";
@@ -134,7 +135,7 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
             <div className="field">
               <label className="field-label" htmlFor="prompt">Prompt <span className="field-flag">--prompt</span></label>
               <textarea id="prompt" value={prompt} onChange={(event) => setPrompt(event.target.value)} rows={2} />
-              <span className="field-help">Kept in this page only: jobs do not store a prompt yet.</span>
+              <span className="field-help" data-testid="prompt-help">Stored with the job and passed to LiveAvatar as --prompt · {prompt.trim().length} / {JOB_PROMPT_MAX_CHARS}</span>
             </div>
           </div>
         </Panel>
@@ -155,7 +156,7 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
         </Panel>
       </form>
       <div className="playground-result">
-        <ActionBar plan={plan} check={check} isSignedIn={isSignedIn} image={image} audio={audio} />
+        <ActionBar plan={plan} check={check} isSignedIn={isSignedIn} image={image} audio={audio} prompt={prompt} />
         <ReportView
           plan={plan}
           estimate={check.estimate}

@@ -1,5 +1,7 @@
 import { Plan } from "@headroom/estimator";
+import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { JobPrompt } from "../../lib/job-prompt.ts";
 import { cancelTeamJob } from "../cancel-job.ts";
 import { getJob, getVramSeries, JOB_RUNNERS, JOB_STATES, listArtifacts, listJobEvents, listJobs } from "../data.ts";
 import { submitJob } from "../submit-job.ts";
@@ -11,6 +13,8 @@ export const SubmitJobInput = z
   .object({
     plan: Plan,
     runner: z.enum(JOB_RUNNERS),
+    /** LiveAvatar's --prompt; stored with any job, required by the liveavatar runner (the probe does not read it). */
+    prompt: JobPrompt.optional(),
     /** [image, audio] for the liveavatar runner; the probe needs none. */
     inputAssetIds: z.array(z.string().min(1).max(64)).max(2).default([]),
     confirmWarnings: z.boolean().default(false),
@@ -18,6 +22,10 @@ export const SubmitJobInput = z
   .refine((input) => input.runner !== "liveavatar" || input.inputAssetIds.length === 2, {
     message: "LiveAvatar needs a reference image and an audio file",
     path: ["inputAssetIds"],
+  })
+  .refine((input) => input.runner !== "liveavatar" || input.prompt !== undefined, {
+    message: "LiveAvatar needs a prompt: describe the video it should make.",
+    path: ["prompt"],
   });
 
 export const jobsRouter = router({
@@ -35,10 +43,14 @@ export const jobsRouter = router({
   submit: teamProcedure
     .input(SubmitJobInput)
     .mutation(({ ctx, input }) => submitJob(ctx.db, ctx.queue, { ...input, teamId: ctx.teamId, userId: ctx.userId })),
-  /** The same plan, runner and uploads again, through the same checks. */
+  /** The same plan, runner, prompt and uploads again, through the same checks. */
   rerun: teamProcedure.input(JobId.extend({ confirmWarnings: z.boolean().default(false) })).mutation(async ({ ctx, input }) => {
     const job = await getJob(ctx.db, { teamId: ctx.teamId, id: input.id });
-    return submitJob(ctx.db, ctx.queue, { teamId: ctx.teamId, userId: ctx.userId, plan: job.plan, runner: job.runner, inputAssetIds: job.inputAssetIds, confirmWarnings: input.confirmWarnings });
+    if (job.runner === "liveavatar" && job.prompt === null) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "This job was stored without a prompt: open its plan in the playground and submit it with one." });
+    }
+    const { plan, runner, prompt, inputAssetIds } = job;
+    return submitJob(ctx.db, ctx.queue, { teamId: ctx.teamId, userId: ctx.userId, plan, runner, prompt, inputAssetIds, confirmWarnings: input.confirmWarnings });
   }),
   cancel: teamProcedure.input(JobId).mutation(({ ctx, input }) => cancelTeamJob(ctx.db, ctx.queue, { teamId: ctx.teamId, id: input.id })),
 });

@@ -2,6 +2,7 @@ import { resolvePlan, type PlanInput } from "@headroom/estimator";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRouterHarness, type RouterHarness } from "../../testing/router-harness.ts";
+import { createAsset, createJob } from "../data.ts";
 import type { Viewer } from "../viewer.ts";
 
 const OOM_PLAN: PlanInput = { hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100 } };
@@ -143,5 +144,59 @@ describe("team and hosts", () => {
   it("shows hosts to signed-in people", async () => {
     expect(await h.callerFor(alice).hosts.list()).toEqual([]);
     expect(await codeOf(h.callerFor(null).hosts.list())).toBe("UNAUTHORIZED");
+  });
+});
+
+describe("job prompts", () => {
+  const assetsFor = async (viewer: Viewer & { teamId: string }) => {
+    const common = { teamId: viewer.teamId, uploaderId: viewer.userId, bytes: 4, sha256: "0".repeat(64) };
+    const image = await createAsset(h.db, { ...common, kind: "image", mime: "image/jpeg", storagePath: "in/face.jpg" });
+    const audio = await createAsset(h.db, { ...common, kind: "audio", mime: "audio/wav", storagePath: "in/voice.wav", durationSeconds: 5 });
+    return [image.id, audio.id];
+  };
+  const messageOf = async (promise: Promise<unknown>) => {
+    const error = await promise.then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCError);
+    expect((error as TRPCError).code).toBe("BAD_REQUEST");
+    return (error as TRPCError).message;
+  };
+
+  it("stores the submitted prompt, trimmed, and shows it on the job", async () => {
+    const inputAssetIds = await assetsFor(alice);
+    const outcome = await h.callerFor(alice).jobs.submit({ plan: resolvePlan(FITS_PLAN), runner: "liveavatar", inputAssetIds, prompt: "  A dwarf at his forge.\nWarm light.  ", confirmWarnings: true });
+    if (outcome.kind !== "queued") throw new Error(`expected a queued job, got ${outcome.kind}`);
+    expect(outcome.job.prompt).toBe("A dwarf at his forge.\nWarm light.");
+    expect((await h.callerFor(alice).jobs.get({ id: outcome.job.id })).job.prompt).toBe("A dwarf at his forge.\nWarm light.");
+  });
+
+  it("a probe job may go without a prompt", async () => {
+    const outcome = await h.callerFor(alice).jobs.submit({ plan: resolvePlan(FITS_PLAN), runner: "probe", confirmWarnings: true });
+    if (outcome.kind !== "queued") throw new Error("expected a queued job");
+    expect(outcome.job.prompt).toBeNull();
+  });
+
+  it("refuses a LiveAvatar job without a prompt, and blank, overlong or control-character prompts, saying why", async () => {
+    const before = (await h.callerFor(alice).jobs.list({ limit: 100 })).items.length;
+    const job = { plan: resolvePlan(FITS_PLAN), runner: "liveavatar" as const, inputAssetIds: await assetsFor(alice), confirmWarnings: true };
+    expect(await messageOf(h.callerFor(alice).jobs.submit(job))).toMatch(/LiveAvatar needs a prompt/);
+    expect(await messageOf(h.callerFor(alice).jobs.submit({ ...job, prompt: " \n " }))).toMatch(/The prompt is empty/);
+    expect(await messageOf(h.callerFor(alice).jobs.submit({ ...job, prompt: "x".repeat(2001) }))).toMatch(/The prompt is too long: keep it to 2000 characters/);
+    expect(await messageOf(h.callerFor(alice).jobs.submit({ ...job, runner: "probe", inputAssetIds: [], prompt: "a\u0000b" }))).toMatch(/control characters/);
+    expect((await h.callerFor(alice).jobs.list({ limit: 100 })).items.length).toBe(before);
+  });
+
+  it("run again keeps the prompt", async () => {
+    const inputAssetIds = await assetsFor(alice);
+    const first = await h.callerFor(alice).jobs.submit({ plan: resolvePlan(FITS_PLAN), runner: "liveavatar", inputAssetIds, prompt: "A lighthouse keeper, at dusk.", confirmWarnings: true });
+    if (first.kind !== "queued") throw new Error("expected a queued job");
+    const again = await h.callerFor(alice).jobs.rerun({ id: first.job.id, confirmWarnings: true });
+    if (again.kind !== "queued") throw new Error("expected the rerun to queue");
+    expect(again.job.id).not.toBe(first.job.id);
+    expect(again.job).toMatchObject({ prompt: "A lighthouse keeper, at dusk.", runner: "liveavatar", inputAssetIds });
+  });
+
+  it("will not run again a LiveAvatar job stored before prompts were", async () => {
+    const legacy = await createJob(h.db, { teamId: alice.teamId, userId: alice.userId, plan: resolvePlan(FITS_PLAN), runner: "liveavatar", inputAssetIds: await assetsFor(alice) });
+    expect(await messageOf(h.callerFor(alice).jobs.rerun({ id: legacy.id, confirmWarnings: true }))).toMatch(/stored without a prompt/);
   });
 });
