@@ -1,6 +1,7 @@
 import { planFromEntries, resolvePlan } from "@headroom/estimator";
 import { Playground } from "@/components/playground/playground";
 import { checkPlan } from "@/lib/check-plan";
+import { getMeasuredRuns } from "@/server/measured-runs";
 import { getPageViewer, getServerCaller } from "@/server/page-context";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -22,6 +23,7 @@ export default async function PlaygroundPage({ searchParams }: { searchParams: S
       parseError={parseError}
       hosts={hosts.map(({ id, name, isOnline, inventory }) => ({ id, name, isOnline, inventory }))}
       isSignedIn={viewer !== null}
+      measuredRuns={getMeasuredRuns()}
     />
   );
 }

@@ -21,6 +21,7 @@ test("sign up, find the OOM, fix it, share it, upload, submit and follow the job
   await test.step("5 × RTX 4090 at 704×384 with 100 clips runs out of memory, peak phase marked", async () => {
     await page.goto("/");
     await expect(verdict(page)).toBeVisible(); // the first render already has a verdict
+    const firstMeasured = await page.getByTestId("measured-neighbour").first().getAttribute("data-measurement");
     await page.selectOption("[data-flag=gpu]", "rtx-4090");
     await page.fill("[data-flag=count]", "5");
     await page.fill("[data-flag=size]", "704*384");
@@ -28,6 +29,10 @@ test("sign up, find the OOM, fix it, share it, upload, submit and follow the job
     await expect(verdict(page)).toHaveAttribute("data-status", "out-of-memory");
     await expect(page.getByTestId("peak-phase").first()).toHaveText("▲ peak: denoise");
     await expect(page.getByTestId("error-bar")).toHaveText("±max(3 %, 0.5 GiB)");
+    const measured = page.getByTestId("measured-neighbour").first(); // the nearest committed probe run, re-picked in the browser
+    await expect(measured).not.toHaveAttribute("data-measurement", firstMeasured!);
+    await expect(measured).toContainText(/measured on .+, (cap \d+\.\d\d GiB|uncapped)/);
+    await expect(measured.locator(".measured-file")).toHaveText(/^data\/measurements\/.+\.json$/);
     expect(page.url()).toContain("num_clip=100");
     await page.reload(); // the plan lives in the URL
     await expect(verdict(page)).toHaveAttribute("data-status", "out-of-memory");
@@ -60,6 +65,7 @@ test("sign up, find the OOM, fix it, share it, upload, submit and follow the job
     await other.goto(link);
     await expect(other.getByTestId("verdict")).toHaveAttribute("data-status", status!);
     await expect(other.getByTestId("open-in-playground")).toBeVisible();
+    await expect(other.getByTestId("measured-neighbour").first()).toContainText("data/measurements/");
     await expect(other.getByText("Sign in", { exact: true })).toBeVisible(); // really signed out
     await shot(other, "shared-report");
     await other.goto("/sign-in");

@@ -1,9 +1,10 @@
-import { planToQuery } from "@headroom/estimator";
+import { nearestMeasurements, planToQuery } from "@headroom/estimator";
 import { ReportView } from "@headroom/ui";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { describePlan } from "@/lib/describe-plan";
+import { getMeasuredRuns } from "@/server/measured-runs";
 import { getServerCaller } from "@/server/page-context";
 
 export const metadata: Metadata = { title: "Shared feasibility check — Headroom" };
@@ -14,6 +15,10 @@ export default async function SharedReportPage({ params }: { params: Promise<{ i
   const caller = await getServerCaller();
   const report = await caller.reports.shared({ id }).catch(() => null);
   if (!report) notFound();
+  // Computed at render, not stored in the snapshot: the nearest runs are evidence about the estimator, not part of the
+  // check, so a link shows today's committed measurements (new runs included) with today's estimator's prediction for
+  // each; the snapshot's own plan, estimate and verdict stay as shared. (Storing them would also need a new column.)
+  const measured = nearestMeasurements(report.plan, getMeasuredRuns());
   return (
     <>
       <div className="page-head">
@@ -26,7 +31,7 @@ export default async function SharedReportPage({ params }: { params: Promise<{ i
           <Link className="btn btn-primary" href={`/?${planToQuery(report.plan)}`} data-testid="open-in-playground">Open in playground</Link>
         </div>
       </div>
-      <ReportView plan={report.plan} estimate={report.estimate} verdict={report.verdict} />
+      <ReportView plan={report.plan} estimate={report.estimate} verdict={report.verdict} measured={measured} />
     </>
   );
 }

@@ -1,5 +1,7 @@
 "use client";
-import { GPU_CATALOG, GPU_IDS, PLAN_FIELDS, planFromQuery, planToQuery, applyPatch, type Plan, type PlanField, type PlanPatch } from "@headroom/estimator";
+import {
+  GPU_CATALOG, GPU_IDS, PLAN_FIELDS, nearestMeasurements, planFromQuery, planToQuery, applyPatch, type MeasuredRun, type Plan, type PlanField, type PlanPatch,
+} from "@headroom/estimator";
 import { suggest, type Finding, type Suggestion } from "@headroom/rules";
 import { Panel, ReportView, SuggestionList } from "@headroom/ui";
 import type { HostInventory } from "@headroom/db/host-inventory";
@@ -32,7 +34,17 @@ const writeUrl = (query: string, mode: "push" | "replace") => {
   else window.history.replaceState(null, "", url);
 };
 
-export function Playground({ initialPlan, initialCheck, parseError, hosts, isSignedIn }: { initialPlan: Plan; initialCheck: Check; parseError: string | null; hosts: HostOption[]; isSignedIn: boolean }) {
+type PlaygroundProps = {
+  initialPlan: Plan;
+  initialCheck: Check;
+  parseError: string | null;
+  hosts: HostOption[];
+  isSignedIn: boolean;
+  /** The committed probe runs, read once by the server; the nearest ones are picked here on every change. */
+  measuredRuns: readonly MeasuredRun[];
+};
+
+export function Playground({ initialPlan, initialCheck, parseError, hosts, isSignedIn, measuredRuns }: PlaygroundProps) {
   const searchParams = useSearchParams();
   const query = searchParams.toString();
   const [plan, setPlanState] = useState(initialPlan);
@@ -58,6 +70,7 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
     return () => clearTimeout(timer);
   }, [plan, planQuery]);
   const suggestions = suggested?.query === planQuery ? suggested.list : null;
+  const measured = useMemo(() => nearestMeasurements(plan, measuredRuns), [plan, measuredRuns]);
 
   const [image, setImage] = useState<UploadedAsset | null>(null);
   const [audio, setAudio] = useState<UploadedAsset | null>(null);
@@ -162,6 +175,7 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
           estimate={check.estimate}
           verdict={check.verdict}
           onApplyFix={applyFix}
+          measured={measured}
           suggestions={
             <Panel title="Nearest plans that run" aside={<span className="muted small">computed in your browser</span>} testId="suggestions-panel">
               <SuggestionList suggestions={suggestions ?? []} isPending={suggestions === null} onApply={(suggestion) => setPlan(suggestion.plan, "push")} />
