@@ -11,12 +11,12 @@ export const metadata: Metadata = { title: "Headroom — know before you OOM", d
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const viewer = await getPageViewer();
-  const team = viewer ? (await (await getServerCaller()).team.current()).team : null;
+  const teams = viewer ? await (await getServerCaller()).team.list() : [];
   return (
     <html lang="en">
       <body>
         <Providers>
-          <SiteHeader viewer={viewer ? { name: viewer.name, email: viewer.email } : null} teamName={team?.name ?? null} />
+          <SiteHeader viewer={viewer ? { name: viewer.name, email: viewer.email } : null} teams={teams.map(({ id, name, isActive }) => ({ id, name, isActive }))} />
           <main className="page">{children}</main>
         </Providers>
       </body>

@@ -1,4 +1,5 @@
 import { InvitePanel } from "@/components/team/invite-panel";
+import { TeamsPanel } from "@/components/team/teams-panel";
 import { formatWhen } from "@/lib/format";
 import { getServerCaller, requirePageViewer } from "@/server/page-context";
 
@@ -7,7 +8,7 @@ export const metadata = { title: "Team — Headroom" };
 export default async function TeamPage() {
   const viewer = await requirePageViewer("/team");
   const caller = await getServerCaller();
-  const [{ team }, members] = await Promise.all([caller.team.current(), caller.team.members()]);
+  const [{ team }, members, teams] = await Promise.all([caller.team.current(), caller.team.members(), caller.team.list()]);
   const role = members.find((member) => member.userId === viewer.userId)?.role ?? "member";
   return (
     <>
@@ -33,7 +34,10 @@ export default async function TeamPage() {
             </tbody>
           </table>
         </div>
-        <InvitePanel teamId={team.id} canInvite={role.includes("owner") || role.includes("admin")} />
+        <div className="report">
+          <TeamsPanel teams={teams.map(({ id, name, role: teamRole, isActive }) => ({ id, name, role: teamRole, isActive }))} />
+          <InvitePanel teamId={team.id} canInvite={role.includes("owner") || role.includes("admin")} />
+        </div>
       </div>
     </>
   );

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { authClient } from "@/lib/auth-client";
+import { TeamSwitcher, type TeamOption } from "./team/team-switcher";
 
 const NAV = [
   { href: "/", label: "Playground" },
@@ -10,7 +11,7 @@ const NAV = [
   { href: "/team", label: "Team" },
 ];
 
-export function SiteHeader({ viewer, teamName }: { viewer: { name: string; email: string } | null; teamName: string | null }) {
+export function SiteHeader({ viewer, teams }: { viewer: { name: string; email: string } | null; teams: TeamOption[] }) {
   const pathname = usePathname();
   const router = useRouter();
   const signOut = async () => {
@@ -36,7 +37,7 @@ export function SiteHeader({ viewer, teamName }: { viewer: { name: string; email
       <div className="site-user">
         {viewer ? (
           <>
-            <span className="team-name" data-testid="team-name">{teamName}</span>
+            <TeamSwitcher teams={teams} />
             <span className="user-name" title={viewer.email}>{viewer.name}</span>
             <button type="button" className="link-button" onClick={signOut}>Sign out</button>
           </>

@@ -16,6 +16,7 @@ export const {
   addMember,
   getTeam,
   listMembers,
+  listUserTeams,
   getMemberRole,
   createFeasibilityReport,
   getFeasibilityReport,
