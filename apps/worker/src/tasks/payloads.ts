@@ -6,7 +6,8 @@ export const LiveAvatarPayload = z.object({
   plan: Plan,
   image: z.string().min(1),
   audio: z.string().min(1),
-  prompt: z.string(),
+  /** The job's stored prompt, passed as --prompt: never a default. */
+  prompt: z.string().min(1),
   /** Where the video and the run's log go (the job's storage folder). */
   outputDir: z.string().min(1),
   /** GPUs for this job (from hostCanRun); default 0..n−1. */

@@ -38,11 +38,12 @@ export const liveavatarPayload = async (db: DbClient, job: JobDto, host: HostPro
   const image = assets.find((asset) => asset.kind === "image");
   const audio = assets.find((asset) => asset.kind === "audio");
   if (!image || !audio) return fail("bad-input", "a LiveAvatar job needs an image and an audio input");
+  if (job.prompt === null) return fail("bad-input", "this LiveAvatar job has no prompt (it was submitted before jobs stored one): submit it again with a prompt");
   return {
     plan: job.plan,
     image: join(config.storageDir, image.storagePath),
     audio: join(config.storageDir, audio.storagePath),
-    prompt: "", // the job row has no prompt yet
+    prompt: job.prompt,
     outputDir: jobDir(config.storageDir, job.id),
     cudaDevices: gpusFor(job, host),
     audioSeconds: audio.durationSeconds,

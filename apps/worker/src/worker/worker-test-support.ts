@@ -59,10 +59,10 @@ export const startTestBed = async (): Promise<TestBed> => {
 };
 
 /** A job row and its queue job in one transaction, as the web's create mutation does. */
-export const submitJob = (bed: TestBed, input: { plan?: PlanInput | Plan; runner?: JobRunner; inputAssetIds?: string[] } = {}) =>
+export const submitJob = (bed: TestBed, input: { plan?: PlanInput | Plan; runner?: JobRunner; inputAssetIds?: string[]; prompt?: string } = {}) =>
   withTransaction(bed.db, async (tx) => {
     const plan = "model" in (input.plan ?? {}) ? (input.plan as Plan) : resolvePlan((input.plan ?? {}) as PlanInput);
-    const job = await createJob(tx, { teamId: bed.teamId, userId: bed.userId, plan, runner: input.runner ?? "probe", estimate: estimate(plan), inputAssetIds: input.inputAssetIds ?? [] });
+    const job = await createJob(tx, { teamId: bed.teamId, userId: bed.userId, plan, runner: input.runner ?? "probe", prompt: input.prompt ?? null, estimate: estimate(plan), inputAssetIds: input.inputAssetIds ?? [] });
     await enqueueJob(tx, bed.queue, { jobId: job.id, plan });
     return job;
   });

@@ -1,0 +1,88 @@
+// A LiveAvatar job's stored prompt reaches the launcher: the worker (in this process, on a simulated 2 × H200 host)
+// claims the job from a real embedded PostgreSQL and runs a stand-in torchrun that records its command line.
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createAsset, getJobById } from "@headroom/db";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { capture, HOST_CAPTURES } from "../preflight/captures.ts";
+import type { Collectors } from "../preflight/collect-captures.ts";
+import { fakeLiveAvatarHost } from "../testing/fake-liveavatar.ts";
+import { createWorker, type Worker } from "./worker.ts";
+import { startTestBed, submitJob, testSettings, waitFor, type TestBed } from "./worker-test-support.ts";
+
+const FAKE_SMI = fileURLToPath(new URL("../vram/fixtures/fake-nvidia-smi.mjs", import.meta.url));
+const PLAN = { hardware: { gpu: "h200" as const, count: 1 }, params: { numClip: 3 } };
+
+const h200Host: Collectors = {
+  run: async (_command, args) => {
+    const host = HOST_CAPTURES.h200x2();
+    return { stdout: args[0] === "topo" ? host.topo : args[0] === "-q" ? host.memory : host.query, error: null };
+  },
+  readMeminfo: async () => capture("h200x2/meminfo.txt"),
+};
+
+const fakeNvidiaSmi = () => {
+  const path = join(mkdtempSync(join(tmpdir(), "smi-")), "nvidia-smi");
+  writeFileSync(path, `#!/bin/sh\nexec '${process.execPath}' '${FAKE_SMI}' "$@"\n`);
+  chmodSync(path, 0o755);
+  return path;
+};
+
+let bed: TestBed;
+let worker: Worker | null = null;
+beforeAll(async () => {
+  bed = await startTestBed();
+}, 120_000);
+afterEach(async () => {
+  await worker?.stop();
+  worker = null;
+});
+afterAll(() => bed?.close());
+
+/** The image and audio as the web stores uploads: files under the storage root, asset rows of the team. */
+const uploadInputs = async (host: ReturnType<typeof fakeLiveAvatarHost>) => {
+  mkdirSync(join(bed.storageDir, "uploads"), { recursive: true });
+  copyFileSync(host.image, join(bed.storageDir, "uploads/face.jpg"));
+  copyFileSync(host.audio, join(bed.storageDir, "uploads/voice.wav"));
+  const common = { teamId: bed.teamId, uploaderId: bed.userId, bytes: 4, sha256: "0".repeat(64) };
+  const image = await createAsset(bed.db, { ...common, kind: "image", mime: "image/jpeg", storagePath: "uploads/face.jpg" });
+  const audio = await createAsset(bed.db, { ...common, kind: "audio", mime: "audio/wav", storagePath: "uploads/voice.wav", durationSeconds: 5 });
+  return [image.id, audio.id];
+};
+
+const startWorker = async (host: ReturnType<typeof fakeLiveAvatarHost>) => {
+  const { settings, config } = testSettings("gpu-liveavatar", bed.storageDir, { PROBE_DEVICE: "", HEADROOM_LIVEAVATAR_DIR: host.checkout, HEADROOM_TORCHRUN: host.config.torchrun });
+  worker = createWorker({ db: bed.db, queue: bed.queue, settings, config, log: () => {}, collectors: h200Host, nvidiaSmi: fakeNvidiaSmi() });
+  await worker.start();
+};
+
+const settled = (id: string) =>
+  waitFor(`job ${id} to settle`, async () => {
+    const job = await getJobById(bed.db, id);
+    return job.finishedAt !== null && job.state !== "running" ? job : null;
+  });
+
+describe("a LiveAvatar job's prompt", () => {
+  it("is what the worker passes to the launcher's --prompt", async () => {
+    const host = fakeLiveAvatarHost("single-gpu");
+    const prompt = "A lighthouse keeper at dusk, \"calm\" voice; $HOME stays literal.\nSecond line.";
+    const job = await submitJob(bed, { plan: PLAN, runner: "liveavatar", inputAssetIds: await uploadInputs(host), prompt });
+    await startWorker(host);
+    expect(await settled(job.id)).toMatchObject({ state: "succeeded", prompt });
+    const { argv } = JSON.parse(readFileSync(host.record, "utf8")) as { argv: string[] };
+    expect(argv.filter((arg) => arg === "--prompt")).toHaveLength(1);
+    expect(argv[argv.indexOf("--prompt") + 1]).toBe(prompt);
+  }, 60_000);
+
+  it("missing (a job stored before prompts were) fails the job as bad input instead of running with a default", async () => {
+    const host = fakeLiveAvatarHost("single-gpu");
+    const job = await submitJob(bed, { plan: PLAN, runner: "liveavatar", inputAssetIds: await uploadInputs(host) });
+    await startWorker(host);
+    const done = await settled(job.id);
+    expect(done).toMatchObject({ state: "failed", errorClass: "bad-input", attempts: 1 });
+    expect(done.errorMessage).toMatch(/has no prompt/);
+    expect(() => readFileSync(host.record)).toThrow(/ENOENT/); // torchrun never started
+  }, 60_000);
+});
