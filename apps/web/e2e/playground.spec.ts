@@ -86,6 +86,12 @@ test("sign up, find the OOM, fix it, share it, upload, submit and follow the job
     await shot(page, "playground-uploads");
   });
 
+  const prompt = "An e2e presenter in front of a plain wall.\nCalm voice.";
+  await test.step("the prompt goes with the job: typed with stray spaces, counted trimmed", async () => {
+    await page.fill("#prompt", `  ${prompt}  `);
+    await expect(page.getByTestId("prompt-help")).toContainText(`${prompt.length} / 2000`);
+  });
+
   await test.step("submit: the server re-checks, warnings need a confirm, the job page follows it", async () => {
     await page.getByTestId("submit-job").click();
     const confirm = page.getByTestId("confirm-submit");
@@ -93,6 +99,10 @@ test("sign up, find the OOM, fix it, share it, upload, submit and follow the job
     await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
     await expect(page.getByTestId("job-state").first()).toBeVisible();
     await shot(page, "job-queued");
+  });
+
+  await test.step("the job page shows the stored prompt, trimmed", async () => {
+    await expect(page.getByTestId("job-prompt")).toHaveText(prompt);
   });
 
   await test.step("the job reaches a terminal state with the CPU probe worker", async () => {
@@ -132,5 +142,18 @@ test("sign up, find the OOM, fix it, share it, upload, submit and follow the job
     await teammate.goto("/jobs"); // the team's history, including Erin's job
     await expect(teammate.getByTestId("jobs-table").locator("tbody tr")).toHaveCount(1);
     await context.close();
+  });
+
+  await test.step("a second team: create it on /team, act in it, switch back from the header's team menu", async () => {
+    await page.goto("/team");
+    await page.fill("#new-team-name", "Night shift");
+    await page.getByRole("button", { name: "Create and switch to it" }).click();
+    await expect(page.getByTestId("team-name")).toHaveText("Night shift");
+    await page.goto("/jobs"); // the new team's history: empty
+    await expect(page.getByText("No jobs yet")).toBeVisible();
+    await page.getByTestId("team-name").click();
+    await page.getByRole("menuitem", { name: "Erin Example's team" }).click();
+    await expect(page.getByTestId("team-name")).toHaveText("Erin Example's team");
+    await expect(page.getByTestId("jobs-table").locator("tbody tr")).toHaveCount(1);
   });
 });
