@@ -64,13 +64,13 @@ describe("the worker loop in this process", () => {
     worker = null;
   });
 
-  it("enqueue → claim → probe run → events → succeeded, with the measured peak next to the predicted one", async () => {
+  it("enqueue → claim → probe run → events → succeeded; a tiny-shape peak is kept as an artifact, not compared with the prediction", async () => {
     const job = await submitJob(bed);
     await startWorker("cpu-a");
     const done = await settled(job.id);
     expect(done).toMatchObject({ state: "succeeded", attempts: 1, progress: 1, errorClass: null, hostId: worker!.hostId() });
-    expect(done.measuredPeakBytes).toBeGreaterThan(0);
-    expect(done.predictedPeakBytes).toBeGreaterThan(done.measuredPeakBytes!); // tiny CPU shapes, full-size prediction
+    expect(done.measuredPeakBytes).toBeNull(); // tiny CPU shapes measure the pipeline, not the plan's peak
+    expect(done.predictedPeakBytes).toBeGreaterThan(0);
 
     const log = await events(job.id);
     const phases = log.filter((e) => e.type === "phase" && e.payload.state === "start").map((e) => e.payload.phase);
@@ -82,7 +82,8 @@ describe("the worker loop in this process", () => {
 
     const artifacts = await listArtifacts(bed.db, { teamId: bed.teamId, jobId: job.id });
     expect(artifacts).toMatchObject([{ kind: "measurement", path: `${job.id}/probe-result.json`, mime: "application/json" }]);
-    expect(JSON.parse(readFileSync(join(bed.storageDir, artifacts[0]!.path), "utf8")).peakDeviceUsed).toBe(done.measuredPeakBytes);
+    expect(JSON.parse(readFileSync(join(bed.storageDir, artifacts[0]!.path), "utf8")).peakDeviceUsed).toBeGreaterThan(0);
+    expect(log.some((e) => e.type === "log" && String(e.payload.message).includes("tiny shapes"))).toBe(true);
     expect(await bed.queue.boss.getJobById(queueNameFor(job.plan), job.id)).toMatchObject({ state: "completed" });
 
     const [host] = await listWorkerHosts(bed.db);
@@ -225,8 +226,9 @@ describe("worker processes sharing one database", () => {
       return row.state === "succeeded" || row.state === "failed" ? row : null;
     }, 60_000);
     expect(done).toMatchObject({ state: "succeeded", attempts: 2, hostId: survivor.hostId(), errorClass: null });
-    expect(done.measuredPeakBytes).toBe(4096);
-    const notes = (await listJobEvents(bed.db, { teamId: bed.teamId, jobId: job.id, limit: 5000 })).filter((e) => e.type === "log" && e.payload.stream === "worker");
+    const log = await listJobEvents(bed.db, { teamId: bed.teamId, jobId: job.id, limit: 5000 });
+    expect(log.filter((e) => e.type === "result")).toHaveLength(1); // the survivor's run only
+    const notes = log.filter((e) => e.type === "log" && e.payload.stream === "worker");
     expect(notes.map((e) => e.payload.message)).toEqual([expect.stringMatching(/^lost: worker victim stopped answering \d+ s ago: queued again$/)]);
     expect(await loadStarts(job.id)).toBe(2);
     await survivor.stop();
