@@ -1,7 +1,11 @@
 import { expect, test, type Page } from "@playwright/test";
 import { makePng, makeWav } from "../src/testing/media.ts";
 
-const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
+// from the top: a full-page capture of a scrolled page paints the sticky header mid-page
+const shot = async (page: Page, name: string) => {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
+};
 const verdict = (page: Page) => page.getByTestId("verdict");
 const hasWorker = process.env.E2E_WORKER !== "0";
 
