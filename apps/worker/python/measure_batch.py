@@ -4,7 +4,7 @@
     python3 measure_batch.py --plans plans --out OUT/m [--combined OUT/measurements.json]
         [--only id1,id2] [--device cuda|cpu] [--scale full|tiny] [--budget-s 480] [--timeout-s 150]
 
---plans is a directory: if it holds manifest.json ([{id, plan, capGib, steps, blocks, nproc, description}]) that
+--plans is a directory: if it holds manifest.json ([{id, plan, capGib, steps, blocks, nproc, gpus?, emulation?, description}]) that
 list is run in order; otherwise every *.json in it is a Plan, capped to its GPU's usable memory. Without --plans
 the built-in list (BUILTIN) is used. Writes OUT/<id>.json per plan and, after every plan, the combined array.
 """
@@ -71,7 +71,8 @@ def rank_summary(r: Dict[str, Any]) -> Dict[str, Any]:
     keep = ("rank", "role", "peakAllocated", "peakReserved", "peakDeviceUsed", "fits", "oomPhase", "needBytes",
             "oomMessage", "error", "secondsPerForward", "forwardSeconds", "secondsPerStep", "kvCopySeconds",
             "decodeSeconds", "allocatorCapBytes", "contextBytes", "totalMemory", "fp8", "dit", "attention",
-            "ropeFreqDtype", "geometry", "kvLayout", "notes", "wallSeconds", "gpu", "torchVersion")
+            "ropeFreqDtype", "geometry", "kvLayout", "notes", "wallSeconds", "gpu", "torchVersion", "device",
+            "deviceUsedSource", "comm", "host")
     out = {k: r.get(k) for k in keep}
     out["phases"] = phases
     return out
@@ -89,7 +90,7 @@ def run_entry(entry: Dict[str, Any], args, out_dir: str, facts: Dict[str, Any]) 
     cap = entry.get("capGib", "plan")
     if cap is not None:
         probe_args += ["--cap-gib", str(cap)]
-    for key, flag in (("steps", "--steps"), ("blocks", "--blocks"), ("audioSeconds", "--audio-seconds")):
+    for key, flag in (("steps", "--steps"), ("blocks", "--blocks"), ("audioSeconds", "--audio-seconds"), ("gpus", "--gpus")):
         if entry.get(key) is not None:
             probe_args += [flag, str(entry[key])]
     if args.device:
@@ -158,6 +159,7 @@ def run_entry(entry: Dict[str, Any], args, out_dir: str, facts: Dict[str, Any]) 
         "probe": {"version": any_r.get("probeVersion"), "scale": any_r.get("scale"), "steps": any_r.get("steps"),
                   "blocks": any_r.get("blocks")},
         "plan": plan,
+        **({"emulation": entry["emulation"]} if entry.get("emulation") else {}),
         "ranks": ranks,
         "exitCode": code,
         "wallSeconds": round(wall, 2),
@@ -194,8 +196,9 @@ def summary_line(rec: Dict[str, Any]) -> str:
         cells = " ".join(f"{p}={gib(ph.get(p, {}).get('allocated'))}/{gib(ph.get(p, {}).get('deviceUsed'))}"
                          for p in ("load", "encode", "denoise", "decode") if p in ph)
         spf = r.get("secondsPerForward")
+        host = (r.get("host") or {}).get("peakRssBytes")
         parts.append(f"r{r['rank']} fits={r.get('fits')} oom={r.get('oomPhase')} {cells} "
-                     f"s/fwd={'-' if spf is None else f'{spf:.4f}'}")
+                     f"s/fwd={'-' if spf is None else f'{spf:.4f}'} rss={gib(host)}")
     return f"{rec['id']:<34} exit={rec['exitCode']} {rec['wallSeconds']:6.1f}s | " + " | ".join(parts)
 
 

@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional
 import torch
 
 from . import __version__
+from .comm import Comm, layout_for
 from .mem import GIB, Emitter
 from .runner import Probe
 
@@ -41,6 +42,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     ap.add_argument("--device", choices=("cuda", "cpu"), default=None)
     ap.add_argument("--scale", choices=("full", "tiny"), default=None, help="full: LiveAvatar's sizes; tiny: CPU test sizes")
     ap.add_argument("--audio-seconds", type=float, default=None, help="audio length wav2vec2 encodes (default plan or 60)")
+    ap.add_argument("--gpus", type=int, default=None,
+                    help="spread WORLD_SIZE ranks over N GPUs: rank r runs on GPU r %% N; ranks >= N share a GPU and "
+                         "talk over gloo (NCCL refuses two ranks on one GPU). Default: one GPU per rank")
     ap.add_argument("--quiet", action="store_true", help="print only the result event")
     return ap.parse_args(argv)
 
@@ -59,18 +63,20 @@ def main(argv: Optional[List[str]] = None) -> int:
     world = int(os.environ.get("WORLD_SIZE", "1"))
     rank = int(os.environ.get("RANK", "0"))
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+    layout = layout_for(world, args.gpus)
     want = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
     if want == "cuda":
-        torch.cuda.set_device(local_rank)
-        device = torch.device("cuda", local_rank)
+        index = layout.device_index(local_rank)
+        torch.cuda.set_device(index)
+        device = torch.device("cuda", index)
     else:
         device = torch.device("cpu")
     scale = args.scale or ("full" if device.type == "cuda" else "tiny")
     em = Emitter(rank, quiet=args.quiet)
+    comm = None
     if world > 1:
-        import torch.distributed as dist
-
-        dist.init_process_group(backend="nccl" if device.type == "cuda" else "gloo")
+        comm = Comm(rank, layout, device)
+        comm.init()
     cap_gib: Optional[float]
     if args.cap_gib in (None, "", "none"):
         cap_gib = None
@@ -80,21 +86,20 @@ def main(argv: Optional[List[str]] = None) -> int:
         cap_gib = float(args.cap_gib)
     cap_bytes = int(cap_gib * GIB) if cap_gib is not None else None
     em.log("probe start", version=__version__, device=str(device), scale=scale, world=world, capGib=cap_gib,
-           torch=torch.__version__)
+           torch=torch.__version__, comm=comm.describe() if comm is not None else None)
     if device.type == "cuda":
         # Load the context, the library handles and (several ranks) NCCL's communicator before measuring what
         # lives outside the allocator, so a "device" cap leaves room for all of it.
         a = torch.randn(256, 256, device=device, dtype=torch.bfloat16)
         (a @ a).sum().item()
-        if world > 1:
-            import torch.distributed as dist
-
-            dist.all_reduce(a)
         torch.cuda.synchronize()
         del a
+    if comm is not None:
+        comm.warm_up()
+    if device.type == "cuda":
         torch.cuda.empty_cache()
     probe = Probe(plan, device=device, scale=scale, cap_bytes=cap_bytes, cap_mode=args.cap_mode, steps=args.steps,
-                  blocks=args.blocks, rank=rank, world=world, emitter=em, audio_seconds=args.audio_seconds)
+                  blocks=args.blocks, rank=rank, world=world, emitter=em, audio_seconds=args.audio_seconds, comm=comm)
     result = probe.run()
     result["probeVersion"] = __version__
     result["argv"] = sys.argv

@@ -236,9 +236,11 @@ def build_dit(mem: Mem, d: Dims, *, fp8: bool, fp8_ok: bool, quantize_on_cpu: bo
     return model, info
 
 
-def build_dit_fsdp(mem: Mem, d: Dims, wrap: str, device: torch.device):
+def build_dit_fsdp(mem: Mem, d: Dims, wrap: str, device: torch.device, process_group=None):
     """LiveAvatar's shard_model (wan_2_2/distributed/fsdp.py): FULL_SHARD, bf16 mixed precision, sync_module_states,
     one unit per transformer block ("block") or one unit for the whole model ("model", the field report's picture).
+    process_group None is upstream's (the default group: every rank); the probe passes its NCCL subgroup when ranks
+    share GPUs (a rank sharing a GPU cannot join NCCL).
     The model is built on the meta device and each unit is materialized on the GPU before it is sharded, which is
     what FSDP does with a CPU-loaded model and device_id (one unit on the GPU at a time)."""
     from functools import partial
@@ -254,7 +256,7 @@ def build_dit_fsdp(mem: Mem, d: Dims, wrap: str, device: torch.device):
     policy = partial(lambda_auto_wrap_policy, lambda_fn=lambda m: m in blocks) if wrap == "block" else None
     sharded = FSDP(
         model,
-        process_group=None,
+        process_group=process_group,
         sharding_strategy=ShardingStrategy.FULL_SHARD,
         auto_wrap_policy=policy,
         mixed_precision=MixedPrecision(param_dtype=torch.bfloat16, reduce_dtype=torch.float32,

@@ -4,6 +4,10 @@ On CUDA the real caching allocator does the work: the cap is torch.cuda.set_per_
 torch.cuda.max_memory_allocated / max_memory_reserved (reset between phases), and device-level use is
 torch.cuda.mem_get_info (total - free, which includes the CUDA context, cuBLAS/cuDNN handles and NCCL buffers).
 
+When another probe rank shares the GPU (TPP's VAE rank beside DiT rank 0 on a 4-GPU host), mem_get_info sees both
+processes, so this process's device use is read from NVML's per-process figure (what nvidia-smi lists per process);
+without NVML it falls back to the allocator's reservation alone (said in `deviceUsedSource`).
+
 On CPU (tests, torch 1.13) there is no allocator to ask, so every tensor the probe places "on the device" goes
 through Mem.alloc / Mem.to_device, which counts its bytes against the cap and raises an OOM shaped like CUDA's
 ("Tried to allocate X GiB") when the budget would be exceeded. Frees are seen through weakref finalizers.
@@ -97,14 +101,58 @@ def _init_(t: torch.Tensor, init: str, std: float) -> torch.Tensor:
     return t
 
 
+_NVML_HANDLES: Dict[int, Any] = {}
+
+
+def _nvml_handle(device: torch.device):
+    """The NVML handle of a torch device, matched by PCI bus id (CUDA's and NVML's device orders can differ)."""
+    import pynvml  # nvidia-ml-py
+
+    index = device.index if device.index is not None else torch.cuda.current_device()
+    if index not in _NVML_HANDLES:
+        if not _NVML_HANDLES:
+            pynvml.nvmlInit()
+        props = torch.cuda.get_device_properties(index)
+        domain, bus, dev = (getattr(props, k, None) for k in ("pci_domain_id", "pci_bus_id", "pci_device_id"))
+        if isinstance(bus, int) and isinstance(dev, int):
+            _NVML_HANDLES[index] = pynvml.nvmlDeviceGetHandleByPciBusId(f"{domain or 0:08X}:{bus:02X}:{dev:02X}.0")
+        else:
+            _NVML_HANDLES[index] = pynvml.nvmlDeviceGetHandleByIndex(index)
+    return _NVML_HANDLES[index]
+
+
+def nvml_process_used(device: torch.device) -> Optional[int]:
+    """Device bytes NVML attributes to this process on `device` (context + allocations), or None."""
+    import os
+
+    try:
+        import pynvml  # nvidia-ml-py
+
+        handle = _nvml_handle(device)
+        for proc in pynvml.nvmlDeviceGetComputeRunningProcesses(handle):
+            if proc.pid == os.getpid() and proc.usedGpuMemory is not None:
+                return int(proc.usedGpuMemory)
+    except Exception:  # noqa: BLE001 - NVML missing, no permission, a virtualized pid: fall back
+        return None
+    return None
+
+
 class Mem:
-    def __init__(self, device: torch.device, cap_bytes: Optional[int], emitter: Emitter):
+    def __init__(self, device: torch.device, cap_bytes: Optional[int], emitter: Emitter, shared_device: bool = False):
         self.device = torch.device(device)
         self.is_cuda = self.device.type == "cuda"
         self.cap_bytes = cap_bytes
         self.emitter = emitter
         self.allocator_cap_bytes: Optional[int] = None
         self.baseline_overhead = 0
+        # Another rank's process on the same GPU: read this process's use from NVML, not the device's.
+        self.shared_device = shared_device and self.is_cuda
+        self.device_used_source = "mem_get_info" if self.is_cuda else "probe-counted"
+        if self.shared_device:
+            self.device_used_source = "nvml-process" if nvml_process_used(self.device) is not None else "allocator-reserved-only"
+        # Host data the probe places on the CPU on purpose (KV caches, decoded frames): live and peak bytes
+        self.host_data_bytes = 0
+        self.host_data_peak = 0
         # CPU bookkeeping
         self._tracked = 0
         self._peak = 0
@@ -202,12 +250,21 @@ class Mem:
         return out
 
     def to_host(self, t: torch.Tensor) -> torch.Tensor:
-        if self.is_cuda:
-            return t.to("cpu")
-        return t.clone()
+        return self.track_host(t.to("cpu") if self.is_cuda else t.clone())
 
     def host_zeros(self, shape: Sequence[int], dtype: torch.dtype) -> torch.Tensor:
-        return torch.zeros(tuple(shape), dtype=dtype)
+        return self.track_host(torch.zeros(tuple(shape), dtype=dtype))
+
+    def track_host(self, t: torch.Tensor) -> torch.Tensor:
+        """Count a tensor the probe keeps in host RAM on purpose until it is garbage collected."""
+        nbytes = t.numel() * t.element_size()
+        self.host_data_bytes += nbytes
+        self.host_data_peak = max(self.host_data_peak, self.host_data_bytes)
+        weakref.finalize(t, self._host_release, nbytes)
+        return t
+
+    def _host_release(self, nbytes: int) -> None:
+        self.host_data_bytes -= nbytes
 
     # ---- statistics ------------------------------------------------------------------------------------------
     def sync(self) -> None:
@@ -221,12 +278,14 @@ class Mem:
     def non_allocator_bytes(self) -> int:
         if not self.is_cuda:
             return 0
-        free, total = torch.cuda.mem_get_info(self.device)
-        return (total - free) - torch.cuda.memory_reserved(self.device)
+        return max(0, self.device_used() - torch.cuda.memory_reserved(self.device))
 
     def device_used(self) -> int:
         if not self.is_cuda:
             return self._tracked
+        if self.shared_device:
+            used = nvml_process_used(self.device) if self.device_used_source == "nvml-process" else None
+            return used if used is not None else torch.cuda.memory_reserved(self.device)
         free, total = torch.cuda.mem_get_info(self.device)
         return total - free
 

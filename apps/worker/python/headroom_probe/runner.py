@@ -30,6 +30,7 @@ import torch
 from . import shapes
 from .dit import DiT, build_dit, build_dit_fsdp
 from .encoders import T5Encoder, Wav2Vec2
+from .hostmem import HostMeter
 from .layers import BF16, FP8_EVENTS, HAS_SDPA, Factory, fp8_support, rope_freq_dtype
 from .mem import Emitter, Mem, is_oom, parse_need_bytes
 from .vae import WanVAE
@@ -47,7 +48,9 @@ class PhaseOOM(Exception):
 class Probe:
     def __init__(self, plan: Dict[str, Any], *, device: torch.device, scale: str, cap_bytes: Optional[int],
                  cap_mode: str, steps: Optional[int], blocks: Optional[int], rank: int, world: int,
-                 emitter: Emitter, audio_seconds: Optional[float] = None):
+                 emitter: Emitter, audio_seconds: Optional[float] = None, comm=None):
+        self.host = HostMeter()
+        self.comm = comm
         self.plan = plan
         self.params = plan["params"]
         self.parallel = plan["parallel"]
@@ -57,7 +60,8 @@ class Probe:
         self.scale = scale
         self.rank, self.world = rank, world
         self.em = emitter
-        self.mem = Mem(device, cap_bytes, emitter)
+        shared = bool(comm is not None and comm.layout.shares_device(rank))
+        self.mem = Mem(device, cap_bytes, emitter, shared_device=shared)
         self.cap_mode = cap_mode
         self.geo = shapes.geometry(self.params["size"], int(self.params["inferFrames"]), self.dims)
         self.steps = steps if steps is not None else max(1, min(int(self.params["sampleSteps"]), 4))
@@ -79,6 +83,10 @@ class Probe:
             self.notes.append("fp8 under FSDP is not emulated (upstream converts after wrapping); the DiT runs bf16")
         if self.params.get("fp8") and not self.fp8_ok:
             self.notes.append(f"fp8 requested but unavailable ({self.fp8_reason}); the DiT runs bf16")
+        raw_lat = (int(self.params["inferFrames"]) + 3 + shapes.MOTION_FRAMES) // 4 - shapes.LAT_MOTION_FRAMES
+        if raw_lat < shapes.FRAMES_PER_BLOCK:
+            self.notes.append(f"infer_frames {self.params['inferFrames']} gives {raw_lat} latent frames per clip upstream: "
+                              f"no {shapes.FRAMES_PER_BLOCK}-frame block to denoise (num_blocks = 0)")
         needed_cond = self.geo.cond_used_tokens
         if scale == "full" and needed_cond > self._cond_cache_tokens():
             self.notes.append(f"the reference+motion tokens (~2.5 Tf = {needed_cond}) exceed the cond cache "
@@ -105,6 +113,7 @@ class Probe:
     def phase(self, name: str):
         self.current_phase = name
         self.mem.reset_peak()
+        self.host.start_phase()
         self.em.emit("phase", phase=name, state="start")
         t0 = time.perf_counter()
         try:
@@ -121,7 +130,8 @@ class Probe:
         peaks = self.mem.phase_peaks()
         peaks["seconds"] = round(time.perf_counter() - t0, 4)
         self.phases[name] = peaks
-        self.em.emit("memory", phase=name, **peaks)
+        host = self.host.end_phase(name)
+        self.em.emit("memory", phase=name, **peaks, hostRss=host["rssBytes"], hostPeakRss=host["peakRssBytes"])
         self.em.emit("phase", phase=name, state="end")
 
     def _free(self) -> None:
@@ -138,7 +148,8 @@ class Probe:
                              "fsdpWrap": self.parallel.get("fsdpWrap", "block"), "loraOnGpu": False}
             if self.params.get("loadLora"):
                 self.notes.append("LoRA merge under FSDP is not emulated")
-            return build_dit_fsdp(self.mem, self.dims, self.parallel.get("fsdpWrap", "block"), self.device)
+            group = self.comm.fsdp_group() if self.comm is not None else None
+            return build_dit_fsdp(self.mem, self.dims, self.parallel.get("fsdpWrap", "block"), self.device, group)
         model, info = build_dit(self.mem, self.dims, fp8=bool(self.params.get("fp8")), fp8_ok=self.fp8_ok,
                                 quantize_on_cpu=bool(self.params.get("quantizeOnCpu")),
                                 load_lora=bool(self.params.get("loadLora")))
@@ -191,10 +202,10 @@ class Probe:
         layers = []
         for i in range(d.layers):
             if host:
-                k = torch.zeros(1, window, d.heads, d.head_dim, dtype=BF16)
-                v = torch.zeros(1, window, d.heads, d.head_dim, dtype=BF16)
-                ck = torch.zeros(1, cond, d.heads, d.head_dim, dtype=BF16)
-                cv = torch.zeros(1, cond, d.heads, d.head_dim, dtype=BF16)
+                k = self.mem.host_zeros((1, window, d.heads, d.head_dim), BF16)
+                v = self.mem.host_zeros((1, window, d.heads, d.head_dim), BF16)
+                ck = self.mem.host_zeros((1, cond, d.heads, d.head_dim), BF16)
+                cv = self.mem.host_zeros((1, cond, d.heads, d.head_dim), BF16)
                 layers.append({"k": k, "v": v, "cond_k": ck, "cond_v": cv})
                 continue
             k = self.mem.alloc((1, window, d.heads, d.head_dim), BF16, init="zeros")
@@ -226,6 +237,10 @@ class Probe:
     def _forward(self, dit, cache, context, block_index: int, timed: bool, latents: torch.Tensor,
                  sink: bool = False) -> Optional[torch.Tensor]:
         g = self.geo
+        if g.window_tokens < g.block_tokens:
+            raise ValueError(f"the KV window ({g.window_tokens} tokens, infer_frames {g.infer_frames}) is smaller than "
+                             f"one {shapes.FRAMES_PER_BLOCK}-frame block ({g.block_tokens} tokens): upstream denoises "
+                             f"nothing here; use infer_frames >= 12")
         window = g.window_tokens
         L = g.block_tokens
         # steady state of the rolling window: current_start >= cache size, active = the whole window
@@ -253,7 +268,7 @@ class Probe:
         image = torch.stack([vae.decode(z, sample=self.mem.sample)[0]])  # torch.stack(self.vae.decode(...))
         image = image[:, :, -g.infer_frames:]
         self.mem.sample()
-        host = image.cpu()
+        host = self.mem.track_host(image.cpu())
         self.mem.sync()
         self.decode_seconds = time.perf_counter() - t0
         del image, host, z
@@ -338,9 +353,8 @@ class Probe:
             self._free()
 
     def run_tpp_or_fsdp(self) -> None:
-        import torch.distributed as dist
-
         p = self.params
+        comm = self.comm
         offload_model = bool(p.get("offloadModel"))
         role = self.role
         dit_ranks = min(int(self.parallel.get("numGpusDit", 4)), self.world)
@@ -362,8 +376,7 @@ class Probe:
                 n = 0
                 for b in range(self.blocks + 1):
                     if role == "dit" and self.rank > 0:
-                        latents = torch.empty(shape, device=self.device, dtype=BF16)
-                        dist.recv(latents, self.rank - 1)
+                        latents = comm.recv(torch.empty(shape, device=self.device, dtype=BF16), self.rank - 1)
                     else:
                         latents = self._latents()
                     for i in range(steps):
@@ -378,7 +391,7 @@ class Probe:
                     if role == "dit":
                         nxt = self.rank + 1
                         if nxt < dit_ranks or (vae_rank is not None and nxt == vae_rank):
-                            dist.send(latents.contiguous(), nxt)
+                            comm.send(latents, nxt)
                 cache = None
         if role == "vae" and offload_model:  # the VAE rank moves its (unused) DiT to the CPU
             dit = None
@@ -388,21 +401,19 @@ class Probe:
                 t0 = time.perf_counter()
                 first = True
                 for b in range(self.blocks + 1):
-                    latents = torch.empty(shape, device=self.device, dtype=BF16)
-                    dist.recv(latents, dit_ranks - 1)
+                    latents = comm.recv(torch.empty(shape, device=self.device, dtype=BF16), dit_ranks - 1)
                     if first:
                         motion = torch.randn(1, 16, 7, g.lat_h, g.lat_w, device=self.device, dtype=BF16)
                         vae.stream_decode(motion, sample=self.mem.sample)
                         first = False
                     image = torch.stack([vae.stream_decode(latents.unsqueeze(0), sample=self.mem.sample)[0]])
-                    image.cpu()
-                    del image
+                    host = self.mem.track_host(image.cpu())
+                    del image, host
                 self.mem.sync()
                 self.decode_seconds = time.perf_counter() - t0
             elif role == "fsdp":
                 self._decode(vae, False)
-        if dist.is_initialized():
-            dist.barrier()
+        comm.barrier()
 
     # ---- result ----------------------------------------------------------------------------------------------
     def run(self) -> Dict[str, Any]:
@@ -450,6 +461,9 @@ class Probe:
             "capMode": self.cap_mode,
             "allocatorCapBytes": self.mem.allocator_cap_bytes,
             "contextBytes": self.mem.baseline_overhead,
+            "deviceUsedSource": self.mem.device_used_source,
+            "comm": self.comm.describe() if self.comm is not None else None,
+            "host": self.host.result(self.mem.host_data_peak, kv.host_bytes),
             "phases": self.phases,
             "peakAllocated": peak("allocated"),
             "peakReserved": peak("reserved"),

@@ -294,5 +294,112 @@ class TppOnCpu(unittest.TestCase):
             self.assertEqual(roles, ["dit"] * 4 + ["vae"])
 
 
+class SharedGpuLayout(unittest.TestCase):
+    """TPP's 5 ranks on 4 GPUs: rank 4 shares GPU 0 and talks over gloo."""
+
+    def test_ranks_map_onto_fewer_devices(self):
+        from headroom_probe.comm import layout_for
+
+        lay = layout_for(5, 4)
+        self.assertTrue(lay.is_shared)
+        self.assertEqual([lay.device_index(r) for r in range(5)], [0, 1, 2, 3, 0])
+        self.assertEqual(lay.owner_ranks(), [0, 1, 2, 3])
+        self.assertEqual([lay.shares_device(r) for r in range(5)], [True, False, False, False, True])
+        one_each = layout_for(5, None)
+        self.assertFalse(one_each.is_shared)
+        self.assertEqual([one_each.device_index(r) for r in range(5)], [0, 1, 2, 3, 4])
+        self.assertFalse(any(one_each.shares_device(r) for r in range(5)))
+        self.assertFalse(layout_for(4, 4).is_shared)
+
+    def test_five_ranks_on_four_devices_with_gloo(self):
+        """The VAE rank runs beside DiT rank 0; latents reach it as CPU copies; every rank reports its link."""
+        plan = load_plan("h100-704x384-default.json")
+        plan["hardware"]["count"] = 5
+        plan["parallel"].update(mode="tpp", numGpusDit=4, enableVaeParallel=True)
+        plan["params"]["offloadModel"] = False
+        with tempfile.TemporaryDirectory() as tmp:
+            results = _run_ranks(tmp, plan, 5, "--gpus", "4")
+        self.assertEqual([r["role"] for r in results], ["dit"] * 4 + ["vae"])
+        for r in results:
+            self.assertIs(r["fits"], True, r.get("error"))
+            self.assertEqual(r["comm"]["world"], 5)
+            self.assertEqual(r["comm"]["gpus"], 4)
+            self.assertFalse(r["comm"]["inNccl"])  # CPU: gloo everywhere
+        self.assertEqual([r["comm"]["deviceIndex"] for r in results], [0, 1, 2, 3, 0])
+        self.assertEqual([r["comm"]["sharesDevice"] for r in results], [True, False, False, False, True])
+        self.assertGreater(results[4]["decodeSeconds"], 0)  # it received every block and decoded it
+
+
+class HostRam(unittest.TestCase):
+    def test_peak_rss_resets_per_phase(self):
+        from headroom_probe import hostmem
+
+        self.assertIsNotNone(hostmem.rss_bytes())
+        big = torch.ones(64 * 2**20)  # 256 MiB, touched
+        high = hostmem.peak_rss_bytes()
+        del big
+        self.assertTrue(hostmem.reset_peak_rss(), "Linux lets a process reset its own VmHWM")
+        self.assertLess(hostmem.peak_rss_bytes(), high - 128 * 2**20)
+
+    def test_result_reports_host_ram_and_the_offloaded_kv_bytes(self):
+        plan = load_plan("rtx4090-384x256-headline.json")  # offload_kv_cache: four step caches on the host
+        with tempfile.TemporaryDirectory() as tmp:
+            proc, events = run_probe(write_plan(tmp, plan), "--blocks", "1", "--steps", "2", "--quiet")
+        self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+        host = events[-1]["host"]
+        kv = shapes.kv_layout(plan["params"]["size"], plan["params"]["inferFrames"], "single", True, shapes.tiny())
+        self.assertGreater(kv.host_bytes, 0)
+        self.assertEqual(host["kvCacheHostBytes"], kv.host_bytes)
+        self.assertGreaterEqual(host["probeDataBytesPeak"], kv.host_bytes)  # all four caches sit on the host at once
+        self.assertGreater(host["startRssBytes"], 0)
+        self.assertGreaterEqual(host["peakRssBytes"], host["startRssBytes"])
+        self.assertEqual(list(host["phases"]), PHASES)
+        self.assertTrue(host["perPhasePeaks"])
+        for reading in host["phases"].values():
+            self.assertLessEqual(reading["peakRssBytes"], host["peakRssBytes"])
+        self.assertIsNone(host["pinned"])  # no CUDA here; on a GPU: torch's pinned host allocator
+
+    def test_no_offload_keeps_no_kv_on_the_host(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            _, events = run_probe(write_plan(tmp, load_plan("h100-704x384-if12.json")), "--blocks", "1", "--quiet")
+        self.assertEqual(events[-1]["host"]["kvCacheHostBytes"], 0)
+
+
+class WindowSmallerThanABlock(unittest.TestCase):
+    def test_infer_frames_1_is_reported_not_crashed(self):
+        """FR-26's infer_frames 1: (1+3+73)//4-19 = 0 latent frames upstream, nothing to denoise."""
+        plan = load_plan("h100-704x384-default.json")
+        plan["params"]["inferFrames"] = 1
+        with tempfile.TemporaryDirectory() as tmp:
+            proc, events = run_probe(write_plan(tmp, plan), "--blocks", "1", "--quiet")
+        self.assertEqual(proc.returncode, 1)
+        result = events[-1]
+        self.assertIsNone(result["fits"])
+        self.assertIn("smaller than one 3-frame block", result["error"])
+        self.assertTrue(any("0 latent frames" in n for n in result["notes"]))
+
+
+def _run_ranks(tmp: str, plan: dict, world: int, *extra: str) -> list:
+    path = write_plan(tmp, plan)
+    out = os.path.join(tmp, "r.json")
+    port = str(_free_port())
+    procs = []
+    for rank in range(world):
+        env = dict(os.environ, MASTER_ADDR="127.0.0.1", MASTER_PORT=port, WORLD_SIZE=str(world), RANK=str(rank),
+                   LOCAL_RANK=str(rank))
+        procs.append(subprocess.Popen([sys.executable, PROBE, "--plan", path, "--device", "cpu", "--scale", "tiny",
+                                       "--quiet", "--blocks", "1", "--out", out, *extra],
+                                      env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        if p.returncode != 0:
+            raise AssertionError(err[-2000:])
+    results = []
+    for rank in range(world):
+        with open(os.path.join(tmp, f"r.rank{rank}.json")) as fh:
+            results.append(json.load(fh))
+    return results
+
+
 if __name__ == "__main__":
     unittest.main()
