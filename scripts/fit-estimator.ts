@@ -3,7 +3,7 @@
 // is the only unknown: everything else in that phase is architecture (weights, KV cache) computed by the estimator.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import {
-  audioEncoderBytes, ditWeightBytes, FITTED, getProfile, kvCacheLayout, latentFramesPerClip, Measurement,
+  audioEncoderBytes, blockWeightBytes, comparedPlan, ditWeightBytes, FITTED, getProfile, kvCacheLayout, latentFramesPerClip, Measurement,
   pixelsPerFrame, singleDecodeOutputFrames, tokensPerBlock, tokensPerLatentFrame, vaeWeightBytes, GIB, type Plan,
 } from "@headroom/estimator";
 
@@ -12,14 +12,18 @@ const OUT = "packages/estimator/src/fitted.json";
 const AT_CAP_BYTES = 0.1 * GIB;
 
 type Reading = { allocated: number; reserved: number; deviceUsed: number };
-type Point = { id: string; plan: Plan; phase: string; reading: Reading; ranks: number };
+type Point = { id: string; plan: Plan; phase: string; reading: Reading; ranks: number; rank: number; role: string | null; inNccl: boolean };
 
-const runs = readdirSync(DIR).filter((f) => f.endsWith(".json")).sort().map((f) => Measurement.parse(JSON.parse(readFileSync(`${DIR}/${f}`, "utf8"))));
+const files = readdirSync(DIR).filter((f) => f.endsWith(".json")).sort().map((f) => JSON.parse(readFileSync(`${DIR}/${f}`, "utf8")) as { ranks: { role?: string }[] });
+const runs = files.map((json) => Measurement.parse(json));
+const roles = new Map(runs.map((m, i) => [m.id, files[i]!.ranks.map((rank) => rank.role ?? null)]));
 /** Phases that completed and did not run into the cap (where the allocator's numbers say "the cap", not "the need"). */
 const points: Point[] = runs.flatMap((m) =>
   m.ranks.flatMap((rank) =>
     Object.entries(rank.phases).flatMap(([phase, reading]) =>
-      reading && (m.capBytes === null || reading.deviceUsed < m.capBytes - AT_CAP_BYTES) ? [{ id: m.id, plan: m.plan, phase, reading, ranks: m.ranks.length }] : [],
+      reading && (m.capBytes === null || reading.deviceUsed < m.capBytes - AT_CAP_BYTES)
+        ? [{ id: m.id, plan: comparedPlan(m), phase, reading, ranks: m.ranks.length, rank: rank.rank, role: roles.get(m.id)?.[rank.rank] ?? null, inNccl: !(m.emulation?.ranksWithoutNccl ?? []).includes(rank.rank) }]
+        : [],
     ),
   ),
 );
@@ -60,18 +64,43 @@ const kvOffloadChurnShare = median(churn.map((p) => (p.reading.reserved - p.read
 const fsdp = take((p) => p.ranks > 1 && p.plan.parallel.ditFsdp);
 const ncclBufferBytes = median(fsdp.map((p) => p.reading.deviceUsed - p.reading.reserved - cudaContextBytes));
 const fsdpDenoise = fsdp.filter((p) => p.phase === "denoise");
-const fsdpAllocatorSlackShare = fsdpDenoise.length ? median(fsdpDenoise.map((p) => (p.reading.reserved - p.reading.allocated) / p.reading.allocated)) : FITTED.fsdpAllocatorSlackShare;
+// The slack FSDP's forwards leave is a number of gathered blocks, not a share of what else is allocated.
+const fsdpSlackBlocks = fsdpDenoise.length ? median(fsdpDenoise.map((p) => (p.reading.reserved - p.reading.allocated) / blockWeightBytes(profile, p.plan.params.fp8))) : FITTED.fsdpSlackBlocks;
+// TPP DiT ranks in NCCL (no FSDP): what lives outside the allocator once latents have passed, beyond the load phase's.
+// The rank that both receives and sends holds the most; every DiT rank gets that (rank 0 only sends: less).
+const tppDit = (p: Point) => p.ranks > 1 && p.plan.parallel.mode === "tpp" && !p.plan.parallel.ditFsdp && p.role === "dit" && p.inNccl;
+const outside = (p: Point) => p.reading.deviceUsed - p.reading.reserved;
+const p2p = take((p) => tppDit(p) && p.phase === "denoise").map((p) => {
+  const load = points.find((q) => q.id === p.id && q.rank === p.rank && q.phase === "load");
+  return load ? outside(p) - outside(load) : NaN;
+}).filter(Number.isFinite);
+const ncclP2pBytes = p2p.length ? Math.max(...p2p) : FITTED.ncclP2pBytes;
 const flatten = fsdp.filter((p) => p.phase === "load" && p.plan.parallel.fsdpWrap === "block");
 const fsdpFlattenFactor = flatten.length
   ? Math.max(...flatten.map((p) => (p.reading.allocated - dit(p.plan) / p.plan.hardware.count - vaeWeightBytes(profile)) / (profile.dit.extraParams * (p.plan.params.fp8 ? 1 : 2))))
   : FITTED.fsdpFlattenFactor;
 
+// Host RAM (the probe's peak RSS of each rank of a completed run): the process runtime without host data, then what
+// copying offloaded KV caches keeps beyond the caches themselves.
+type HostPoint = { id: string; peak: number; kvHost: number };
+const hostPoints: HostPoint[] = runs.flatMap((m) =>
+  m.ranks.every((rank) => rank.fits === true)
+    ? m.ranks.flatMap((rank) => (rank.host?.peakRssBytes ? [{ id: m.id, peak: rank.host.peakRssBytes, kvHost: rank.host.kvCacheHostBytes ?? 0 }] : []))
+    : [],
+);
+const noKv = hostPoints.filter((p) => p.kvHost === 0);
+const hostRuntimeBytes = noKv.length ? median(noKv.map((p) => p.peak)) : FITTED.hostRuntimeBytes;
+const withKv = hostPoints.filter((p) => p.kvHost > 0);
+const kvOffloadHostStagingBytes = withKv.length ? median(withKv.map((p) => p.peak - p.kvHost - hostRuntimeBytes)) : FITTED.kvOffloadHostStagingBytes;
+for (const p of hostPoints) used.add(p.id);
+
 const round = (x: number, digits = 0) => Number(x.toFixed(digits));
 const constants = {
   cudaContextBytes: round(cudaContextBytes),
   ncclBufferBytes: round(ncclBufferBytes),
+  ncclP2pBytes: round(ncclP2pBytes),
   allocatorSlackShare: round(allocatorSlackShare, 4),
-  fsdpAllocatorSlackShare: round(fsdpAllocatorSlackShare, 4),
+  fsdpSlackBlocks: round(fsdpSlackBlocks, 3),
   activationBaseBytes: round(activation.a),
   activationBytesPerToken: round(activation.b),
   vaeDecodeBytesPerPixel: round(vaeDecodeBytesPerPixel),
@@ -79,6 +108,8 @@ const constants = {
   mediaEncodeBytesPerPixel: round(mediaLine.b),
   kvOffloadChurnShare: round(kvOffloadChurnShare, 4),
   fsdpFlattenFactor: round(fsdpFlattenFactor, 3),
+  hostRuntimeBytes: round(hostRuntimeBytes),
+  kvOffloadHostStagingBytes: round(kvOffloadHostStagingBytes),
 };
 for (const [key, value] of Object.entries(constants)) {
   if (!Number.isFinite(value)) throw new Error(`fit: ${key} has no data to fit (${value}); keep the old value or add measurements`);

@@ -1,11 +1,12 @@
-import { compareMeasurement, GIB, Measurement, summarizeCalibration } from "@headroom/estimator";
+import { compareHostRam, compareMeasurement, estimate, GIB, HOST_RAM_ERROR_BAR, Measurement, summarizeCalibration } from "@headroom/estimator";
 import { describe, expect, it } from "vitest";
 import { readMeasurements } from "./read-measurements.ts";
 import { runCli, type Io } from "./run-cli.ts";
 
 /**
  * Holds the estimator to its stated error bar on every measurement committed under data/measurements:
- * each rank's predicted peak within max(3 %, 0.5 GiB) of the measured one, and the same fit/OOM verdict.
+ * each rank's predicted peak within max(3 %, 0.5 GiB) of the measured one, and the same fit/OOM verdict; and, where the
+ * probe read host RAM, each process's peak RSS within max(10 %, 2 GiB) of the host terms the probe reproduces.
  */
 const files = readMeasurements(null);
 const measurements = files.map((file) => Measurement.parse(file.json));
@@ -29,12 +30,41 @@ describe("calibration against data/measurements", () => {
     };
     expect(compareMeasurement(doctored).peaks.some((peak) => !peak.isWithin)).toBe(true);
   });
+  const withHost = measurements.filter((m) => compareHostRam(m).length > 0);
+  it("has host RAM readings on single-GPU runs with and without KV offload, and on TPP ranks", () => {
+    expect(withHost.filter((m) => m.plan.params.offloadKvCache).length).toBeGreaterThanOrEqual(4);
+    expect(withHost.some((m) => !m.plan.params.offloadKvCache && m.plan.parallel.mode === "single")).toBe(true);
+    expect(withHost.some((m) => m.ranks.length === 5)).toBe(true);
+    expect(HOST_RAM_ERROR_BAR).toMatchObject({ relative: 0.1, absoluteBytes: 2 * GIB });
+  });
+  it.each(withHost.map((m) => [m.id, m] as const))("%s: host RAM within max(10 %%, 2 GiB) of the probe's peak RSS", (_, m) => {
+    for (const row of compareHostRam(m)) {
+      expect(Math.abs(row.errorBytes) / GIB, `rank ${row.rank}: predicted ${(row.predictedBytes / GIB).toFixed(2)} GiB, measured ${(row.measuredBytes / GIB).toFixed(2)} GiB`).toBeLessThanOrEqual(row.allowedBytes / GIB);
+    }
+  });
+  it("would fail on host RAM the estimator misses by more than the bar", () => {
+    const m = withHost.find((candidate) => candidate.plan.params.offloadKvCache)!;
+    const doctored: Measurement = { ...m, ranks: m.ranks.map((rank) => ({ ...rank, host: { ...rank.host!, peakRssBytes: rank.host!.peakRssBytes! * 1.2 } })) };
+    expect(compareHostRam(doctored).some((row) => !row.isWithin)).toBe(true);
+  });
+  it("compares an emulated run with the plan the probe ran, and a rank outside NCCL without the NCCL terms", () => {
+    const fsdp = measurements.find((m) => m.emulation?.plan && m.ranks.every((rank) => rank.fits))!;
+    const emulated = estimate(fsdp.emulation!.plan!);
+    expect(compareMeasurement(fsdp).peaks.map((p) => p.predictedBytes)).toEqual(fsdp.ranks.map((rank) => emulated.gpus[rank.rank]!.peakBytes));
+    const shared = measurements.find((m) => (m.emulation?.ranksWithoutNccl.length ?? 0) > 0 && m.ranks.every((rank) => rank.fits))!;
+    const vaeRank = shared.emulation!.ranksWithoutNccl[0]!;
+    const gpu = estimate(shared.plan).gpus[vaeRank]!;
+    const nccl = gpu.phases.find((p) => p.phase === gpu.peakPhase)!.terms.filter((t) => t.id.startsWith("nccl")).reduce((sum, t) => sum + t.value, 0);
+    expect(nccl).toBeGreaterThan(0.5 * GIB);
+    expect(compareMeasurement(shared).peaks.find((p) => p.rank === vaeRank)!.predictedBytes).toBeCloseTo(gpu.peakBytes - nccl, -3);
+  });
   it("`headroom calibration --json` prints the table and the summary", () => {
     const out: string[] = [];
     const io: Io = { out: (text) => out.push(text), err: () => {}, color: false, readMeasurements };
     expect(runCli(["calibration", "--json"], io)).toBe(0);
-    const printed = JSON.parse(out.join("\n")) as { summary: ReturnType<typeof summarizeCalibration>; measurements: unknown[] };
+    const printed = JSON.parse(out.join("\n")) as { summary: ReturnType<typeof summarizeCalibration>; measurements: unknown[]; hostRam: unknown[] };
     expect(printed.measurements).toHaveLength(measurements.length);
     expect(printed.summary.peaksWithin).toBe(printed.summary.peaks);
+    expect(printed.hostRam.length).toBeGreaterThanOrEqual(withHost.length);
   });
 });

@@ -1,5 +1,5 @@
 import {
-  compareMeasurement, estimate, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasurementFile, type Plan,
+  compareHostRam, compareMeasurement, estimate, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasurementFile, type Plan,
 } from "@headroom/estimator";
 import { evaluate, suggest } from "@headroom/rules";
 import { formatArgError, parseArgs, resolveCheckPlan, type ArgError } from "./args.ts";
@@ -52,6 +52,7 @@ export const runCli = (argv: readonly string[], io: Io): number => {
 
 const runCalibration = (dir: string | null, json: boolean, io: Io): number => {
   const comparisons = [];
+  const hostRam = [];
   for (const file of io.readMeasurements(dir)) {
     const parsed = Measurement.safeParse(file.json);
     if (!parsed.success) {
@@ -59,9 +60,10 @@ const runCalibration = (dir: string | null, json: boolean, io: Io): number => {
       return EXIT_USAGE;
     }
     comparisons.push(compareMeasurement(parsed.data));
+    hostRam.push(...compareHostRam(parsed.data));
   }
   const summary = summarizeCalibration(comparisons);
-  io.out(json ? JSON.stringify({ summary, measurements: comparisons }, null, 2) : formatCalibration(comparisons, summary));
+  io.out(json ? JSON.stringify({ summary, measurements: comparisons, hostRam }, null, 2) : formatCalibration(comparisons, summary, hostRam));
   return EXIT_OK;
 };
 

@@ -1,10 +1,27 @@
 import { z } from "zod";
 import { estimate } from "./estimate.ts";
-import { ERROR_BAR } from "./error-bar.ts";
-import { PHASES, type Phase } from "./estimate-types.ts";
+import { ERROR_BAR, HOST_RAM_ERROR_BAR } from "./error-bar.ts";
+import { PHASES, type GpuEstimate, type Phase } from "./estimate-types.ts";
+import { PROBE_HOST_TERM_IDS } from "./host-ram.ts";
 import { Plan } from "./plan.ts";
 
 const PhaseReading = z.object({ allocated: z.number(), reserved: z.number(), deviceUsed: z.number() });
+
+/** The probe's host readings of one rank (apps/worker/python/headroom_probe/hostmem.py). */
+const HostReading = z.object({ peakRssBytes: z.number().nullable(), startRssBytes: z.number().nullable().optional(), kvCacheHostBytes: z.number().optional() });
+
+/** Where a run departs from the plan it measures: fewer GPUs than ranks, ranks outside NCCL, a plan the probe could run. */
+export const Emulation = z.object({
+  processes: z.number().int(),
+  gpus: z.number().int(),
+  sharedGpus: z.array(z.object({ gpu: z.number().int(), ranks: z.array(z.number().int()) })).default([]),
+  /** Ranks that joined no NCCL communicator (they share a GPU and talk over gloo): compared without the NCCL terms. */
+  ranksWithoutNccl: z.array(z.number().int()).default([]),
+  /** The plan the probe actually ran, when it differs; calibration compares with estimate(plan) of this one. */
+  plan: Plan.optional(),
+  differences: z.array(z.string()),
+});
+export type Emulation = z.infer<typeof Emulation>;
 
 /** A probe measurement as committed under data/measurements (see its README). */
 export const Measurement = z.object({
@@ -15,6 +32,7 @@ export const Measurement = z.object({
   torchVersion: z.string(),
   capBytes: z.number().nullable(),
   plan: Plan,
+  emulation: Emulation.optional(),
   ranks: z.array(
     z.object({
       rank: z.number().int(),
@@ -22,6 +40,9 @@ export const Measurement = z.object({
       fits: z.boolean().nullable(),
       oomPhase: z.enum(PHASES).nullable().optional(),
       secondsPerForward: z.number().nullable().optional(),
+      /** The device's own memory: what an uncapped run could use. */
+      totalMemory: z.number().nullable().optional(),
+      host: HostReading.nullable().optional(),
     }),
   ),
 });
@@ -57,13 +78,33 @@ const neededBytes = (reading: z.infer<typeof PhaseReading>, capBytes: number): n
 
 export const allowedErrorBytes = (measuredBytes: number): number => Math.max(ERROR_BAR.relative * measuredBytes, ERROR_BAR.absoluteBytes);
 
+/** The plan a run is compared with: the one the probe ran (an emulation's), else the one it measures. */
+export const comparedPlan = (m: Measurement): Plan => m.emulation?.plan ?? m.plan;
+
+/** A phase's predicted bytes, less the NCCL terms on a rank that joined no NCCL communicator in the emulation. */
+const predictedPhaseBytes = (gpu: GpuEstimate, phase: Phase, withoutNccl: boolean): number => {
+  const memory = gpu.phases.find((p) => p.phase === phase);
+  if (!memory) return 0;
+  const nccl = withoutNccl ? memory.terms.filter((term) => term.id.startsWith("nccl")).reduce((sum, term) => sum + term.value, 0) : 0;
+  return memory.totalBytes - nccl;
+};
+
 /** Predicted vs measured for one committed run: per-phase peaks where it fit, the fit/OOM verdict always. */
 export const compareMeasurement = (m: Measurement): MeasurementComparison => {
-  const est = estimate(m.plan);
-  const capBytes = m.capBytes ?? Infinity;
+  const est = estimate(comparedPlan(m));
+  const withoutNccl = new Set(m.emulation?.ranksWithoutNccl ?? []);
   const measuredFits = m.ranks.every((rank) => rank.fits === true);
-  const overCap = est.gpus.filter((gpu) => gpu.peakBytes > Math.min(capBytes, gpu.usableBytes));
-  const firstOver = (rank: number) => est.gpus[rank]?.phases.find((phase) => phase.totalBytes > Math.min(capBytes, est.gpus[rank]!.usableBytes))?.phase ?? null;
+  // A capped run had the cap; an uncapped one the whole device it ran on (not the plan's GPU).
+  const deviceBytes = m.ranks.find((rank) => rank.totalMemory)?.totalMemory ?? null;
+  const limitFor = (gpu: GpuEstimate): number => m.capBytes ?? deviceBytes ?? gpu.usableBytes;
+  const predictedOf = (gpu: GpuEstimate, phase: Phase): number => predictedPhaseBytes(gpu, phase, withoutNccl.has(gpu.rank));
+  const peakOf = (gpu: GpuEstimate): number => Math.max(...PHASES.map((phase) => predictedOf(gpu, phase)));
+  const overCap = est.gpus.filter((gpu) => peakOf(gpu) > limitFor(gpu));
+  const firstOver = (rank: number) => {
+    const gpu = est.gpus[rank];
+    return gpu ? (PHASES.find((phase) => predictedOf(gpu, phase) > limitFor(gpu)) ?? null) : null;
+  };
+  const capBytes = m.capBytes ?? Infinity;
   const phases: PhaseComparison[] = [];
   if (measuredFits) {
     for (const rank of m.ranks) {
@@ -71,12 +112,12 @@ export const compareMeasurement = (m: Measurement): MeasurementComparison => {
       if (!gpu) continue;
       for (const phase of PHASES) {
         const reading = rank.phases[phase];
-        const predicted = gpu.phases.find((p) => p.phase === phase);
-        if (!reading || !predicted || predicted.totalBytes === 0) continue;
+        const predictedBytes = predictedOf(gpu, phase);
+        if (!reading || predictedBytes === 0) continue;
         const measuredBytes = neededBytes(reading, capBytes);
-        const errorBytes = predicted.totalBytes - measuredBytes;
+        const errorBytes = predictedBytes - measuredBytes;
         const allowedBytes = allowedErrorBytes(measuredBytes);
-        phases.push({ rank: rank.rank, phase, predictedBytes: predicted.totalBytes, measuredBytes, errorBytes, allowedBytes, isWithin: Math.abs(errorBytes) <= allowedBytes });
+        phases.push({ rank: rank.rank, phase, predictedBytes, measuredBytes, errorBytes, allowedBytes, isWithin: Math.abs(errorBytes) <= allowedBytes });
       }
     }
   }
@@ -86,9 +127,10 @@ export const compareMeasurement = (m: Measurement): MeasurementComparison => {
     const gpu = est.gpus[rank.rank];
     if (mine.length === 0 || !gpu) continue;
     const measuredBytes = Math.max(...mine.map((p) => p.measuredBytes));
-    const errorBytes = gpu.peakBytes - measuredBytes;
+    const predictedBytes = peakOf(gpu);
+    const errorBytes = predictedBytes - measuredBytes;
     const allowedBytes = allowedErrorBytes(measuredBytes);
-    peaks.push({ rank: rank.rank, predictedBytes: gpu.peakBytes, measuredBytes, errorBytes, allowedBytes, isWithin: Math.abs(errorBytes) <= allowedBytes });
+    peaks.push({ rank: rank.rank, predictedBytes, measuredBytes, errorBytes, allowedBytes, isWithin: Math.abs(errorBytes) <= allowedBytes });
   }
   const oomRank = m.ranks.find((rank) => rank.fits === false);
   return {
@@ -116,4 +158,34 @@ export const summarizeCalibration = (comparisons: MeasurementComparison[]): Cali
     medianErrorBytes: errors[Math.floor(errors.length / 2)] ?? 0,
     verdictAgreement: comparisons.filter((c) => c.verdictAgrees).length,
   };
+};
+
+export type HostRamComparison = { id: string; rank: number; predictedBytes: number; measuredBytes: number; errorBytes: number; allowedBytes: number; isWithin: boolean };
+
+export const allowedHostErrorBytes = (measuredBytes: number): number => Math.max(HOST_RAM_ERROR_BAR.relative * measuredBytes, HOST_RAM_ERROR_BAR.absoluteBytes);
+
+/**
+ * Host RAM, predicted vs the probe's peak RSS, for each rank of a run that completed: only the host terms the probe
+ * reproduces (PROBE_HOST_TERM_IDS: runtime, offloaded KV caches and their copies), per process. Encoders kept on the
+ * CPU, decoded frames of every clip and checkpoint staging are read from the source: the probe's random weights are
+ * made on the device.
+ */
+export const compareHostRam = (m: Measurement): HostRamComparison[] => {
+  if (!m.ranks.every((rank) => rank.fits === true)) return [];
+  const plan = comparedPlan(m);
+  const est = estimate(plan);
+  const processes = plan.hardware.count;
+  const out: HostRamComparison[] = [];
+  for (const rank of m.ranks) {
+    const measuredBytes = rank.host?.peakRssBytes;
+    if (measuredBytes === null || measuredBytes === undefined) continue;
+    // host-runtime covers every process; the KV terms exist only on one GPU (single), where there is one process.
+    const predictedBytes = est.hostRamTerms
+      .filter((term) => PROBE_HOST_TERM_IDS.includes(term.id))
+      .reduce((sum, term) => sum + (term.id === "host-runtime" ? term.value / processes : term.value), 0);
+    const errorBytes = predictedBytes - measuredBytes;
+    const allowedBytes = allowedHostErrorBytes(measuredBytes);
+    out.push({ id: m.id, rank: rank.rank, predictedBytes, measuredBytes, errorBytes, allowedBytes, isWithin: Math.abs(errorBytes) <= allowedBytes });
+  }
+  return out;
 };

@@ -3,7 +3,7 @@ import type { EstimateContext } from "./estimate-context.ts";
 import type { GpuRole, Phase, PhaseMemory, Term } from "./estimate-types.ts";
 import { PHASES } from "./estimate-types.ts";
 import { FITTED, FITTED_SOURCE } from "./fitted.ts";
-import { allocatorSlackBytes, CUDA_CONTEXT_BYTES, NCCL_BUFFER_BYTES, RUNTIME_SOURCE } from "./runtime.ts";
+import { allocatorSlackBytes, CUDA_CONTEXT_BYTES, NCCL_BUFFER_BYTES, NCCL_P2P_BYTES, RUNTIME_SOURCE } from "./runtime.ts";
 import { assumption, fieldReport, measured, upstream } from "./sources.ts";
 import { bytesTerm } from "./term.ts";
 import { mediaEncodeBytes, singleDecodeOutputFrames, TPP_DECODE_OUTPUT_FRAMES, vaeDecodeBytes } from "./vae-decode.ts";
@@ -130,6 +130,13 @@ const runtimeTerms = (ctx: EstimateContext): Term[] => [
   ...(ctx.isMultiProcess ? [bytesTerm("nccl", "NCCL buffers", NCCL_BUFFER_BYTES, "resident", { world: ctx.plan.hardware.count }, RUNTIME_SOURCE)] : []),
 ];
 
+/** TPP passes each block's latents rank to rank (dist.send/recv): NCCL opens point-to-point channels, resident from the
+ *  first hand-off. Left out under --dit_fsdp, whose probe emulation runs every step on every rank and passes nothing. */
+const ncclP2p = (ctx: EstimateContext): Term | null =>
+  ctx.plan.parallel.mode === "tpp" && !ctx.plan.parallel.ditFsdp && ctx.isMultiProcess && (ctx.ditRanks > 1 || ctx.plan.parallel.enableVaeParallel)
+    ? bytesTerm("nccl-p2p", "NCCL point-to-point channels (latents rank to rank)", NCCL_P2P_BYTES, "resident", { ditRanks: ctx.ditRanks }, RUNTIME_SOURCE)
+    : null;
+
 const present = (terms: (Term | null)[]): Term[] => {
   const kept: Term[] = [];
   for (const term of terms) if (term !== null) kept.push(term);
@@ -158,10 +165,14 @@ export const buildTermSet = (ctx: EstimateContext) => ({
   decodeOnline: vaeDecode(ctx, ctx.plan.params.inferFrames),
   decodeTpp: vaeDecode(ctx, TPP_DECODE_OUTPUT_FRAMES),
   runtime: runtimeTerms(ctx),
+  p2p: ncclP2p(ctx),
 });
 
 const sum = (terms: Term[]): number => terms.reduce((total, term) => total + term.value, 0);
-/** Encode runs T5 first, then (T5 gone unless it stays) the VAE motion-frame encode and wav2vec: the larger step is the phase's peak. */
+/** causal_s2v_pipeline(_tpp).py generate(): encode_audio and vae.encode run before encode_prompt moves T5 to the GPU,
+ *  so T5 is never beside wav2vec, whether or not it stays afterwards (measured: tpp5-rtx4090-704x384-c100-uncapped). */
+const encodeTerms = (t: TermSet): Term[] => heavier(present([t.dit, t.vae, t.t5, t.t5Forward]), present([t.dit, t.vae, t.audio, t.media]));
+/** Encode runs wav2vec and the VAE motion-frame encode first (T5 still on the CPU), then T5 on the GPU: the larger step is the phase's peak. */
 const heavier = (a: Term[], b: Term[]): Term[] => (sum(a) >= sum(b) ? a : b);
 
 /** One GPU (causal_s2v_pipeline.py): VAE, T5 and wav2vec leave the GPU before the rollout; step caches are freed before the final decode. */
@@ -169,7 +180,7 @@ const singleTerms = (ctx: EstimateContext, t: TermSet, phase: Phase): Term[] => 
   const { params } = ctx.plan;
   switch (phase) {
     case "load": return present([...t.ditLoad, t.vae]);
-    case "encode": return heavier(present([t.dit, t.vae, t.t5, t.t5Forward]), present([t.dit, t.vae, params.offloadModel ? null : t.t5, t.audio, t.media]));
+    case "encode": return encodeTerms(t);
     case "denoise": return present([t.dit, t.root, t.kv, t.churn, t.gather, t.activations]);
     case "decode":
       // Online decode runs clip 0's decode inside the rollout; offload_model swaps the DiT out for it.
@@ -185,9 +196,10 @@ const tppTerms = (ctx: EstimateContext, t: TermSet, role: "dit" | "vae", phase: 
   const t5Stays = params.offloadModel ? null : t.t5;
   switch (phase) {
     case "load": return present([...t.ditLoad, t.vae]);
-    case "encode": return heavier(present([t.dit, t.vae, t.t5, t.t5Forward]), present([t.dit, t.vae, t5Stays, t.audio, t.media]));
-    case "denoise": return role === "dit" ? present([t.dit, t.root, t5Stays, t.vae, t.kv, t.gather, t.activations]) : present([t.dit, t.root, t5Stays, t.vae]);
-    case "decode": return role === "vae" ? present([params.offloadModel ? null : t.dit, t.root, t5Stays, t.vae, t.decodeTpp]) : present([t.dit, t.root, t5Stays, t.vae]);
+    case "encode": return encodeTerms(t);
+    case "denoise": return role === "dit" ? present([t.dit, t.root, t5Stays, t.vae, t.kv, t.gather, t.activations, t.p2p]) : present([t.dit, t.root, t5Stays, t.vae]);
+    // The VAE rank receives every block's latents in its decode; the DiT ranks keep their channels.
+    case "decode": return role === "vae" ? present([params.offloadModel ? null : t.dit, t.root, t5Stays, t.vae, t.decodeTpp, t.p2p]) : present([t.dit, t.root, t5Stays, t.vae, t.p2p]);
   }
 };
 
@@ -212,7 +224,8 @@ const onePhase = (ctx: EstimateContext, t: TermSet, role: GpuRole, phase: Phase)
   for (const term of terms) allocated += term.value;
   // FSDP's flat-parameter churn fragments the allocator during forwards only.
   const isFsdp = ctx.plan.parallel.ditFsdp && ctx.isMultiProcess && phase === "denoise";
-  terms.push(...t.runtime, bytesTerm("allocator-slack", "allocator slack", allocatorSlackBytes(allocated, isFsdp), "transient", { allocatedBytes: allocated, isFsdp }, RUNTIME_SOURCE));
+  const fsdpBlockBytes = isFsdp ? blockWeightBytes(ctx.profile, ctx.plan.params.fp8) : null;
+  terms.push(...t.runtime, bytesTerm("allocator-slack", "allocator slack", allocatorSlackBytes(allocated, fsdpBlockBytes), "transient", { allocatedBytes: allocated, isFsdp, fsdpBlockBytes: fsdpBlockBytes ?? 0 }, RUNTIME_SOURCE));
   let residentBytes = 0;
   let transientBytes = 0;
   for (const term of terms) {

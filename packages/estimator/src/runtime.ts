@@ -5,11 +5,16 @@ import { FITTED, FITTED_SOURCE } from "./fitted.ts";
 export const CUDA_CONTEXT_BYTES = FITTED.cudaContextBytes;
 /** NCCL communicator buffers per rank, measured on the 2-rank FSDP runs. */
 export const NCCL_BUFFER_BYTES = FITTED.ncclBufferBytes;
+/** NCCL's point-to-point channels once a TPP rank has received and sent latents: measured on 5-rank TPP (tpp5-*). */
+export const NCCL_P2P_BYTES = FITTED.ncclP2pBytes;
 
-/** reserved − allocated at the peak: about 2 % on one GPU, about 9 % under FSDP (flat-parameter churn); fitted.json. */
+/** reserved − allocated at the peak: about 2 % of what is allocated on one GPU; fitted.json. */
 export const ALLOCATOR_SLACK_SHARE = FITTED.allocatorSlackShare;
-export const FSDP_ALLOCATOR_SLACK_SHARE = FITTED.fsdpAllocatorSlackShare;
-export const allocatorSlackBytes = (allocatedBytes: number, isFsdp: boolean): number =>
-  Math.max(128 * MIB, allocatedBytes * (isFsdp ? FSDP_ALLOCATOR_SLACK_SHARE : ALLOCATOR_SLACK_SHARE));
+/** Under FSDP, forwards gather and free one block's flat parameter after another: the cache keeps about six of them,
+ *  whatever else is allocated (3.9–4.0 GiB on the 2- and 4-rank bf16 runs, at 45 and 26 GiB allocated). */
+export const FSDP_SLACK_BLOCKS = FITTED.fsdpSlackBlocks;
+/** fsdpBlockBytes: one gathered block during FSDP forwards, else null. */
+export const allocatorSlackBytes = (allocatedBytes: number, fsdpBlockBytes: number | null): number =>
+  fsdpBlockBytes === null ? Math.max(128 * MIB, allocatedBytes * ALLOCATOR_SLACK_SHARE) : FSDP_SLACK_BLOCKS * fsdpBlockBytes;
 
 export const RUNTIME_SOURCE = FITTED_SOURCE;
