@@ -222,8 +222,8 @@ const onePhase = (ctx: EstimateContext, t: TermSet, role: GpuRole, phase: Phase)
   if (terms.length === 0) return { phase, residentBytes: 0, transientBytes: 0, totalBytes: 0, terms };
   let allocated = 0;
   for (const term of terms) allocated += term.value;
-  // FSDP's flat-parameter churn fragments the allocator during forwards only.
-  const isFsdp = ctx.plan.parallel.ditFsdp && ctx.isMultiProcess && phase === "denoise";
+  // FSDP's flat-parameter churn fragments the allocator during forwards only (the VAE rank runs none).
+  const isFsdp = ctx.plan.parallel.ditFsdp && ctx.isMultiProcess && phase === "denoise" && role !== "vae";
   const fsdpBlockBytes = isFsdp ? blockWeightBytes(ctx.profile, ctx.plan.params.fp8) : null;
   terms.push(...t.runtime, bytesTerm("allocator-slack", "allocator slack", allocatorSlackBytes(allocated, fsdpBlockBytes), "transient", { allocatedBytes: allocated, isFsdp, fsdpBlockBytes: fsdpBlockBytes ?? 0 }, RUNTIME_SOURCE));
   let residentBytes = 0;
