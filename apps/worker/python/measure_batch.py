@@ -70,7 +70,7 @@ def rank_summary(r: Dict[str, Any]) -> Dict[str, Any]:
               for name, ph in r.get("phases", {}).items()}
     keep = ("rank", "role", "peakAllocated", "peakReserved", "peakDeviceUsed", "fits", "oomPhase", "needBytes",
             "oomMessage", "error", "secondsPerForward", "forwardSeconds", "secondsPerStep", "kvCopySeconds",
-            "decodeSeconds", "allocatorCapBytes", "contextBytes", "totalMemory", "fp8", "dit", "attention",
+            "decodeSeconds", "decodeSecondsPerClip", "reencodeSeconds", "allocatorCapBytes", "contextBytes", "totalMemory", "fp8", "dit", "attention",
             "ropeFreqDtype", "geometry", "kvLayout", "notes", "wallSeconds", "gpu", "torchVersion", "device",
             "deviceUsedSource", "comm", "host")
     out = {k: r.get(k) for k in keep}
@@ -90,7 +90,8 @@ def run_entry(entry: Dict[str, Any], args, out_dir: str, facts: Dict[str, Any]) 
     cap = entry.get("capGib", "plan")
     if cap is not None:
         probe_args += ["--cap-gib", str(cap)]
-    for key, flag in (("steps", "--steps"), ("blocks", "--blocks"), ("audioSeconds", "--audio-seconds"), ("gpus", "--gpus")):
+    for key, flag in (("steps", "--steps"), ("blocks", "--blocks"), ("audioSeconds", "--audio-seconds"), ("gpus", "--gpus"),
+                      ("clips", "--clips"), ("clipBlocks", "--clip-blocks"), ("clipSteps", "--clip-steps")):
         if entry.get(key) is not None:
             probe_args += [flag, str(entry[key])]
     if args.device:
@@ -157,7 +158,8 @@ def run_entry(entry: Dict[str, Any], args, out_dir: str, facts: Dict[str, Any]) 
         "capBytes": any_r.get("capBytes"),
         "capMode": any_r.get("capMode"),
         "probe": {"version": any_r.get("probeVersion"), "scale": any_r.get("scale"), "steps": any_r.get("steps"),
-                  "blocks": any_r.get("blocks")},
+                  "blocks": any_r.get("blocks"), "clips": any_r.get("clips"), "clipBlocks": any_r.get("clipBlocks"),
+                  "clipSteps": any_r.get("clipSteps")},
         "plan": plan,
         **({"emulation": entry["emulation"]} if entry.get("emulation") else {}),
         "ranks": ranks,

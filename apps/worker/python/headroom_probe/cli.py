@@ -38,6 +38,13 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                          "allocator: the cap bounds PyTorch's caching allocator only")
     ap.add_argument("--steps", type=int, default=None, help="denoising steps per block (default min(sampleSteps, 4))")
     ap.add_argument("--blocks", type=int, default=None, help="timed autoregressive blocks after the warm-up (default 2)")
+    ap.add_argument("--clips", type=int, default=1,
+                    help="clips in sequence, as upstream's num_clip (one GPU, offline decode): every clip's latents go "
+                         "to the CPU, every clip is decoded and its frames kept on the host, then concatenated and "
+                         "prepared for save_video (default 1)")
+    ap.add_argument("--clip-blocks", type=int, default=None,
+                    help="blocks denoised in each clip after the first (default: upstream's, (lat frames)//3)")
+    ap.add_argument("--clip-steps", type=int, default=None, help="steps per block after the first clip (default --steps)")
     ap.add_argument("--out", default=None, help="write the result JSON here (multi-rank: .rankN inserted)")
     ap.add_argument("--device", choices=("cuda", "cpu"), default=None)
     ap.add_argument("--scale", choices=("full", "tiny"), default=None, help="full: LiveAvatar's sizes; tiny: CPU test sizes")
@@ -99,7 +106,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     if device.type == "cuda":
         torch.cuda.empty_cache()
     probe = Probe(plan, device=device, scale=scale, cap_bytes=cap_bytes, cap_mode=args.cap_mode, steps=args.steps,
-                  blocks=args.blocks, rank=rank, world=world, emitter=em, audio_seconds=args.audio_seconds, comm=comm)
+                  blocks=args.blocks, rank=rank, world=world, emitter=em, audio_seconds=args.audio_seconds, comm=comm,
+                  clips=args.clips, clip_blocks=args.clip_blocks, clip_steps=args.clip_steps)
     result = probe.run()
     result["probeVersion"] = __version__
     result["argv"] = sys.argv

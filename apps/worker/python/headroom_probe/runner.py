@@ -30,6 +30,7 @@ import torch
 from . import shapes
 from .dit import DiT, build_dit, build_dit_fsdp
 from .encoders import T5Encoder, Wav2Vec2
+from .frames import FRAME_COPIES_AT_PEAK, generate_concat, kept_frames, save_video_preprocess
 from .hostmem import HostMeter
 from .layers import BF16, FP8_EVENTS, HAS_SDPA, Factory, fp8_support, rope_freq_dtype
 from .mem import Emitter, Mem, is_oom, parse_need_bytes
@@ -48,7 +49,8 @@ class PhaseOOM(Exception):
 class Probe:
     def __init__(self, plan: Dict[str, Any], *, device: torch.device, scale: str, cap_bytes: Optional[int],
                  cap_mode: str, steps: Optional[int], blocks: Optional[int], rank: int, world: int,
-                 emitter: Emitter, audio_seconds: Optional[float] = None, comm=None):
+                 emitter: Emitter, audio_seconds: Optional[float] = None, comm=None, clips: int = 1,
+                 clip_blocks: Optional[int] = None, clip_steps: Optional[int] = None):
         self.host = HostMeter()
         self.comm = comm
         self.plan = plan
@@ -66,6 +68,15 @@ class Probe:
         self.geo = shapes.geometry(self.params["size"], int(self.params["inferFrames"]), self.dims)
         self.steps = steps if steps is not None else max(1, min(int(self.params["sampleSteps"]), 4))
         self.blocks = blocks if blocks is not None else 2
+        # --clips N: N clips in sequence as upstream runs them (single GPU, offline decode). Clip 0 runs the warm-up
+        # and `blocks` timed blocks; each later clip runs clip_blocks x clip_steps forwards (default: upstream's
+        # blocks per clip x steps). Every clip's latents go to the CPU and every clip is decoded and kept on the host.
+        self.clips = max(1, int(clips))
+        self.clip_blocks = clip_blocks if clip_blocks is not None else self.geo.blocks_per_clip
+        self.clip_steps = clip_steps if clip_steps is not None else self.steps
+        self.decode_times: List[float] = []
+        self.reencode_times: List[float] = []
+        self.frames_info: Dict[str, Any] = {}
         audio = audio_seconds if audio_seconds is not None else self.params.get("audioSeconds") or 60.0
         self.audio_seconds = float(audio) if scale == "full" else 2.0
         self.phases: Dict[str, Dict[str, int]] = {}
@@ -312,29 +323,7 @@ class Probe:
                 if offload_kv:
                     self._move(c, False)
             c = None
-            total = 1 + self.blocks * self.steps  # one warm-up forward, then the timed ones
-            n = 0
-            for b in range(self.blocks + 1):
-                latents = self._latents()
-                for i in range(self.steps):
-                    if b == 0 and i > 0:
-                        break  # the warm-up block runs one step
-                    t0 = time.perf_counter()
-                    c = caches[i % shapes.STEP_CACHES_SINGLE]
-                    if offload_kv:
-                        self._move(c, True)
-                    pred = self._forward(dit, c, context, b, b > 0, latents)
-                    if offload_kv:
-                        self._move(c, False)
-                    latents = (latents.float() - 0.25 * pred.float()).to(BF16)  # euler step
-                    del pred
-                    self.mem.sync()
-                    if b > 0:
-                        self.step_times.append(time.perf_counter() - t0)
-                    n += 1
-                    self.em.emit("progress", phase="denoise", forward=n, of=total,
-                                 seconds=round(self.forward_times[-1], 5) if b > 0 and self.forward_times else None)
-            del latents
+            clip_outputs = self._rollout(dit, caches, context, offload_kv)
             c = None  # the loop variable must not keep a step cache alive into the decode
         if online:
             # r == 0 and enable_online_decode: noise_model.cpu(), vae to the GPU; KV caches stay
@@ -349,8 +338,110 @@ class Probe:
         with self.phase("decode"):
             if vae is None:
                 vae = WanVAE(self._factory(), self.dims.vae_dim, self.dims.z_dim)
-            self._decode(vae, online)
+            if online:
+                self._decode(vae, online)
+            else:
+                self._decode_clips(vae, clip_outputs)
+            clip_outputs = None
             self._free()
+
+    def _rollout(self, dit, caches, context, offload_kv: bool) -> List[torch.Tensor]:
+        """The rollout loop of generate(): per clip, blocks x steps forwards written into clip_output [16, lat, h, w]
+        (bf16, on the GPU), then clip_outputs.append(clip_output.detach().cpu()). The prefill ran once (r == 0)."""
+        g = self.geo
+        clip_outputs: List[torch.Tensor] = []
+        total = 1 + self.blocks * self.steps + (self.clips - 1) * self.clip_blocks * self.clip_steps
+        n = 0
+        for r in range(self.clips):
+            clip_output = torch.zeros(16, g.lat_target_frames, g.lat_h, g.lat_w, device=self.device, dtype=BF16)
+            # clip 0: one warm-up block of one step, then `blocks` timed blocks; later clips: clip_blocks x clip_steps
+            plan = [(b, 1 if b == 0 else self.steps) for b in range(self.blocks + 1)] if r == 0 else \
+                [(b + 1, self.clip_steps) for b in range(self.clip_blocks)]
+            for b, steps in plan:
+                latents = self._latents()
+                for i in range(steps):
+                    t0 = time.perf_counter()
+                    c = caches[i % shapes.STEP_CACHES_SINGLE]
+                    if offload_kv:
+                        self._move(c, True)
+                    timed = r == 0 and b > 0
+                    pred = self._forward(dit, c, context, b, timed, latents)
+                    if offload_kv:
+                        self._move(c, False)
+                    latents = (latents.float() - 0.25 * pred.float()).to(BF16)  # euler step
+                    del pred
+                    self.mem.sync()
+                    if timed:
+                        self.step_times.append(time.perf_counter() - t0)
+                    n += 1
+                    self.em.emit("progress", phase="denoise", clip=r, forward=n, of=total,
+                                 seconds=round(self.forward_times[-1], 5) if timed and self.forward_times else None)
+                start = ((b - 1) % g.blocks_per_clip) * shapes.FRAMES_PER_BLOCK if b > 0 else 0
+                end = min(start + shapes.FRAMES_PER_BLOCK, g.lat_target_frames)
+                clip_output[:, start:end] = latents[:, :end - start]
+                del latents
+                c = None
+            clip_outputs.append(self.mem.track_host(clip_output.detach().cpu()))
+            del clip_output
+        return clip_outputs
+
+    def _decode_clips(self, vae: WanVAE, clip_outputs: List[torch.Tensor]) -> None:
+        """Step 3 of generate() (offline decode) and save_video's preprocessing, on the host (frames.py)."""
+        g = self.geo
+        infer = g.infer_frames
+        # motion_latents (19 latent frames, bf16) and videos_last_frames (the 73 reference frames, bf16); upstream
+        # keeps both on the GPU from the encode on; the probe makes them here.
+        motion_latents = torch.randn(1, 16, shapes.LAT_MOTION_FRAMES, g.lat_h, g.lat_w, device=self.device, dtype=BF16)
+        videos_last_frames = torch.randn(1, 3, 1, g.height, g.width, device=self.device, dtype=BF16) \
+            .repeat(1, 1, shapes.MOTION_FRAMES, 1, 1)
+        out: List[torch.Tensor] = []
+        rss_per_clip: List[Optional[int]] = []
+        for clip_idx, clip_output_cpu in enumerate(clip_outputs):
+            t0 = time.perf_counter()
+            clip_output = clip_output_cpu.to(device=self.device, dtype=BF16)
+            decode_latents = torch.cat([motion_latents, clip_output.unsqueeze(0)], dim=2)
+            image = torch.stack([vae.decode(decode_latents, sample=self.mem.sample)[0]])
+            image = image[:, :, -infer:]
+            if clip_idx == 0:
+                image = image[:, :, 3:]
+            self.mem.sample()
+            self.mem.sync()
+            t1 = time.perf_counter()
+            overlap = min(shapes.MOTION_FRAMES, image.shape[2])
+            videos_last_frames = torch.cat([videos_last_frames[:, :, overlap:], image[:, :, -overlap:]], dim=2)
+            videos_last_frames = videos_last_frames.to(dtype=BF16)
+            motion_latents = vae.encode(videos_last_frames).type_as(clip_output)
+            self.mem.sample()
+            self.mem.sync()
+            t2 = time.perf_counter()
+            out.append(self.mem.track_host(image.cpu()))
+            self.mem.sync()
+            rss_per_clip.append(self.host.rss_now())
+            self.decode_times.append(time.perf_counter() - t2 + (t1 - t0))
+            self.reencode_times.append(t2 - t1)
+            del image, decode_latents, clip_output
+            self.em.emit("progress", phase="decode", clip=clip_idx, of=len(clip_outputs))
+        del motion_latents, videos_last_frames
+        self.decode_seconds = statistics.median(self.decode_times) if self.decode_times else None
+        frames = sum(int(t.shape[2]) for t in out)
+        frame_bytes = sum(t.numel() * t.element_size() for t in out)
+        t0 = time.perf_counter()
+        videos = self.mem.track_host(generate_concat(out))  # generate(): torch.cat(out, dim=2), `out` alive
+        host_after_cat = self.host.rss_now()
+        del out  # generate returns videos[0]
+        video = videos[0]
+        u8 = save_video_preprocess(video, sample=self._host_sample)
+        self.frames_info = {
+            "clips": len(clip_outputs), "frames": frames, "expectedFrames": kept_frames(len(clip_outputs), infer),
+            "dtype": str(videos.dtype), "shape": list(videos.shape), "framesBytes": frame_bytes,
+            "copiesAtPeak": FRAME_COPIES_AT_PEAK, "uint8Bytes": u8.numel() * u8.element_size(),
+            "rssAfterConcatBytes": host_after_cat, "rssAfterClipBytes": rss_per_clip, "saveSeconds": round(time.perf_counter() - t0, 4),
+            "latentBytesPerClip": clip_outputs[0].numel() * clip_outputs[0].element_size() if clip_outputs else 0,
+        }
+        del video, videos, u8
+
+    def _host_sample(self) -> None:
+        self.frames_info["rssAtSavePeakBytes"] = self.host.rss_now()
 
     def run_tpp_or_fsdp(self) -> None:
         p = self.params
@@ -421,6 +512,9 @@ class Probe:
         fits, oom_phase, need, oom_message, error = True, None, None, None, None
         self.mem.apply_cap(self.cap_mode)
         try:
+            if self.clips > 1 and (self.role != "single" or self.params.get("enableOnlineDecode")):
+                raise ValueError("--clips > 1 is emulated for one GPU with offline decode only (TPP, FSDP and online "
+                                 "decode interleave clips differently)")
             if self.role == "single":
                 self.run_single()
             elif self.role == "idle":
@@ -463,7 +557,7 @@ class Probe:
             "contextBytes": self.mem.baseline_overhead,
             "deviceUsedSource": self.mem.device_used_source,
             "comm": self.comm.describe() if self.comm is not None else None,
-            "host": self.host.result(self.mem.host_data_peak, kv.host_bytes),
+            "host": dict(self.host.result(self.mem.host_data_peak, kv.host_bytes), frames=self.frames_info or None),
             "phases": self.phases,
             "peakAllocated": peak("allocated"),
             "peakReserved": peak("reserved"),
@@ -478,8 +572,13 @@ class Probe:
             "secondsPerStep": statistics.median(self.step_times) if self.step_times else None,
             "kvCopySeconds": statistics.median(self.kv_copy_times) if self.kv_copy_times else None,
             "decodeSeconds": self.decode_seconds,
+            "decodeSecondsPerClip": [round(t, 4) for t in self.decode_times],
+            "reencodeSeconds": statistics.median(self.reencode_times) if self.reencode_times else None,
             "steps": self.steps,
             "blocks": self.blocks,
+            "clips": self.clips,
+            "clipBlocks": self.clip_blocks,
+            "clipSteps": self.clip_steps,
             "wallSeconds": round(wall, 3),
             "fp8": {"requested": bool(self.params.get("fp8")), "applied": bool(self.dit_info.get("fp8Applied")),
                     "reason": self.fp8_reason},

@@ -365,6 +365,64 @@ class HostRam(unittest.TestCase):
         self.assertEqual(events[-1]["host"]["kvCacheHostBytes"], 0)
 
 
+class Clips(unittest.TestCase):
+    def test_clips_in_sequence_decode_every_clip_and_keep_its_frames(self):
+        """--clips 3: each clip's latents go to the CPU, each clip is decoded, the frames are kept (clip 0: 3 fewer)."""
+        plan = load_plan("h100-704x384-default.json")  # infer_frames 48: 12 latent frames, 4 blocks per clip
+        with tempfile.TemporaryDirectory() as tmp:
+            proc, events = run_probe(write_plan(tmp, plan), "--blocks", "1", "--steps", "2", "--clips", "3",
+                                     "--clip-blocks", "1", "--clip-steps", "1")
+        self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+        result = events[-1]
+        self.assertIs(result["fits"], True, result.get("error"))
+        self.assertEqual((result["clips"], result["clipBlocks"], result["clipSteps"]), (3, 1, 1))
+        self.assertEqual(len(result["forwardSeconds"]), 2)  # clip 0's timed forwards only
+        progress = [e for e in events if e["type"] == "progress" and e["phase"] == "denoise"]
+        self.assertEqual(len(progress), 1 + 2 + 2 * 1)  # warm-up, clip 0's block, one forward in each later clip
+        self.assertEqual(len(result["decodeSecondsPerClip"]), 3)
+        self.assertIsNotNone(result["reencodeSeconds"])
+        frames = result["host"]["frames"]
+        g = shapes.geometry(plan["params"]["size"], 48, shapes.tiny())
+        self.assertEqual(frames["frames"], 3 * 48 - 3)
+        self.assertEqual(frames["shape"], [1, 3, 3 * 48 - 3, g.height, g.width])
+        self.assertEqual(frames["dtype"], "torch.float32")
+        self.assertEqual(frames["framesBytes"], (3 * 48 - 3) * 3 * g.height * g.width * 4)
+        self.assertEqual(frames["latentBytesPerClip"], 16 * g.lat_target_frames * g.lat_h * g.lat_w * 2)
+        self.assertEqual(frames["copiesAtPeak"], 4)
+        # the frames list and its concatenation live together on the host
+        self.assertGreaterEqual(result["host"]["probeDataBytesPeak"], 2 * frames["framesBytes"])
+
+    def test_one_clip_keeps_infer_frames_less_three(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            _, events = run_probe(write_plan(tmp, load_plan("h100-704x384-if12.json")), "--blocks", "1", "--quiet")
+        self.assertEqual(events[-1]["host"]["frames"]["frames"], 12 - 3)
+        self.assertEqual(events[-1]["clips"], 1)
+
+    def test_several_clips_refused_where_not_emulated(self):
+        plan = load_plan("rtx4090-384x256-headline.json")
+        plan["params"]["enableOnlineDecode"] = True
+        with tempfile.TemporaryDirectory() as tmp:
+            proc, events = run_probe(write_plan(tmp, plan), "--blocks", "1", "--clips", "2", "--quiet")
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("--clips > 1", events[-1]["error"])
+
+    def test_save_video_holds_four_fp32_copies_at_its_peak(self):
+        """save_video(video[None]): clamp, make_grid's per-frame clones, their stack: 3 copies beside `video`."""
+        from headroom_probe import hostmem
+        from headroom_probe.frames import FRAME_COPIES_AT_PEAK, save_video_preprocess
+
+        video = torch.rand(3, 64, 256, 256) * 2 - 1  # 48 MiB fp32, touched
+        size = video.numel() * 4
+        base = hostmem.rss_bytes()
+        self.assertTrue(hostmem.reset_peak_rss())
+        u8 = save_video_preprocess(video)
+        extra = hostmem.peak_rss_bytes() - base
+        self.assertEqual(u8.dtype, torch.uint8)
+        self.assertEqual(tuple(u8.shape), (64, 256, 256, 3))
+        self.assertGreater(extra, (FRAME_COPIES_AT_PEAK - 1.3) * size)
+        self.assertLess(extra, (FRAME_COPIES_AT_PEAK - 0.6) * size)
+
+
 class WindowSmallerThanABlock(unittest.TestCase):
     def test_infer_frames_1_is_reported_not_crashed(self):
         """FR-26's infer_frames 1: (1+3+73)//4-19 = 0 latent frames upstream, nothing to denoise."""
