@@ -85,7 +85,8 @@ const fsdpFlattenFactor = flatten.length
 type HostPoint = { id: string; peak: number; kvHost: number };
 const hostPoints: HostPoint[] = runs.flatMap((m) =>
   m.ranks.every((rank) => rank.fits === true)
-    ? m.ranks.flatMap((rank) => (rank.host?.peakRssBytes ? [{ id: m.id, peak: rank.host.peakRssBytes, kvHost: rank.host.kvCacheHostBytes ?? 0 }] : []))
+    ? // Runs that kept many clips' frames (host.frames) are the frames term's (host-ram.ts HOST_FRAME_COPIES), not the runtime's.
+      m.ranks.flatMap((rank) => (rank.host?.peakRssBytes && !rank.host.frames ? [{ id: m.id, peak: rank.host.peakRssBytes, kvHost: rank.host.kvCacheHostBytes ?? 0 }] : []))
     : [],
 );
 const noKv = hostPoints.filter((p) => p.kvHost === 0);

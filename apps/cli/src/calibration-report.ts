@@ -27,7 +27,7 @@ const formatHostRam = (rows: readonly HostRamComparison[]): string[] => {
   const multi = new Set(rows.filter((r) => r.rank > 0).map((r) => r.id));
   return [
     "",
-    `Host RAM: peak RSS per process against ${PROBE_HOST_TERM_IDS.join(" + ")} (GiB; error bar ${bar}; encoders on the CPU, frames of every clip and checkpoint staging are source-read, not measured)`,
+    `Host RAM: peak RSS per process against ${PROBE_HOST_TERM_IDS.join(" + ")} (GiB; error bar ${bar}; host-frames only for runs that kept their frames, at the clips they ran; encoders on the CPU and checkpoint staging are source-read, not measured)`,
     ...rows.map((r) => `  ${`${r.id}${multi.has(r.id) ? ` r${r.rank}` : ""}`.padEnd(36)} ${gib(r.predictedBytes).padStart(8)} ${gib(r.measuredBytes).padStart(8)} ${signed(r.errorBytes).padStart(7)}${r.isWithin ? "" : "!"}`),
     `Host RAM within the error bar: ${rows.filter((r) => r.isWithin).length} of ${rows.length}`,
   ];

@@ -42,6 +42,16 @@ describe("calibration against data/measurements", () => {
       expect(Math.abs(row.errorBytes) / GIB, `rank ${row.rank}: predicted ${(row.predictedBytes / GIB).toFixed(2)} GiB, measured ${(row.measuredBytes / GIB).toFixed(2)} GiB`).toBeLessThanOrEqual(row.allowedBytes / GIB);
     }
   });
+  it("covers the decoded frames: runs that kept their clips' frames are compared with host-frames at the clips they ran", () => {
+    const withFrames = withHost.filter((m) => m.ranks.some((rank) => rank.host?.frames));
+    expect(new Set(withFrames.map((m) => m.ranks[0]!.host!.frames!.clips)).size).toBeGreaterThanOrEqual(3);
+    const largest = withFrames.reduce((a, b) => (a.ranks[0]!.host!.frames!.framesBytes > b.ranks[0]!.host!.frames!.framesBytes ? a : b));
+    expect(largest.ranks[0]!.host!.frames!.framesBytes).toBeGreaterThan(GIB);
+    expect(compareHostRam(largest).every((row) => row.isWithin)).toBe(true);
+    // without the frames term the largest run is out of the bar: the term is what the comparison holds
+    const withoutFrames: Measurement = { ...largest, plan: { ...largest.plan, params: { ...largest.plan.params, numClip: 1 } }, ranks: largest.ranks.map((rank) => ({ ...rank, host: { ...rank.host!, frames: null } })) };
+    expect(compareHostRam(withoutFrames).some((row) => !row.isWithin)).toBe(true);
+  });
   it("would fail on host RAM the estimator misses by more than the bar", () => {
     const m = withHost.find((candidate) => candidate.plan.params.offloadKvCache)!;
     const doctored: Measurement = { ...m, ranks: m.ranks.map((rank) => ({ ...rank, host: { ...rank.host!, peakRssBytes: rank.host!.peakRssBytes! * 1.2 } })) };

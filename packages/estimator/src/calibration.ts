@@ -8,7 +8,13 @@ import { Plan } from "./plan.ts";
 const PhaseReading = z.object({ allocated: z.number(), reserved: z.number(), deviceUsed: z.number() });
 
 /** The probe's host readings of one rank (apps/worker/python/headroom_probe/hostmem.py). */
-const HostReading = z.object({ peakRssBytes: z.number().nullable(), startRssBytes: z.number().nullable().optional(), kvCacheHostBytes: z.number().optional() });
+const HostReading = z.object({
+  peakRssBytes: z.number().nullable(),
+  startRssBytes: z.number().nullable().optional(),
+  kvCacheHostBytes: z.number().optional(),
+  /** Decoded frames the run kept on the host (probe >= 0.2.0): the clips it ran, each decoded and kept. */
+  frames: z.object({ clips: z.number().int().min(1), frames: z.number().int(), framesBytes: z.number() }).nullable().optional(),
+});
 
 /** Where a run departs from the plan it measures: fewer GPUs than ranks, ranks outside NCCL, a plan the probe could run. */
 export const Emulation = z.object({
@@ -164,24 +170,30 @@ export type HostRamComparison = { id: string; rank: number; predictedBytes: numb
 
 export const allowedHostErrorBytes = (measuredBytes: number): number => Math.max(HOST_RAM_ERROR_BAR.relative * measuredBytes, HOST_RAM_ERROR_BAR.absoluteBytes);
 
+/** The plan with num_clip set to the clips a run really made (the audio no longer caps them). */
+const withClips = (plan: Plan, clips: number): Plan => ({ ...plan, params: { ...plan.params, numClip: clips, audioSeconds: null } });
+
 /**
  * Host RAM, predicted vs the probe's peak RSS, for each rank of a run that completed: only the host terms the probe
- * reproduces (PROBE_HOST_TERM_IDS: runtime, offloaded KV caches and their copies), per process. Encoders kept on the
- * CPU, decoded frames of every clip and checkpoint staging are read from the source: the probe's random weights are
- * made on the device.
+ * reproduces (PROBE_HOST_TERM_IDS: runtime, offloaded KV caches and their copies, and the decoded frames where the run
+ * kept them — compared at the clips it ran), per process. Encoders kept on the CPU and checkpoint staging are read
+ * from the source: the probe's random weights are made on the device.
  */
 export const compareHostRam = (m: Measurement): HostRamComparison[] => {
   if (!m.ranks.every((rank) => rank.fits === true)) return [];
   const plan = comparedPlan(m);
-  const est = estimate(plan);
   const processes = plan.hardware.count;
   const out: HostRamComparison[] = [];
   for (const rank of m.ranks) {
     const measuredBytes = rank.host?.peakRssBytes;
     if (measuredBytes === null || measuredBytes === undefined) continue;
-    // host-runtime covers every process; the KV terms exist only on one GPU (single), where there is one process.
+    // Runs before probe 0.2.0 freed their one decoded clip at once: no frames term for them.
+    const frames = rank.host?.frames ?? null;
+    const est = estimate(frames ? withClips(plan, frames.clips) : plan);
+    const ids = frames ? PROBE_HOST_TERM_IDS : PROBE_HOST_TERM_IDS.filter((id) => id !== "host-frames");
+    // host-runtime covers every process; the KV and frame terms exist only on one GPU (single), where there is one process.
     const predictedBytes = est.hostRamTerms
-      .filter((term) => PROBE_HOST_TERM_IDS.includes(term.id))
+      .filter((term) => ids.includes(term.id))
       .reduce((sum, term) => sum + (term.id === "host-runtime" ? term.value / processes : term.value), 0);
     const errorBytes = predictedBytes - measuredBytes;
     const allowedBytes = allowedHostErrorBytes(measuredBytes);

@@ -70,6 +70,15 @@ describe("estimate()", () => {
     const box = estimate(resolvePlan({ hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 10 } }));
     expect(box.notes.some((note) => note.id === "FR-9" && note.cites.includes("FR-9"))).toBe(true);
   });
+  it("decoded frames on the host: 4 fp32 copies of clips × infer_frames − 3 frames (measured slope 4.0, h100-*-c*.json)", () => {
+    const plan = (numClip: number) => resolvePlan({ hardware: { gpu: "h100-sxm", count: 1 }, params: { size: "704*384", inferFrames: 48, numClip, audioSeconds: 60 } });
+    const frames = (est: ReturnType<typeof estimate>) => est.hostRamTerms.find((t) => t.id === "host-frames")!.value;
+    const ten = estimate(plan(10));
+    expect(frames(ten)).toBe((10 * 48 - 3) * 3 * 704 * 384 * 4 * 4);
+    expect(frames(ten) / GIB).toBeCloseTo(5.76, 2); // measured 7.18 GiB peak RSS = 1.40 runtime + 5.78
+    expect(frames(estimate(plan(5))) - frames(estimate(plan(1)))).toBe(4 * 48 * 3 * 704 * 384 * 4 * 4);
+    expect(estimate(plan(10)).gpus[0]!.phases.map((p) => p.totalBytes)).toEqual(estimate(plan(1)).gpus[0]!.phases.map((p) => p.totalBytes));
+  });
   it("speed: 5 × H100 in TPP at 720*400 matches the README's 45 FPS (the fitted overhead factor)", () => {
     const est = estimate(resolvePlan({ hardware: { gpu: "h100-sxm", count: 5 } }));
     expect(est.speed.fps).toBeGreaterThan(40);
