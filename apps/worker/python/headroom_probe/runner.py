@@ -430,8 +430,10 @@ class Probe:
         host_after_cat = self.host.rss_now()
         del out  # generate returns videos[0]
         video = videos[0]
+        self._save_peak_rss = None
         u8 = save_video_preprocess(video, sample=self._host_sample)
         self.frames_info = {
+            "rssAtSavePeakBytes": self._save_peak_rss,
             "clips": len(clip_outputs), "frames": frames, "expectedFrames": kept_frames(len(clip_outputs), infer),
             "dtype": str(videos.dtype), "shape": list(videos.shape), "framesBytes": frame_bytes,
             "copiesAtPeak": FRAME_COPIES_AT_PEAK, "uint8Bytes": u8.numel() * u8.element_size(),
@@ -441,7 +443,7 @@ class Probe:
         del video, videos, u8
 
     def _host_sample(self) -> None:
-        self.frames_info["rssAtSavePeakBytes"] = self.host.rss_now()
+        self._save_peak_rss = self.host.rss_now()  # inside save_video's stack: video + clamped + clones + stacked
 
     def run_tpp_or_fsdp(self) -> None:
         p = self.params

@@ -389,6 +389,8 @@ class Clips(unittest.TestCase):
         self.assertEqual(frames["framesBytes"], (3 * 48 - 3) * 3 * g.height * g.width * 4)
         self.assertEqual(frames["latentBytesPerClip"], 16 * g.lat_target_frames * g.lat_h * g.lat_w * 2)
         self.assertEqual(frames["copiesAtPeak"], 4)
+        self.assertGreater(frames["rssAtSavePeakBytes"], 0)
+        self.assertEqual(len(frames["rssAfterClipBytes"]), 3)
         # the frames list and its concatenation live together on the host
         self.assertGreaterEqual(result["host"]["probeDataBytesPeak"], 2 * frames["framesBytes"])
 
