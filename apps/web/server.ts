@@ -1,5 +1,7 @@
 // The built app behind one node:http server: the session-free feasibility API is answered here directly and
-// everything else goes to Next. `npm run start` (PORT, default 3000); `npm run dev` keeps `next dev`.
+// everything else goes to Next. `npm run start` (PORT, default 3000); `npm run dev` keeps `next dev`. A 64 MB young
+// generation (--max-semi-space-size in the start script): an estimate allocates ~45 KB of terms, and smaller
+// semi-spaces promote them into old-generation collections that show up as p99 latency.
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import next from "next";
