@@ -1,34 +1,14 @@
 // A LiveAvatar job's stored prompt reaches the launcher: the worker (in this process, on a simulated 2 × H200 host)
 // claims the job from a real embedded PostgreSQL and runs a stand-in torchrun that records its command line.
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createAsset, getJobById } from "@headroom/db";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { capture, HOST_CAPTURES } from "../preflight/captures.ts";
-import type { Collectors } from "../preflight/collect-captures.ts";
 import { fakeLiveAvatarHost } from "../testing/fake-liveavatar.ts";
 import { createWorker, type Worker } from "./worker.ts";
-import { startTestBed, submitJob, testSettings, waitFor, type TestBed } from "./worker-test-support.ts";
+import { fakeNvidiaSmi, h200Host, startTestBed, submitJob, testSettings, waitFor, type TestBed } from "./worker-test-support.ts";
 
-const FAKE_SMI = fileURLToPath(new URL("../vram/fixtures/fake-nvidia-smi.mjs", import.meta.url));
 const PLAN = { hardware: { gpu: "h200" as const, count: 1 }, params: { numClip: 3 } };
-
-const h200Host: Collectors = {
-  run: async (_command, args) => {
-    const host = HOST_CAPTURES.h200x2();
-    return { stdout: args[0] === "topo" ? host.topo : args[0] === "-q" ? host.memory : host.query, error: null };
-  },
-  readMeminfo: async () => capture("h200x2/meminfo.txt"),
-};
-
-const fakeNvidiaSmi = () => {
-  const path = join(mkdtempSync(join(tmpdir(), "smi-")), "nvidia-smi");
-  writeFileSync(path, `#!/bin/sh\nexec '${process.execPath}' '${FAKE_SMI}' "$@"\n`);
-  chmodSync(path, 0o755);
-  return path;
-};
 
 let bed: TestBed;
 let worker: Worker | null = null;

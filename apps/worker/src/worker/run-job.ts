@@ -89,11 +89,12 @@ export const runJob = async (deps: RunJobDeps, owner: JobOwner, job: JobDto, rel
     if (job.runner === "probe") {
       const payload = probePayload(job, host, settings.storageDir, settings.probeScale);
       sample(payload.cudaDevices);
-      outcome = probeOutcome(await TASKS.probe(payload, ctx));
-      if (payload.scale === "tiny") {
+      const probed = probeOutcome(await TASKS.probe(payload, ctx));
+      outcome = probed;
+      if (payload.scale === "tiny" && probed.kind !== "released") {
         // tiny shapes check the pipeline end to end; their peak says nothing about this plan's prediction
         reporter.report({ type: "log", level: "info", message: "probe ran at tiny shapes (no GPU here): its peak is kept in probe-result.json, not compared with the prediction" });
-        outcome = { ...outcome, measuredPeakBytes: null };
+        outcome = { ...probed, measuredPeakBytes: null };
       }
     } else {
       const payload = await liveavatarPayload(db, job, host, config);

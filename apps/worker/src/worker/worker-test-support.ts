@@ -1,17 +1,37 @@
 // Shared by the worker's integration tests: a real embedded PostgreSQL, jobs submitted as the web submits them,
 // workers in this process or as real child processes.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createJob, createQueue, enqueueJob, withTransaction, type Db, type JobRunner, type Queue } from "@headroom/db";
 import { createTestDatabase, startMigratedTemplate } from "@headroom/db/testing";
 import { estimate, resolvePlan, type Plan, type PlanInput } from "@headroom/estimator";
+import { capture, HOST_CAPTURES } from "../preflight/captures.ts";
+import type { Collectors } from "../preflight/collect-captures.ts";
 import { SYSTEM_PYTHON } from "../testing/python-torch.ts";
 import { parseWorkerSettings } from "./worker-settings.ts";
 
 const WORKER_DIR = fileURLToPath(new URL("../..", import.meta.url));
+const FAKE_SMI = fileURLToPath(new URL("../vram/fixtures/fake-nvidia-smi.mjs", import.meta.url));
+
+/** A host whose nvidia-smi answers with the committed 2 × H200 captures. */
+export const h200Host: Collectors = {
+  run: async (_command, args) => {
+    const host = HOST_CAPTURES.h200x2();
+    return { stdout: args[0] === "topo" ? host.topo : args[0] === "-q" ? host.memory : host.query, error: null };
+  },
+  readMeminfo: async () => capture("h200x2/meminfo.txt"),
+};
+
+/** An executable `nvidia-smi` streaming two GPUs' rising memory.used (the VRAM sampler's fixture). */
+export const fakeNvidiaSmi = (): string => {
+  const path = join(mkdtempSync(join(tmpdir(), "smi-")), "nvidia-smi");
+  writeFileSync(path, `#!/bin/sh\nexec '${process.execPath}' '${FAKE_SMI}' "$@"\n`);
+  chmodSync(path, 0o755);
+  return path;
+};
 
 /** Fast clocks for tests: poll 100 ms, heartbeat 0.5 s, lost after 3 s silent, sweep every 0.5 s. */
 export const testEnv = (name: string, storageDir: string): Record<string, string> => ({

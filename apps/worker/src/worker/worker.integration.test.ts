@@ -1,39 +1,18 @@
 // The worker against a real embedded PostgreSQL: in this process (CPU pseudo-inventory, tiny probes, a simulated GPU
 // host), then as real processes (`tsx src/main.ts`) that are killed mid-job and race for jobs.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cancelJob, cancelQueuedJob, createAsset, getJobById, getVramSeries, listArtifacts, listJobEvents, listWorkerHosts, queueNameFor } from "@headroom/db";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { capture, HOST_CAPTURES } from "../preflight/captures.ts";
-import type { Collectors } from "../preflight/collect-captures.ts";
 import { ensurePythonTorch } from "../testing/python-torch.ts";
 import { createWorker, type Worker, type WorkerDeps } from "./worker.ts";
 import {
-  pidsMentioning, spawnWorker, startTestBed, submitJob, testEnv, testSettings, waitFor, type TestBed, type WorkerProcess,
+  fakeNvidiaSmi, h200Host, pidsMentioning, spawnWorker, startTestBed, submitJob, testEnv, testSettings, waitFor, type TestBed, type WorkerProcess,
 } from "./worker-test-support.ts";
 
 const CRASHING_PROBE = fileURLToPath(new URL("../tasks/fixtures/crashing-probe.py", import.meta.url));
 const QUICK_PROBE = fileURLToPath(new URL("./fixtures/quick-probe.py", import.meta.url));
-const FAKE_SMI = fileURLToPath(new URL("../vram/fixtures/fake-nvidia-smi.mjs", import.meta.url));
-
-/** A host whose nvidia-smi answers with the committed 2 × H200 captures. */
-const h200Host: Collectors = {
-  run: async (_command, args) => {
-    const host = HOST_CAPTURES.h200x2();
-    return { stdout: args[0] === "topo" ? host.topo : args[0] === "-q" ? host.memory : host.query, error: null };
-  },
-  readMeminfo: async () => capture("h200x2/meminfo.txt"),
-};
-
-/** An executable `nvidia-smi` streaming two GPUs' rising memory.used (the VRAM sampler's fixture). */
-const fakeNvidiaSmi = () => {
-  const path = join(mkdtempSync(join(tmpdir(), "smi-")), "nvidia-smi");
-  writeFileSync(path, `#!/bin/sh\nexec '${process.execPath}' '${FAKE_SMI}' "$@"\n`);
-  chmodSync(path, 0o755);
-  return path;
-};
 
 let bed: TestBed;
 beforeAll(async () => {
