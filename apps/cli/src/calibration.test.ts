@@ -1,4 +1,4 @@
-import { compareHostRam, compareMeasurement, estimate, GIB, HOST_RAM_ERROR_BAR, Measurement, summarizeCalibration } from "@headroom/estimator";
+import { catalogGpuForDevice, compareHostRam, compareMeasurement, compareSpeed, estimate, GIB, HOST_RAM_ERROR_BAR, Measurement, summarizeCalibration } from "@headroom/estimator";
 import { describe, expect, it } from "vitest";
 import { readMeasurements } from "./read-measurements.ts";
 import { runCli, type Io } from "./run-cli.ts";
@@ -30,6 +30,23 @@ describe("calibration against data/measurements", () => {
     };
     expect(compareMeasurement(doctored).peaks.some((peak) => !peak.isWithin)).toBe(true);
   });
+  describe("speed against the roofline", () => {
+    const timed = measurements.flatMap((m) => compareSpeed(m) ?? []);
+    it("names the catalog card of every device the probe ran on", () => {
+      expect(new Set(measurements.map((m) => catalogGpuForDevice(m.gpu)))).toEqual(new Set(["h100-sxm", "h200"]));
+      expect(catalogGpuForDevice("NVIDIA GeForce GTX 1080")).toBeNull();
+    });
+    it("times every run that completed a forward, and none beats the datasheet roofline", () => {
+      expect(timed.length).toBe(measurements.filter((m) => m.ranks.some((rank) => rank.fits === true && rank.secondsPerForward)).length);
+      for (const row of timed) expect(row.measuredSeconds, row.id).toBeGreaterThan(row.rooflineSeconds);
+    });
+    it("predicts a bf16 forward on one GPU within 10 % of the probe (fp8 is compiled upstream, eager in the probe)", () => {
+      const bf16Single = timed.filter((row) => !row.fp8 && measurements.find((m) => m.id === row.id)!.plan.parallel.mode === "single");
+      expect(bf16Single.length).toBeGreaterThanOrEqual(2);
+      for (const row of bf16Single) expect(Math.abs(row.predictedSeconds / row.measuredSeconds - 1), row.id).toBeLessThan(0.1);
+    });
+  });
+
   const withHost = measurements.filter((m) => compareHostRam(m).length > 0);
   it("has host RAM readings on single-GPU runs with and without KV offload, and on TPP ranks", () => {
     expect(withHost.filter((m) => m.plan.params.offloadKvCache).length).toBeGreaterThanOrEqual(4);
@@ -72,9 +89,10 @@ describe("calibration against data/measurements", () => {
     const out: string[] = [];
     const io: Io = { out: (text) => out.push(text), err: () => {}, color: false, readMeasurements };
     expect(runCli(["calibration", "--json"], io)).toBe(0);
-    const printed = JSON.parse(out.join("\n")) as { summary: ReturnType<typeof summarizeCalibration>; measurements: unknown[]; hostRam: unknown[] };
+    const printed = JSON.parse(out.join("\n")) as { summary: ReturnType<typeof summarizeCalibration>; measurements: unknown[]; hostRam: unknown[]; speed: { measuredSeconds: number }[] };
     expect(printed.measurements).toHaveLength(measurements.length);
     expect(printed.summary.peaksWithin).toBe(printed.summary.peaks);
     expect(printed.hostRam.length).toBeGreaterThanOrEqual(withHost.length);
+    expect(printed.speed.length).toBe(measurements.flatMap((m) => compareSpeed(m) ?? []).length);
   });
 });

@@ -1,5 +1,5 @@
 import {
-  compareHostRam, compareMeasurement, estimate, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasurementFile, type Plan,
+  compareHostRam, compareMeasurement, compareSpeed, estimate, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasurementFile, type Plan,
 } from "@headroom/estimator";
 import { evaluate, suggest } from "@headroom/rules";
 import { formatArgError, parseArgs, resolveCheckPlan, type ArgError } from "./args.ts";
@@ -53,6 +53,7 @@ export const runCli = (argv: readonly string[], io: Io): number => {
 const runCalibration = (dir: string | null, json: boolean, io: Io): number => {
   const comparisons = [];
   const hostRam = [];
+  const speed = [];
   for (const file of io.readMeasurements(dir)) {
     const parsed = Measurement.safeParse(file.json);
     if (!parsed.success) {
@@ -61,9 +62,11 @@ const runCalibration = (dir: string | null, json: boolean, io: Io): number => {
     }
     comparisons.push(compareMeasurement(parsed.data));
     hostRam.push(...compareHostRam(parsed.data));
+    const timed = compareSpeed(parsed.data);
+    if (timed) speed.push(timed);
   }
   const summary = summarizeCalibration(comparisons);
-  io.out(json ? JSON.stringify({ summary, measurements: comparisons, hostRam }, null, 2) : formatCalibration(comparisons, summary, hostRam));
+  io.out(json ? JSON.stringify({ summary, measurements: comparisons, hostRam, speed }, null, 2) : formatCalibration(comparisons, summary, hostRam, speed));
   return EXIT_OK;
 };
 
