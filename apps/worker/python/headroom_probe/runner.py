@@ -285,19 +285,23 @@ class Probe:
         del image, host, z
 
     # ---- modes -----------------------------------------------------------------------------------------------
-    def run_single(self) -> None:
-        p = self.params
-        offload_model = bool(p.get("offloadModel"))
-        offload_kv = bool(p.get("offloadKvCache"))
-        online = bool(p.get("enableOnlineDecode"))
-        vae = dit = t5 = None
+    def _load_and_encode(self, keep_t5: bool):
+        """Both pipelines' first two phases: VAE and DiT built on the device, then the encoders' pass."""
         with self.phase("load"):
             vae = WanVAE(self._factory(), self.dims.vae_dim, self.dims.z_dim)
             dit = self._build_dit()
             self._free()
         with self.phase("encode"):
-            t5 = self._encode(vae, keep_t5=not offload_model)
+            t5 = self._encode(vae, keep_t5=keep_t5)
             context = self._context()
+        return vae, dit, t5, context
+
+    def run_single(self) -> None:
+        p = self.params
+        offload_model = bool(p.get("offloadModel"))
+        offload_kv = bool(p.get("offloadKvCache"))
+        online = bool(p.get("enableOnlineDecode"))
+        vae, dit, t5, context = self._load_and_encode(keep_t5=not offload_model)
         # Moves between phases happen before the next phase's peak counter is reset.
         if offload_model:  # noise_model to GPU; vae, text_encoder, audio_encoder to CPU; empty_cache
             vae = None
@@ -452,13 +456,7 @@ class Probe:
         role = self.role
         dit_ranks = min(int(self.parallel.get("numGpusDit", 4)), self.world)
         vae_rank = dit_ranks if self.parallel.get("enableVaeParallel") else None
-        with self.phase("load"):
-            vae = WanVAE(self._factory(), self.dims.vae_dim, self.dims.z_dim)
-            dit = self._build_dit()
-            self._free()
-        with self.phase("encode"):
-            t5 = self._encode(vae, keep_t5=not offload_model)
-            context = self._context()
+        vae, dit, t5, context = self._load_and_encode(keep_t5=not offload_model)
         g = self.geo
         shape = (16, shapes.FRAMES_PER_BLOCK, g.lat_h, g.lat_w)
         with self.phase("denoise"):
