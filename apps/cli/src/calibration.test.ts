@@ -1,4 +1,4 @@
-import { catalogGpuForDevice, compareHostRam, compareMeasurement, compareSpeed, estimate, GIB, HOST_RAM_ERROR_BAR, Measurement, summarizeCalibration } from "@headroom/estimator";
+import { catalogGpuId, compareHostRam, compareMeasurement, compareSpeed, estimate, GIB, HOST_RAM_ERROR_BAR, Measurement, summarizeCalibration } from "@headroom/estimator";
 import { describe, expect, it } from "vitest";
 import { readMeasurements } from "./read-measurements.ts";
 import { runCli, type Io } from "./run-cli.ts";
@@ -33,8 +33,8 @@ describe("calibration against data/measurements", () => {
   describe("speed against the roofline", () => {
     const timed = measurements.flatMap((m) => compareSpeed(m) ?? []);
     it("names the catalog card of every device the probe ran on", () => {
-      expect(new Set(measurements.map((m) => catalogGpuForDevice(m.gpu)))).toEqual(new Set(["h100-sxm", "h200"]));
-      expect(catalogGpuForDevice("NVIDIA GeForce GTX 1080")).toBeNull();
+      expect(new Set(measurements.map((m) => catalogGpuId(m.gpu)))).toEqual(new Set(["h100-sxm", "h200"]));
+      expect(catalogGpuId("NVIDIA GeForce GTX 1080")).toBeNull();
     });
     it("times every run that completed a forward, and none beats the datasheet roofline", () => {
       expect(timed.length).toBe(measurements.filter((m) => m.ranks.some((rank) => rank.fits === true && rank.secondsPerForward)).length);

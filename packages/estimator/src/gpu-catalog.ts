@@ -77,3 +77,21 @@ export const GPU_CATALOG: Record<GpuId, GpuSpec> = {
 };
 
 export const isGpuId = (id: string): id is GpuId => (GPU_IDS as readonly string[]).includes(id);
+
+/** nvidia-smi's / PyTorch's product names → catalog ids; the first pattern that matches wins. */
+const NAME_PATTERNS: readonly [RegExp, GpuId][] = [
+  [/RTX 3090/i, "rtx-3090"],
+  [/RTX 4090/i, "rtx-4090"],
+  [/RTX 5090/i, "rtx-5090"],
+  [/RTX A6000/i, "rtx-a6000"],
+  [/L40S/i, "l40s"],
+  [/A100.*40\s?GB/i, "a100-40gb"],
+  [/A100/i, "a100-80gb"],
+  [/H100.*PCIe/i, "h100-pcie"],
+  [/H100/i, "h100-sxm"],
+  [/H200/i, "h200"],
+  [/B200/i, "b200"],
+];
+
+/** The catalog GPU a device's product name belongs to ("NVIDIA H200" → h200), or null. */
+export const catalogGpuId = (name: string): GpuId | null => NAME_PATTERNS.find(([pattern]) => pattern.test(name))?.[1] ?? null;

@@ -1,10 +1,6 @@
 import { comparedPlan, type Measurement } from "./calibration.ts";
 import { estimate } from "./estimate.ts";
-import { GPU_CATALOG, GPU_IDS, type GpuId } from "./gpu-catalog.ts";
-
-/** The catalog GPU a device name (nvidia-smi / torch) belongs to: "NVIDIA H200" → h200. */
-export const catalogGpuForDevice = (deviceName: string): GpuId | null =>
-  GPU_IDS.find((id) => GPU_CATALOG[id].name.startsWith(deviceName) || deviceName.startsWith(GPU_CATALOG[id].name)) ?? null;
+import { catalogGpuId, GPU_CATALOG, type GpuId } from "./gpu-catalog.ts";
 
 export type SpeedComparison = {
   id: string;
@@ -31,7 +27,7 @@ const median = (values: number[]): number => {
  */
 export const compareSpeed = (m: Measurement): SpeedComparison | null => {
   const forwards = m.ranks.flatMap((rank) => (rank.fits === true && rank.secondsPerForward ? [rank.secondsPerForward] : []));
-  const gpu = catalogGpuForDevice(m.gpu);
+  const gpu = catalogGpuId(m.gpu);
   if (forwards.length === 0 || gpu === null) return null;
   const plan = comparedPlan(m);
   const onCard = { ...plan, hardware: { ...plan.hardware, gpu, custom: null } };

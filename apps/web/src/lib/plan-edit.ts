@@ -1,4 +1,4 @@
-import { GIB, resolvePlan, type CustomGpu, type GpuId, type Plan, type PlanField } from "@headroom/estimator";
+import { catalogGpuId, GIB, resolvePlan, type CustomGpu, type Plan, type PlanField } from "@headroom/estimator";
 import type { HostInventory } from "@headroom/db/host-inventory";
 
 export type FieldValue = string | number | boolean | null;
@@ -36,25 +36,11 @@ export const withGpuCount = (plan: Plan, count: number): Plan => {
   };
 };
 
-const CATALOG_NAMES: [RegExp, GpuId][] = [
-  [/4090/, "rtx-4090"],
-  [/5090/, "rtx-5090"],
-  [/3090/, "rtx-3090"],
-  [/A6000/i, "rtx-a6000"],
-  [/L40S/i, "l40s"],
-  [/H200/i, "h200"],
-  [/B200/i, "b200"],
-  [/H100.*PCIe/i, "h100-pcie"],
-  [/H100/i, "h100-sxm"],
-  [/A100.*80/i, "a100-80gb"],
-  [/A100/i, "a100-40gb"],
-];
-
 /** A registered host's measured inventory as the plan's hardware: catalog GPU where the name matches, else custom. */
 export const hardwareFromHost = (plan: Plan, name: string, inventory: HostInventory): Plan => {
   const first = inventory.gpus[0];
   if (!first) return plan;
-  const gpu = CATALOG_NAMES.find(([pattern]) => pattern.test(first.name))?.[1];
+  const gpu = catalogGpuId(first.name);
   const withCount = withGpuCount(plan, inventory.gpus.length);
   return {
     ...withCount,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { resolvePlan } from "@headroom/estimator";
+import { catalogGpuId, resolvePlan } from "@headroom/estimator";
 import { capture, HOST_CAPTURES } from "./captures.ts";
-import { catalogGpuId, hostCanRun } from "./gpu-match.ts";
+import { hostCanRun } from "./gpu-match.ts";
 import { buildInventory } from "./inventory.ts";
 
 const MIB = 1024 * 1024;
