@@ -16,7 +16,7 @@ const answer = (query: string): { status: number; body: Buffer } => {
   return { status: 200, body: Buffer.from(JSON.stringify(feasibilitySummary(parsed.plan, checkPlan(parsed.plan)))) };
 };
 
-export const cachedAnswer = (query: string): { status: number; body: Buffer } => {
+const cachedAnswer = (query: string): { status: number; body: Buffer } => {
   const hit = cache.get(query);
   if (hit) return hit;
   const fresh = answer(query);

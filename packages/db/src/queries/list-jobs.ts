@@ -2,27 +2,16 @@ import { Plan } from "@headroom/estimator";
 import { z } from "zod";
 import type { DbClient } from "../client.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { JOB_ERROR_CLASS_FROM_DB, type JobErrorClass, type JobRunner, type JobState } from "./job-vocabulary.ts";
+import { JOB_ERROR_CLASS_FROM_DB, type JobState } from "./job-vocabulary.ts";
+import type { JobDto } from "./jobs.ts";
 
 export const LIST_JOBS_MAX_LIMIT = 100;
 
 /** A row of the team's job history: no estimate, no events; the host's name for display. */
-export type JobSummaryDto = {
-  id: string;
-  userId: string;
-  plan: Plan;
-  state: JobState;
-  runner: JobRunner;
-  host: { id: string; name: string } | null;
-  progress: number;
-  phase: string | null;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  errorClass: JobErrorClass | null;
-  predictedPeakBytes: number | null;
-  measuredPeakBytes: number | null;
-};
+export type JobSummaryDto = Pick<
+  JobDto,
+  "id" | "userId" | "plan" | "state" | "runner" | "progress" | "phase" | "createdAt" | "startedAt" | "finishedAt" | "errorClass" | "predictedPeakBytes" | "measuredPeakBytes"
+> & { host: { id: string; name: string } | null };
 
 export type ListJobsInput = {
   teamId: string;
