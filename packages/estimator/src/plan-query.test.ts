@@ -18,6 +18,28 @@ describe("a Plan round-trips", () => {
   });
 });
 
+describe("query strings", () => {
+  it("are encoded as URLSearchParams encodes them, free text included", () => {
+    const plan = resolvePlan({ hardware: { gpu: "custom", custom: { name: "Bob's card (v2) ~ 50% + more", vramGib: 20, bf16Tflops: 90, memoryBandwidthGbPerS: 700 } } });
+    const query = planToQuery(plan);
+    expect(query).toContain("custom_name=Bob%27s+card+%28v2%29+%7E+50%25+%2B+more");
+    expect(new URLSearchParams(query).get("custom_name")).toBe("Bob's card (v2) ~ 50% + more");
+    expect(planFromQuery(query)).toEqual({ ok: true, plan });
+  });
+  it.each([
+    ["?num_clip=7&gpu=rtx-4090", 7, "rtx-4090"],
+    ["num_clip=7&&gpu=rtx-4090&", 7, "rtx-4090"],
+    ["num%5Fclip=7&gpu=rtx%2D4090", 7, "rtx-4090"],
+    ["num_clip=+7+&gpu=rtx-4090", 7, "rtx-4090"],
+  ])("are decoded as URLSearchParams decodes them: %s", (query, numClip, gpu) => {
+    const parsed = planFromQuery(query);
+    expect(parsed.ok && [parsed.plan.params.numClip, parsed.plan.hardware.gpu]).toEqual([numClip, gpu]);
+  });
+  it("names a flag given without a value", () => {
+    expect(planFromQuery("num_clip")).toEqual({ ok: false, error: { field: "num_clip", message: 'expects a number, got ""' } });
+  });
+});
+
 describe("planFromEntries", () => {
   it("fills upstream script defaults for the GPU count: single-GPU script for 1, TPP script for 5", () => {
     const one = planFromEntries([["gpu", "h100-sxm"]]);

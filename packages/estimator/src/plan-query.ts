@@ -1,5 +1,5 @@
 import { withScriptDefaults } from "./defaults.ts";
-import { Plan, PlanInput } from "./plan.ts";
+import { Plan, type PlanInput } from "./plan.ts";
 import { PLAN_FIELDS, coerceField, findField } from "./plan-fields.ts";
 
 type Entries = Iterable<readonly [string, string]>;
@@ -14,14 +14,20 @@ export const readPlanValue = (plan: Plan, group: string, key: string): unknown =
   return (plan[group as "params"] as Record<string, unknown>)[key];
 };
 
-/** Every field, upstream flag names as keys: a share link says exactly what was checked. */
+/** Characters form encoding (URLSearchParams) leaves as they are: nearly every value is made only of these. */
+const FORM_SAFE = /^[\w.*-]*$/;
+
+const formPair = (name: string, value: string) => (FORM_SAFE.test(value) ? `${name}=${value}` : new URLSearchParams({ [name]: value }).toString());
+
+/** Every field, upstream flag names as keys: a share link says exactly what was checked. Encoded as URLSearchParams
+ * would, pair by pair: the feasibility API writes this into every answer. */
 export const planToQuery = (plan: Plan): string => {
-  const query = new URLSearchParams();
+  const pairs: string[] = [];
   for (const field of PLAN_FIELDS) {
     const value = readPlanValue(plan, field.group, field.key);
-    if (value !== null && value !== undefined) query.set(field.flag, String(value));
+    if (value !== null && value !== undefined) pairs.push(formPair(field.flag, String(value)));
   }
-  return query.toString();
+  return pairs.join("&");
 };
 
 /** Flag/value pairs (a query string or CLI flags) → a resolved Plan, or the first bad field by name. */
@@ -38,14 +44,26 @@ export const planFromEntries = (entries: Entries): PlanParse => {
   }
   const { custom, ...groups } = input;
   if (custom) groups.hardware = { ...groups.hardware, custom: { name: "custom GPU", bf16Tflops: 100, memoryBandwidthGbPerS: 1000, ...custom } };
-  const parsed = PlanInput.safeParse({ ...(model ? { model } : {}), ...groups });
-  if (!parsed.success) return { ok: false, error: issueToError(parsed.error.issues[0]) };
-  const resolved = Plan.safeParse(withScriptDefaults(parsed.data));
+  // Every value already has its field's type (coerceField), so the one schema check is on the completed plan.
+  const resolved = Plan.safeParse(withScriptDefaults({ ...(model ? { model } : {}), ...groups } as PlanInput));
   if (!resolved.success) return { ok: false, error: issueToError(resolved.error.issues[0]) };
   return { ok: true, plan: resolved.data };
 };
 
-export const planFromQuery = (query: string): PlanParse => planFromEntries(new URLSearchParams(query).entries());
+/** A query without escapes (`%`, `+`) is split as it is; URLSearchParams decodes the rest. */
+const queryEntries = (query: string): Entries => {
+  const bare = query.startsWith("?") ? query.slice(1) : query;
+  if (bare.includes("%") || bare.includes("+")) return new URLSearchParams(bare).entries();
+  const entries: [string, string][] = [];
+  for (const pair of bare.split("&")) {
+    if (pair === "") continue;
+    const at = pair.indexOf("=");
+    entries.push(at < 0 ? [pair, ""] : [pair.slice(0, at), pair.slice(at + 1)]);
+  }
+  return entries;
+};
+
+export const planFromQuery = (query: string): PlanParse => planFromEntries(queryEntries(query));
 
 const issueToError = (issue: { path: PropertyKey[]; message: string } | undefined): PlanParseError => {
   const key = String(issue?.path.at(-1) ?? "plan");

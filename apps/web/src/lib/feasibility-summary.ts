@@ -24,6 +24,9 @@ export type FeasibilitySummary = {
   findings: { ruleId: string; severity: string; message: string; cites: string[]; fixes: string[] }[];
 };
 
+/** Whole bytes: the estimate's fractions are formula arithmetic, not information, and print slowly as JSON. */
+const bytes = Math.round;
+
 export const feasibilitySummary = (plan: Plan, { estimate, verdict }: Check): FeasibilitySummary => ({
   estimatorVersion: estimate.estimatorVersion,
   plan: planToQuery(plan),
@@ -32,13 +35,13 @@ export const feasibilitySummary = (plan: Plan, { estimate, verdict }: Check): Fe
   gpus: estimate.gpus.map((gpu) => ({
     rank: gpu.rank,
     role: gpu.role,
-    peakBytes: gpu.peakBytes,
+    peakBytes: bytes(gpu.peakBytes),
     peakPhase: gpu.peakPhase,
-    usableBytes: gpu.usableBytes,
-    marginBytes: gpu.marginBytes,
-    phaseBytes: Object.fromEntries(gpu.phases.map((phase) => [phase.phase, phase.totalBytes])),
+    usableBytes: bytes(gpu.usableBytes),
+    marginBytes: bytes(gpu.marginBytes),
+    phaseBytes: Object.fromEntries(gpu.phases.map((phase) => [phase.phase, bytes(phase.totalBytes)])),
   })),
-  hostRamBytes: estimate.hostRamBytes,
+  hostRamBytes: bytes(estimate.hostRamBytes),
   speed: { fps: estimate.speed.fps, stepSeconds: estimate.speed.stepSeconds, wallSeconds: estimate.speed.wallSeconds, offloadShare: estimate.speed.offloadShare },
   errorBar: { relative: estimate.errorBar.relative, absoluteBytes: estimate.errorBar.absoluteBytes },
   findings: verdict.findings.map((finding) => ({ ruleId: finding.ruleId, severity: finding.severity, message: finding.message, cites: finding.cites, fixes: finding.fixes.map((fix) => fix.label) })),

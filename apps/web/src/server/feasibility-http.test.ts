@@ -25,7 +25,7 @@ describe("GET /api/feasibility", () => {
     expect(body.status).toBe("out-of-memory");
     expect(body.status).toBe(verdict.status);
     expect(body.gpus).toHaveLength(5);
-    expect(body.gpus.map((gpu: { peakBytes: number }) => gpu.peakBytes)).toEqual(estimate.gpus.map((gpu) => gpu.peakBytes));
+    expect(body.gpus.map((gpu: { peakBytes: number }) => gpu.peakBytes)).toEqual(estimate.gpus.map((gpu) => Math.round(gpu.peakBytes)));
     expect(body.gpus[0].phaseBytes[body.gpus[0].peakPhase]).toBe(body.gpus[0].peakBytes);
     expect(body.findings.map((finding: { ruleId: string }) => finding.ruleId)).toEqual(verdict.findings.map((finding) => finding.ruleId));
   });
