@@ -1,5 +1,5 @@
 import { buildContext } from "./estimate-context.ts";
-import type { Estimate, GpuEstimate, GpuRole, Phase, PhaseMemory } from "./estimate-types.ts";
+import type { Estimate, GpuEstimate, GpuRole, PhaseMemory } from "./estimate-types.ts";
 import { buildTermSet, phaseMemory } from "./gpu-memory.ts";
 import { hostRamTerms, sumBytes } from "./host-ram.ts";
 import { reportNotes } from "./report-notes.ts";
@@ -18,20 +18,32 @@ const roleOf = (plan: Plan, rank: number): GpuRole => {
   return "idle";
 };
 
+/** The phase with the most bytes; the first of equals. */
+const peakOf = (phases: PhaseMemory[]): PhaseMemory => {
+  let peak = phases[0]!;
+  for (const phase of phases) if (phase.totalBytes > peak.totalBytes) peak = phase;
+  return peak;
+};
+
 /** A total function: any Plan that parses gets an Estimate; invalid combinations are the rules' business. */
 export const estimate = (plan: Plan): Estimate => {
   const ctx = buildContext(plan);
   const gpus: GpuEstimate[] = [];
   const termSet = buildTermSet(ctx);
-  const byRole = new Map<GpuRole, ReturnType<typeof phaseMemory>>();
-  const sharedPhases = new Map<Phase, PhaseMemory>();
+  // roleOf hands out roles in runs (DiT ranks, the VAE rank, idle ranks): every rank of a run holds the same phases.
+  let role: GpuRole | null = null;
+  let phases: PhaseMemory[] = [];
+  let peak: PhaseMemory | null = null;
+  let ditPhases: PhaseMemory[] | undefined;
   for (let rank = 0; rank < plan.hardware.count; rank++) {
-    const role = roleOf(plan, rank);
-    const phases = byRole.get(role) ?? phaseMemory(ctx, termSet, role, sharedPhases);
-    byRole.set(role, phases);
-    let peak = phases[0]!;
-    for (const phase of phases) if (phase.totalBytes > peak.totalBytes) peak = phase;
-    gpus.push({ rank, role, phases, peakBytes: peak.totalBytes, peakPhase: peak.phase, usableBytes: ctx.gpu.usableBytes, marginBytes: ctx.gpu.usableBytes - peak.totalBytes });
+    const rankRole = roleOf(plan, rank);
+    if (peak === null || rankRole !== role) {
+      role = rankRole;
+      phases = phaseMemory(ctx, termSet, rankRole, rankRole === "vae" ? ditPhases : undefined);
+      if (rankRole === "dit") ditPhases = phases;
+      peak = peakOf(phases);
+    }
+    gpus.push({ rank, role: rankRole, phases, peakBytes: peak.totalBytes, peakPhase: peak.phase, usableBytes: ctx.gpu.usableBytes, marginBytes: ctx.gpu.usableBytes - peak.totalBytes });
   }
   let worstRank = 0;
   for (const gpu of gpus) if (gpu.marginBytes < gpus[worstRank]!.marginBytes) worstRank = gpu.rank;

@@ -51,18 +51,18 @@ const fsdpLoadFlatten = (ctx: EstimateContext): Term => {
 };
 
 /** Load: from_pretrained puts the bf16 DiT on the GPU, PEFT adds fp32 adapters, then fp8 conversion runs there. */
-const ditLoad = (ctx: EstimateContext): Term[] => {
+const ditLoadWeights = (ctx: EstimateContext): Term => {
   const { plan, profile } = ctx;
-  if (isSharded(ctx)) return [ditResident(ctx), fsdpLoadFlatten(ctx)];
-  if (plan.params.quantizeOnCpu) return [ditResident(ctx)];
-  if (!plan.params.fp8) {
-    const lora = plan.params.loadLora ? [bytesTerm("lora-adapters", "LoRA adapters while merging (fp32)", loraAdapterBytes(profile), "transient", { loraParams: profile.loraParams }, WEIGHT_SOURCES.lora)] : [];
-    return [ditResident(ctx), ...lora];
-  }
-  return [
-    bytesTerm("dit-weights-bf16", "DiT weights in bf16 before fp8 conversion", ditWeightBytes(profile, false), "transient", { fp8: true, quantizeOnCpu: false }, WEIGHT_SOURCES.ditLoad),
-    ...(plan.params.loadLora ? [bytesTerm("lora-adapters", "LoRA adapters while merging (fp32)", loraAdapterBytes(profile), "transient", { loraParams: profile.loraParams }, WEIGHT_SOURCES.lora)] : []),
-  ];
+  if (isSharded(ctx) || plan.params.quantizeOnCpu || !plan.params.fp8) return ditResident(ctx);
+  return bytesTerm("dit-weights-bf16", "DiT weights in bf16 before fp8 conversion", ditWeightBytes(profile, false), "transient", { fp8: true, quantizeOnCpu: false }, WEIGHT_SOURCES.ditLoad);
+};
+
+/** Beside the DiT at load: FSDP flattening a unit, or the LoRA adapters until they are merged. */
+const ditLoadExtra = (ctx: EstimateContext): Term | null => {
+  const { plan, profile } = ctx;
+  if (isSharded(ctx)) return fsdpLoadFlatten(ctx);
+  if (plan.params.quantizeOnCpu || !plan.params.loadLora) return null;
+  return bytesTerm("lora-adapters", "LoRA adapters while merging (fp32)", loraAdapterBytes(profile), "transient", { loraParams: profile.loraParams }, WEIGHT_SOURCES.lora);
 };
 
 /** What FSDP unshards for a forward: one block under LiveAvatar's wrapping, the whole model in FR-4/FR-13's picture. */
@@ -125,10 +125,17 @@ const vaeWeights = (ctx: EstimateContext): Term => bytesTerm("vae-weights", "VAE
 const vaeDecode = (ctx: EstimateContext, outputFrames: number): Term =>
   bytesTerm("vae-decode", "VAE decode", vaeDecodeBytes(ctx.pixels, outputFrames), "transient", { pixels: ctx.pixels, outputFrames }, FITTED_SOURCE);
 
-const runtimeTerms = (ctx: EstimateContext): Term[] => [
-  bytesTerm("cuda-context", "CUDA context", CUDA_CONTEXT_BYTES, "resident", {}, RUNTIME_SOURCE),
-  ...(ctx.isMultiProcess ? [bytesTerm("nccl", "NCCL buffers", NCCL_BUFFER_BYTES, "resident", { world: ctx.plan.hardware.count }, RUNTIME_SOURCE)] : []),
-];
+/** One GPU re-decodes the motion latents with each clip, but online decode decodes clip 0 alone (no motion frames,
+ *  infer_frames out); the TPP VAE rank stream-decodes a block at a time. */
+const decodeOutputFrames = (ctx: EstimateContext): number => {
+  if (ctx.plan.parallel.mode === "tpp") return TPP_DECODE_OUTPUT_FRAMES;
+  return ctx.plan.params.enableOnlineDecode ? ctx.plan.params.inferFrames : singleDecodeOutputFrames(ctx.latentFrames);
+};
+
+const runtimeTerms = (ctx: EstimateContext): Term[] => {
+  const cuda = bytesTerm("cuda-context", "CUDA context", CUDA_CONTEXT_BYTES, "resident", {}, RUNTIME_SOURCE);
+  return ctx.isMultiProcess ? [cuda, bytesTerm("nccl", "NCCL buffers", NCCL_BUFFER_BYTES, "resident", { world: ctx.plan.hardware.count }, RUNTIME_SOURCE)] : [cuda];
+};
 
 /** TPP passes each block's latents rank to rank (dist.send/recv): NCCL opens point-to-point channels, resident from the
  *  first hand-off. Left out under --dit_fsdp, whose probe emulation runs every step on every rank and passes nothing. */
@@ -137,19 +144,14 @@ const ncclP2p = (ctx: EstimateContext): Term | null =>
     ? bytesTerm("nccl-p2p", "NCCL point-to-point channels (latents rank to rank)", NCCL_P2P_BYTES, "resident", { ditRanks: ctx.ditRanks }, RUNTIME_SOURCE)
     : null;
 
-const present = (terms: (Term | null)[]): Term[] => {
-  const kept: Term[] = [];
-  for (const term of terms) if (term !== null) kept.push(term);
-  return kept;
-};
-
 /** Every term any phase may hold, built once per estimate and shared by the phases that hold it. */
 export type TermSet = ReturnType<typeof buildTermSet>;
 
 export const buildTermSet = (ctx: EstimateContext) => ({
   dit: ditResident(ctx),
   root: fsdpRootUnit(ctx),
-  ditLoad: ditLoad(ctx),
+  loadWeights: ditLoadWeights(ctx),
+  loadExtra: ditLoadExtra(ctx),
   gather: ditGather(ctx),
   kv: kvCache(ctx),
   churn: kvOffloadChurn(ctx),
@@ -160,72 +162,80 @@ export const buildTermSet = (ctx: EstimateContext) => ({
   audio: audioEncoder(ctx),
   media: mediaEncode(ctx),
   vae: vaeWeights(ctx),
-  decodeSingle: vaeDecode(ctx, singleDecodeOutputFrames(ctx.latentFrames)),
-  // Online decode decodes clip 0 alone: no motion frames, infer_frames out.
-  decodeOnline: vaeDecode(ctx, ctx.plan.params.inferFrames),
-  decodeTpp: vaeDecode(ctx, TPP_DECODE_OUTPUT_FRAMES),
+  decode: vaeDecode(ctx, decodeOutputFrames(ctx)),
   runtime: runtimeTerms(ctx),
   p2p: ncclP2p(ctx),
 });
 
-const sum = (terms: Term[]): number => terms.reduce((total, term) => total + term.value, 0);
+/** A phase's terms as its formula lists them: null where the plan leaves one out. */
+type Listed = (Term | null)[];
+
+const sum = (terms: Listed): number => {
+  let total = 0;
+  for (const term of terms) if (term !== null) total += term.value;
+  return total;
+};
 /** causal_s2v_pipeline(_tpp).py generate(): encode_audio and vae.encode run before encode_prompt moves T5 to the GPU,
  *  so T5 is never beside wav2vec, whether or not it stays afterwards (measured: tpp5-rtx4090-704x384-c100-uncapped). */
-const encodeTerms = (t: TermSet): Term[] => heavier(present([t.dit, t.vae, t.t5, t.t5Forward]), present([t.dit, t.vae, t.audio, t.media]));
+const encodeTerms = (t: TermSet): Listed => heavier([t.dit, t.vae, t.t5, t.t5Forward], [t.dit, t.vae, t.audio, t.media]);
 /** Encode runs wav2vec and the VAE motion-frame encode first (T5 still on the CPU), then T5 on the GPU: the larger step is the phase's peak. */
-const heavier = (a: Term[], b: Term[]): Term[] => (sum(a) >= sum(b) ? a : b);
+const heavier = (a: Listed, b: Listed): Listed => (sum(a) >= sum(b) ? a : b);
 
 /** One GPU (causal_s2v_pipeline.py): VAE, T5 and wav2vec leave the GPU before the rollout; step caches are freed before the final decode. */
-const singleTerms = (ctx: EstimateContext, t: TermSet, phase: Phase): Term[] => {
+const singleTerms = (ctx: EstimateContext, t: TermSet, phase: Phase): Listed => {
   const { params } = ctx.plan;
   switch (phase) {
-    case "load": return present([...t.ditLoad, t.vae]);
+    case "load": return [t.loadWeights, t.loadExtra, t.vae];
     case "encode": return encodeTerms(t);
-    case "denoise": return present([t.dit, t.root, t.kv, t.churn, t.gather, t.activations]);
+    case "denoise": return [t.dit, t.root, t.kv, t.churn, t.gather, t.activations];
     case "decode":
       // Online decode runs clip 0's decode inside the rollout; offload_model swaps the DiT out for it.
       return params.enableOnlineDecode
-        ? present([params.offloadModel ? null : t.dit, t.kv, t.vae, t.decodeOnline])
-        : present([t.dit, t.root, t.cond, t.vae, t.decodeSingle]);
+        ? [params.offloadModel ? null : t.dit, t.kv, t.vae, t.decode]
+        : [t.dit, t.root, t.cond, t.vae, t.decode];
   }
 };
 
 /** TPP (causal_s2v_pipeline_tpp.py): every rank builds the whole pipeline; offload_model False keeps T5 on every GPU. */
-const tppTerms = (ctx: EstimateContext, t: TermSet, role: "dit" | "vae", phase: Phase): Term[] => {
+const tppTerms = (ctx: EstimateContext, t: TermSet, role: "dit" | "vae", phase: Phase): Listed => {
   const { params } = ctx.plan;
   const t5Stays = params.offloadModel ? null : t.t5;
   switch (phase) {
-    case "load": return present([...t.ditLoad, t.vae]);
+    case "load": return [t.loadWeights, t.loadExtra, t.vae];
     case "encode": return encodeTerms(t);
-    case "denoise": return role === "dit" ? present([t.dit, t.root, t5Stays, t.vae, t.kv, t.gather, t.activations, t.p2p]) : present([t.dit, t.root, t5Stays, t.vae]);
+    case "denoise": return role === "dit" ? [t.dit, t.root, t5Stays, t.vae, t.kv, t.gather, t.activations, t.p2p] : [t.dit, t.root, t5Stays, t.vae];
     // The VAE rank receives every block's latents in its decode; the DiT ranks keep their channels.
-    case "decode": return role === "vae" ? present([params.offloadModel ? null : t.dit, t.root, t5Stays, t.vae, t.decodeTpp, t.p2p]) : present([t.dit, t.root, t5Stays, t.vae, t.p2p]);
+    case "decode": return role === "vae" ? [params.offloadModel ? null : t.dit, t.root, t5Stays, t.vae, t.decode, t.p2p] : [t.dit, t.root, t5Stays, t.vae, t.p2p];
   }
 };
 
-/** Under TPP every rank loads and encodes the same way, so DiT and VAE ranks share those two phases. */
+/** Under TPP every rank loads and encodes the same way, so the VAE rank takes those two phases from the DiT ranks. */
 const ROLE_INDEPENDENT: ReadonlySet<Phase> = new Set(["load", "encode"]);
 
-export const phaseMemory = (ctx: EstimateContext, t: TermSet, role: GpuRole, shared?: Map<Phase, PhaseMemory>): PhaseMemory[] => {
+export const phaseMemory = (ctx: EstimateContext, t: TermSet, role: GpuRole, ditPhases?: readonly PhaseMemory[]): PhaseMemory[] => {
   const phases: PhaseMemory[] = [];
-  for (const phase of PHASES) {
-    const canShare = shared !== undefined && (role === "dit" || role === "vae") && ROLE_INDEPENDENT.has(phase);
-    const memory = (canShare ? shared.get(phase) : undefined) ?? onePhase(ctx, t, role, phase);
-    if (canShare) shared.set(phase, memory);
-    phases.push(memory);
+  for (let i = 0; i < PHASES.length; i++) {
+    const phase = PHASES[i]!;
+    phases.push(ditPhases !== undefined && ROLE_INDEPENDENT.has(phase) ? ditPhases[i]! : onePhase(ctx, t, role, phase));
   }
   return phases;
 };
 
 const onePhase = (ctx: EstimateContext, t: TermSet, role: GpuRole, phase: Phase): PhaseMemory => {
-  const terms = role === "idle" ? [] : role === "single" ? singleTerms(ctx, t, phase) : tppTerms(ctx, t, role, phase);
-  if (terms.length === 0) return { phase, residentBytes: 0, transientBytes: 0, totalBytes: 0, terms };
+  const listed = role === "idle" ? [] : role === "single" ? singleTerms(ctx, t, phase) : tppTerms(ctx, t, role, phase);
+  const terms: Term[] = [];
   let allocated = 0;
-  for (const term of terms) allocated += term.value;
+  for (const term of listed) {
+    if (term === null) continue;
+    terms.push(term);
+    allocated += term.value;
+  }
+  if (terms.length === 0) return { phase, residentBytes: 0, transientBytes: 0, totalBytes: 0, terms };
   // FSDP's flat-parameter churn fragments the allocator during forwards only (the VAE rank runs none).
   const isFsdp = ctx.plan.parallel.ditFsdp && ctx.isMultiProcess && phase === "denoise" && role !== "vae";
   const fsdpBlockBytes = isFsdp ? blockWeightBytes(ctx.profile, ctx.plan.params.fp8) : null;
-  terms.push(...t.runtime, bytesTerm("allocator-slack", "allocator slack", allocatorSlackBytes(allocated, fsdpBlockBytes), "transient", { allocatedBytes: allocated, isFsdp, fsdpBlockBytes: fsdpBlockBytes ?? 0 }, RUNTIME_SOURCE));
+  for (const term of t.runtime) terms.push(term);
+  terms.push(bytesTerm("allocator-slack", "allocator slack", allocatorSlackBytes(allocated, fsdpBlockBytes), "transient", { allocatedBytes: allocated, isFsdp, fsdpBlockBytes: fsdpBlockBytes ?? 0 }, RUNTIME_SOURCE));
   let residentBytes = 0;
   let transientBytes = 0;
   for (const term of terms) {

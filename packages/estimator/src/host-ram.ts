@@ -65,4 +65,8 @@ export const hostRamTerms = (ctx: EstimateContext, clips: number): Term[] => {
   return terms;
 };
 
-export const sumBytes = (terms: Term[]): number => terms.reduce((sum, term) => sum + term.value, 0);
+export const sumBytes = (terms: Term[]): number => {
+  let sum = 0;
+  for (const term of terms) sum += term.value;
+  return sum;
+};

@@ -54,13 +54,15 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
   const { plan, profile, gpu, blocks, ditRanks, fsdpRanks } = ctx;
   const { params, parallel } = plan;
   const flops = ditForwardFlops(ctx.tokens, ctx.kv.windowTokens, profile);
-  const roofline = flops.linear / (linearTflops(ctx) * 1e12 * DIT_EFFICIENCY) + flops.attention / (gpu.bf16Tflops * 1e12 * DIT_EFFICIENCY);
+  const linearRate = linearTflops(ctx);
+  const roofline = flops.linear / (linearRate * 1e12 * DIT_EFFICIENCY) + flops.attention / (gpu.bf16Tflops * 1e12 * DIT_EFFICIENCY);
   const computeSeconds = roofline * DIT_OVERHEAD_FACTOR;
   const whole = ditWeightBytes(profile, params.fp8);
 
   const layout = ctx.kv;
   // Each step copies its cache in and the previous one back out (_move_kv_cache_to_working_gpu).
-  const kvSeconds = parallel.mode === "single" && params.offloadKvCache ? (2 * layout.bytesPerCache) / Math.min(gpu.hostBytesPerS, KV_COPY_BYTES_PER_S) : 0;
+  const kvLinkBytesPerS = Math.min(gpu.hostBytesPerS, KV_COPY_BYTES_PER_S);
+  const kvSeconds = parallel.mode === "single" && params.offloadKvCache ? (2 * layout.bytesPerCache) / kvLinkBytesPerS : 0;
   const fsdpCpuSeconds = parallel.ditFsdp && parallel.fsdpCpuOffload ? whole / fsdpRanks / gpu.hostBytesPerS : 0;
   const gatherSeconds = parallel.ditFsdp && fsdpRanks > 1 ? (whole * (fsdpRanks - 1)) / fsdpRanks / gpu.peerBytesPerS : 0;
   const offloadSeconds = kvSeconds + fsdpCpuSeconds + gatherSeconds;
@@ -87,8 +89,8 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
   const wallSeconds = startupSeconds + clips * clipSeconds;
 
   const terms: Term[] = [
-    secondsTerm("dit-compute", "DiT forward compute (roofline × efficiency)", computeSeconds, { linearFlops: flops.linear, attentionFlops: flops.attention, linearTflops: linearTflops(ctx), efficiency: DIT_EFFICIENCY }, SRC_MATMUL_RATE),
-    secondsTerm("kv-offload", "KV cache copies per step (in + out, pageable)", kvSeconds, { bytesPerCache: layout.bytesPerCache, linkBytesPerS: Math.min(gpu.hostBytesPerS, KV_COPY_BYTES_PER_S) }, SRC_KV_OFFLOAD),
+    secondsTerm("dit-compute", "DiT forward compute (roofline × efficiency)", computeSeconds, { linearFlops: flops.linear, attentionFlops: flops.attention, linearTflops: linearRate, efficiency: DIT_EFFICIENCY }, SRC_MATMUL_RATE),
+    secondsTerm("kv-offload", "KV cache copies per step (in + out, pageable)", kvSeconds, { bytesPerCache: layout.bytesPerCache, linkBytesPerS: kvLinkBytesPerS }, SRC_KV_OFFLOAD),
     secondsTerm("fsdp-cpu-offload", "FSDP CPU offload copies per forward", fsdpCpuSeconds, { bytes: whole / fsdpRanks }, SRC_FR12),
     secondsTerm("fsdp-gather", "FSDP all-gather per forward", gatherSeconds, { bytes: whole, ranks: fsdpRanks, peerBytesPerS: gpu.peerBytesPerS }, SRC_FSDP),
     secondsTerm("vae-decode", "VAE decode per clip", decodeSeconds, { pixels: ctx.pixels, frames: decodedFrames, efficiency: VAE_EFFICIENCY }, SRC_VAE_RATE),

@@ -1,11 +1,9 @@
 import type { Estimate, Plan } from "@headroom/estimator";
 import { formatFps, formatGib } from "./format.ts";
 import { LIVEAVATAR_RULES } from "./liveavatar-rules.ts";
-import { worseStatus, type Finding, type Rule, type RuleContext, type Severity, type VerdictStatus } from "./rule.ts";
+import { worseStatus, type Finding, type FindingDraft, type Rule, type RuleContext, type Severity, type VerdictStatus } from "./rule.ts";
 
 export type Verdict = { status: VerdictStatus; findings: Finding[]; headline: string };
-
-const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 const STATUS_LABEL: Record<VerdictStatus, string> = {
   runs: "Runs",
@@ -15,19 +13,26 @@ const STATUS_LABEL: Record<VerdictStatus, string> = {
   invalid: "Invalid",
 };
 
-const unique = (items: string[]): string[] => [...new Set(items)];
+/** The rule's citations, then the draft's, each once; a loop because the lists hold a handful of strings. */
+const mergeCites = (ruleCites: readonly string[], draftCites: readonly string[]): string[] => {
+  const cites: string[] = [];
+  for (const cite of ruleCites) if (!cites.includes(cite)) cites.push(cite);
+  for (const cite of draftCites) if (!cites.includes(cite)) cites.push(cite);
+  return cites;
+};
 
-const toFinding = (rule: Rule, ctx: RuleContext, draft: { message: string; path: string[]; cites?: string[] }): Finding => ({
+const toFinding = (rule: Rule, ctx: RuleContext, draft: FindingDraft): Finding => ({
   ruleId: rule.id,
   severity: rule.severity,
   message: draft.message,
   path: draft.path,
-  cites: unique([...rule.cites, ...(draft.cites ?? [])]),
+  cites: mergeCites(rule.cites, draft.cites ?? []),
   fixes: rule.fixes?.(ctx) ?? [],
 });
 
 const runsHeadline = (estimate: Estimate): string => {
-  const margin = Math.min(...estimate.gpus.map((gpu) => gpu.marginBytes));
+  let margin = Infinity;
+  for (const gpu of estimate.gpus) margin = Math.min(margin, gpu.marginBytes);
   const headroom = Number.isFinite(margin) ? `, ${formatGib(margin)} headroom on the fullest GPU` : "";
   return `${STATUS_LABEL.runs}: ${formatFps(estimate.speed.fps)}${headroom}`;
 };
@@ -37,19 +42,23 @@ export const evaluate = (plan: Plan, estimate: Estimate, rules: readonly Rule[] 
   const ctx: RuleContext = { plan, estimate };
   let status: VerdictStatus = "runs";
   let cause: Finding | null = null;
-  const findings: Finding[] = [];
+  // Findings are listed errors first, then warnings, then info, each in rule order.
+  const bySeverity: Record<Severity, Finding[]> = { error: [], warning: [], info: [] };
   for (const rule of rules) {
     const result = rule.check(ctx);
-    const drafts = result === null ? [] : Array.isArray(result) ? result : [result];
-    const fired = drafts.map((draft) => toFinding(rule, ctx, draft));
-    findings.push(...fired);
-    const first = fired[0];
-    if (first && worseStatus(status, rule.implies) !== status) {
+    if (result === null) continue;
+    const drafts = Array.isArray(result) ? result : [result];
+    if (drafts.length === 0) continue;
+    const findings = bySeverity[rule.severity];
+    const first = toFinding(rule, ctx, drafts[0]!);
+    findings.push(first);
+    for (let i = 1; i < drafts.length; i++) findings.push(toFinding(rule, ctx, drafts[i]!));
+    if (worseStatus(status, rule.implies) !== status) {
       status = rule.implies;
       cause = first;
     }
   }
-  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const findings = [...bySeverity.error, ...bySeverity.warning, ...bySeverity.info];
   const headline = cause ? `${STATUS_LABEL[status]}: ${cause.message}` : runsHeadline(estimate);
   return { status, findings, headline };
 };

@@ -2,8 +2,11 @@ import type { Note } from "@headroom/estimator";
 import type { Rule } from "../rule.ts";
 
 const noteMessage = (note: Note): string => {
-  const sides = [note.reported ? `report: ${note.reported}` : null, note.predicted ? `Headroom: ${note.predicted}` : null].filter((side) => side !== null);
-  return sides.length > 0 ? `${note.message} (${sides.join("; ")})` : note.message;
+  const reported = note.reported ? `report: ${note.reported}` : null;
+  const predicted = note.predicted ? `Headroom: ${note.predicted}` : null;
+  if (reported && predicted) return `${note.message} (${reported}; ${predicted})`;
+  const side = reported ?? predicted;
+  return side ? `${note.message} (${side})` : note.message;
 };
 
 /** Report-vs-source disagreements the estimator found: shown beside the verdict, never changing it. */
