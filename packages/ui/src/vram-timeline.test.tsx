@@ -17,6 +17,7 @@ describe("VRAM timeline", () => {
   it("draws the measured line, the predicted peak and usable VRAM", () => {
     const html = renderToStaticMarkup(<VramChart trace={trace} origin={start.getTime()} predictedPeakBytes={1 * GIB} usableBytes={2 * GIB} />);
     expect(html).toContain("line-measured");
+    expect(html).toMatch(/highest reading <b>0\.88 GiB<\/b>/);
     expect(html).toContain("predicted peak 1.0 GiB");
     expect(html).toContain("usable 2.0 GiB");
   });

@@ -43,7 +43,7 @@ export function VramChart({ trace, origin, predictedPeakBytes, usableBytes }: { 
   return (
     <figure className="vram-chart" data-testid="vram-chart">
       <figcaption>
-        <b>GPU {trace.gpuIndex}</b> measured peak <b>{trace.peakMib < 100 ? `${trace.peakMib.toFixed(1)} MiB` : formatGib(trace.peakMib * MIB, 2)}</b>
+        <b>GPU {trace.gpuIndex}</b> highest reading <b>{trace.peakMib < 100 ? `${trace.peakMib.toFixed(1)} MiB` : formatGib(trace.peakMib * MIB, 2)}</b>
         {predictedPeakBytes !== null && <> · predicted <b>{formatGib(predictedPeakBytes, 2)}</b></>}
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`VRAM of GPU ${trace.gpuIndex} over time`}>
