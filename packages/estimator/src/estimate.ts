@@ -1,7 +1,8 @@
 import { buildContext } from "./estimate-context.ts";
 import type { Estimate, GpuEstimate, GpuRole, PhaseMemory } from "./estimate-types.ts";
 import { buildTermSet, phaseMemory } from "./gpu-memory.ts";
-import { hostRamTerms, sumBytes } from "./host-ram.ts";
+import { hostRamTerms } from "./host-ram.ts";
+import { sumBytes } from "./term.ts";
 import { reportNotes } from "./report-notes.ts";
 import type { Plan } from "./plan.ts";
 import { ERROR_BAR } from "./error-bar.ts";

@@ -5,7 +5,7 @@ import { PHASES } from "./estimate-types.ts";
 import { FITTED, FITTED_SOURCE } from "./fitted.ts";
 import { allocatorSlackBytes, CUDA_CONTEXT_BYTES, NCCL_BUFFER_BYTES, NCCL_P2P_BYTES, RUNTIME_SOURCE } from "./runtime.ts";
 import { assumption, fieldReport, measured, upstream } from "./sources.ts";
-import { bytesTerm } from "./term.ts";
+import { bytesTerm, sumBytes } from "./term.ts";
 import { mediaEncodeBytes, singleDecodeOutputFrames, TPP_DECODE_OUTPUT_FRAMES, vaeDecodeBytes } from "./vae-decode.ts";
 import { audioEncoderBytes, blockWeightBytes, ditWeightBytes, loraAdapterBytes, textEncoderBytes, vaeWeightBytes, WEIGHT_SOURCES } from "./weights.ts";
 
@@ -170,16 +170,11 @@ export const buildTermSet = (ctx: EstimateContext) => ({
 /** A phase's terms as its formula lists them: null where the plan leaves one out. */
 type Listed = (Term | null)[];
 
-const sum = (terms: Listed): number => {
-  let total = 0;
-  for (const term of terms) if (term !== null) total += term.value;
-  return total;
-};
 /** causal_s2v_pipeline(_tpp).py generate(): encode_audio and vae.encode run before encode_prompt moves T5 to the GPU,
  *  so T5 is never beside wav2vec, whether or not it stays afterwards (measured: tpp5-rtx4090-704x384-c100-uncapped). */
 const encodeTerms = (t: TermSet): Listed => heavier([t.dit, t.vae, t.t5, t.t5Forward], [t.dit, t.vae, t.audio, t.media]);
 /** Encode runs wav2vec and the VAE motion-frame encode first (T5 still on the CPU), then T5 on the GPU: the larger step is the phase's peak. */
-const heavier = (a: Listed, b: Listed): Listed => (sum(a) >= sum(b) ? a : b);
+const heavier = (a: Listed, b: Listed): Listed => (sumBytes(a) >= sumBytes(b) ? a : b);
 
 /** One GPU (causal_s2v_pipeline.py): VAE, T5 and wav2vec leave the GPU before the rollout; step caches are freed before the final decode. */
 const singleTerms = (ctx: EstimateContext, t: TermSet, phase: Phase): Listed => {

@@ -64,9 +64,3 @@ export const hostRamTerms = (ctx: EstimateContext, clips: number): Term[] => {
   if (parallel.ditFsdp && parallel.fsdpCpuOffload) terms.push(bytesTerm("host-dit-shards", "DiT shards offloaded by FSDP", ditWeightBytes(profile, params.fp8), "resident", {}, SRC_FR12));
   return terms;
 };
-
-export const sumBytes = (terms: Term[]): number => {
-  let sum = 0;
-  for (const term of terms) sum += term.value;
-  return sum;
-};

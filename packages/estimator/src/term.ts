@@ -1,6 +1,13 @@
 import type { Term } from "./estimate-types.ts";
 import type { Source } from "./sources.ts";
 
+/** Bytes or seconds of the terms a formula lists; null stands for a term the plan leaves out. */
+export const sumBytes = (terms: readonly (Term | null)[]): number => {
+  let sum = 0;
+  for (const term of terms) if (term !== null) sum += term.value;
+  return sum;
+};
+
 export const bytesTerm = (
   id: string,
   label: string,
