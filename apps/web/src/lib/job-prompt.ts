@@ -19,6 +19,9 @@ export const JobPrompt = z
   .refine((text) => !hasControlCharacter(text), "The prompt contains control characters: remove them and try again.");
 export type JobPrompt = z.infer<typeof JobPrompt>;
 
+/** A LiveAvatar job without a prompt: the playground says it before submitting, the submit procedure refuses it. */
+export const LIVEAVATAR_NEEDS_PROMPT = "LiveAvatar needs a prompt: describe the video it should make.";
+
 /** The message to show beside the textarea, or null when the prompt can be submitted. */
 export const promptProblem = (text: string): string | null => {
   const parsed = JobPrompt.safeParse(text);

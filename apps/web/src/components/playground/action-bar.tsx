@@ -7,7 +7,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { Check } from "@/lib/check-plan";
-import { promptProblem } from "@/lib/job-prompt";
+import { LIVEAVATAR_NEEDS_PROMPT, promptProblem } from "@/lib/job-prompt";
 import { useTRPC } from "@/lib/trpc";
 import type { UploadedAsset } from "./upload-field";
 
@@ -33,7 +33,7 @@ export function ActionBar({ plan, check, isSignedIn, image, audio, prompt }: { p
   );
   // A blank prompt is left out: the probe runs without one, LiveAvatar needs one (the server checks the same way).
   const isPromptBlank = prompt.trim() === "";
-  const promptIssue = isPromptBlank ? (runner === "liveavatar" ? "LiveAvatar needs a prompt: describe the video it should make." : null) : promptProblem(prompt);
+  const promptIssue = isPromptBlank ? (runner === "liveavatar" ? LIVEAVATAR_NEEDS_PROMPT : null) : promptProblem(prompt);
   const run = (confirmWarnings: boolean) =>
     submit.mutate({ plan, runner, ...(!isPromptBlank && { prompt }), inputAssetIds: runner === "liveavatar" && image && audio ? [image.id, audio.id] : [], confirmWarnings });
   const missingInputs = runner === "liveavatar" && (!image || !audio);

@@ -1,14 +1,13 @@
 "use client";
 import Link from "next/link";
-import { useEffect, useRef, useState } from "react";
-import { switchTeam } from "@/lib/switch-team";
+import { useEffect, useRef } from "react";
+import { useSwitchTeam } from "@/lib/switch-team";
 
 export type TeamOption = { id: string; name: string; isActive: boolean };
 
 /** The header's team: the active one's name, opening a menu of the viewer's other teams to switch to. */
 export function TeamSwitcher({ teams }: { teams: TeamOption[] }) {
-  const [pendingId, setPendingId] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { pendingId, error, choose } = useSwitchTeam();
   const menu = useRef<HTMLDetailsElement>(null);
   // A click anywhere else closes the menu, as a menu does.
   useEffect(() => {
@@ -20,15 +19,6 @@ export function TeamSwitcher({ teams }: { teams: TeamOption[] }) {
   }, []);
   const active = teams.find((team) => team.isActive);
   const others = teams.filter((team) => !team.isActive);
-  const choose = async (id: string) => {
-    setPendingId(id);
-    setError(null);
-    const problem = await switchTeam(id);
-    if (problem) {
-      setError(problem);
-      setPendingId(null);
-    }
-  };
   return (
     <details ref={menu} className="team-menu" data-testid="team-switcher">
       <summary className="team-name" data-testid="team-name" title="Switch team">{active?.name ?? "No team"}</summary>

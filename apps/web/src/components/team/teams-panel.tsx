@@ -1,8 +1,8 @@
 "use client";
 import { Panel } from "@headroom/ui";
 import { useMutation } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
-import { switchTeam } from "@/lib/switch-team";
+import type { FormEvent } from "react";
+import { useSwitchTeam } from "@/lib/switch-team";
 import { useTRPC } from "@/lib/trpc";
 
 type TeamRow = { id: string; name: string; role: string; isActive: boolean };
@@ -10,17 +10,7 @@ type TeamRow = { id: string; name: string; role: string; isActive: boolean };
 /** The viewer's teams, with switching and creating another one (which becomes the active team). */
 export function TeamsPanel({ teams }: { teams: TeamRow[] }) {
   const trpc = useTRPC();
-  const [error, setError] = useState<string | null>(null);
-  const [pendingId, setPendingId] = useState<string | null>(null);
-  const choose = async (id: string) => {
-    setPendingId(id);
-    setError(null);
-    const problem = await switchTeam(id, "/team");
-    if (problem) {
-      setError(problem);
-      setPendingId(null);
-    }
-  };
+  const { pendingId, error, choose } = useSwitchTeam("/team");
   const create = useMutation(trpc.team.create.mutationOptions({ onSuccess: (team) => void choose(team.id) }));
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

@@ -1,7 +1,7 @@
 import { Plan } from "@headroom/estimator";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { JobPrompt } from "../../lib/job-prompt.ts";
+import { JobPrompt, LIVEAVATAR_NEEDS_PROMPT } from "../../lib/job-prompt.ts";
 import { cancelTeamJob } from "../cancel-job.ts";
 import { getJob, getVramSeries, JOB_RUNNERS, JOB_STATES, listArtifacts, listJobEvents, listJobs } from "../data.ts";
 import { submitJob } from "../submit-job.ts";
@@ -24,7 +24,7 @@ export const SubmitJobInput = z
     path: ["inputAssetIds"],
   })
   .refine((input) => input.runner !== "liveavatar" || input.prompt !== undefined, {
-    message: "LiveAvatar needs a prompt: describe the video it should make.",
+    message: LIVEAVATAR_NEEDS_PROMPT,
     path: ["prompt"],
   });
 
