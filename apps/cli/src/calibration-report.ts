@@ -1,4 +1,4 @@
-import { GIB, HOST_RAM_ERROR_BAR, PROBE_HOST_TERM_IDS, type CalibrationSummary, type HostRamComparison, type MeasurementComparison, type SpeedComparison } from "@headroom/estimator";
+import { GIB, HOST_RAM_ERROR_BAR, median, PROBE_HOST_TERM_IDS, type CalibrationSummary, type HostRamComparison, type MeasurementComparison, type SpeedComparison } from "@headroom/estimator";
 
 const gib = (bytes: number): string => (bytes / GIB).toFixed(2);
 const signed = (bytes: number): string => `${bytes >= 0 ? "+" : ""}${gib(bytes)}`;
@@ -34,12 +34,10 @@ const formatHostRam = (rows: readonly HostRamComparison[]): string[] => {
   ];
 };
 
-const medianOf = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-
 /** Seconds per DiT forward against the roofline on the card the probe ran on (not held to a bar: see compareSpeed). */
 const formatSpeed = (rows: readonly SpeedComparison[]): string[] => {
   if (rows.length === 0) return [];
-  const ratio = (fp8: boolean) => medianOf(rows.filter((r) => r.fp8 === fp8).map((r) => r.measuredSeconds / r.rooflineSeconds));
+  const ratio = (fp8: boolean) => median(rows.filter((r) => r.fp8 === fp8).map((r) => r.measuredSeconds / r.rooflineSeconds));
   const assumed = rows[0]!.predictedSeconds / rows[0]!.rooflineSeconds;
   return [
     "",

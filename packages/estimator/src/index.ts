@@ -21,4 +21,4 @@ export {
   measuredRunsFrom, nearestMeasurements, type MeasuredNeighbour, type MeasuredPeak, type MeasuredRun, type MeasurementFile,
 } from "./nearest-measurements.ts";
 export { planDifferences, type PlanDifference } from "./plan-diff.ts";
-export { compareSpeed, type SpeedComparison } from "./speed-calibration.ts";
+export { compareSpeed, median, type SpeedComparison } from "./speed-calibration.ts";

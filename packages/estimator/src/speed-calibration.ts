@@ -15,10 +15,8 @@ export type SpeedComparison = {
   measuredSeconds: number;
 };
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-};
+/** The middle value (the upper one of an even count); NaN for none. */
+export const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 /**
  * Seconds per DiT forward, measured against the roofline, on the card the probe ran on. Informational, not held to

@@ -1,5 +1,5 @@
-import { ESTIMATOR_VERSION, GIB, type MeasuredNeighbour } from "@headroom/estimator";
-import { formatGib } from "./format.ts";
+import { ERROR_BAR, ESTIMATOR_VERSION, GIB, type MeasuredNeighbour } from "@headroom/estimator";
+import { formatErrorBar, formatGib } from "./format.ts";
 
 const MEASUREMENTS_DIR = "data/measurements";
 
@@ -15,8 +15,8 @@ function Outcome({ neighbour: n }: { neighbour: MeasuredNeighbour }) {
       <div className="measured-facts">
         <span>measured <b data-testid="measured-peak">{formatGib(peak.measuredBytes, 2)}</b> at <b>{peak.phase}</b>{n.ranks > 1 ? ` (GPU ${peak.rank} of ${n.ranks})` : ""}</span>
         <span>predicted <b>{formatGib(peak.predictedBytes, 2)}</b></span>
-        <span className={`measured-error ${peak.isWithin ? "is-within" : "is-outside"}`} title="predicted − measured, against max(3 %, 0.5 GiB) of the measured peak">
-          {formatSignedGib(peak.errorBytes)} of ±{(peak.allowedBytes / GIB).toFixed(2)} GiB · {peak.isWithin ? "within the bar" : "outside the bar"}
+        <span className={`measured-error ${peak.isWithin ? "is-within" : "is-outside"}`} title={`predicted − measured, against ${formatErrorBar(ERROR_BAR)} of the measured peak`}>
+          {formatSignedGib(peak.errorBytes)} of ±{formatGib(peak.allowedBytes, 2)} · {peak.isWithin ? "within the bar" : "outside the bar"}
         </span>
       </div>
     );
