@@ -1,8 +1,13 @@
 import { connect, type Socket } from "node:net";
 
-export type OpenLoopResult = { offered: number; completed: number; p50: number; p99: number; errors: number };
+export type LoadResult = { offered: number; completed: number; p50: number; p99: number; errors: number };
 
 const percentile = (sorted: readonly number[], p: number) => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
+
+const summary = (latencies: number[], offered: number, errors: number): LoadResult => {
+  latencies.sort((a, b) => a - b);
+  return { offered, completed: latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors };
+};
 
 const HEADER_END = Buffer.from("\r\n\r\n");
 
@@ -78,8 +83,9 @@ const rawRequests = (baseUrl: string, paths: readonly string[]) =>
   paths.map((path) => Buffer.from(`GET ${path} HTTP/1.1\r\nhost: ${new URL(baseUrl).host}\r\nconnection: keep-alive\r\n\r\n`, "latin1"));
 
 /** Closed loop with the same client: each connection sends its next request as soon as the answer is in. */
-export const closedLoop = async (baseUrl: string, paths: readonly string[], seconds: number, connections: number): Promise<OpenLoopResult> => {
+export const closedLoop = async (baseUrl: string, paths: readonly string[], seconds: number, connections: number): Promise<LoadResult> => {
   const requests = rawRequests(baseUrl, paths);
+  const port = Number(new URL(baseUrl).port);
   const latencies: number[] = [];
   let errors = 0;
   let sent = 0;
@@ -94,7 +100,7 @@ export const closedLoop = async (baseUrl: string, paths: readonly string[], seco
     user.send(performance.now(), requests[sent++ % requests.length]!);
   };
   const users: User[] = Array.from({ length: connections }, () => {
-    const user: User = new User(Number(new URL(baseUrl).port), (scheduled, ok) => {
+    const user: User = new User(port, (scheduled, ok) => {
       if (ok) latencies.push(performance.now() - scheduled);
       else errors++;
       if (ok) sendFrom(user); // a failed connection drops out
@@ -105,8 +111,7 @@ export const closedLoop = async (baseUrl: string, paths: readonly string[], seco
   users.forEach(sendFrom);
   await settled;
   users.forEach((user) => user.close());
-  latencies.sort((a, b) => a - b);
-  return { offered: sent, completed: latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors };
+  return summary(latencies, sent, errors);
 };
 
 /**
@@ -116,7 +121,7 @@ export const closedLoop = async (baseUrl: string, paths: readonly string[], seco
  * (no coordinated omission). autocannon's own rate limit sends each second's quota in a burst, which measures
  * the burst, not the server.
  */
-export const openLoop = async (baseUrl: string, paths: readonly string[], rate: number, seconds: number, connections: number): Promise<OpenLoopResult> => {
+export const openLoop = async (baseUrl: string, paths: readonly string[], rate: number, seconds: number, connections: number): Promise<LoadResult> => {
   const { port } = new URL(baseUrl);
   const requests = rawRequests(baseUrl, paths);
   const latencies: number[] = [];
@@ -147,6 +152,5 @@ export const openLoop = async (baseUrl: string, paths: readonly string[], rate: 
   tick();
   await settled;
   users.forEach((user) => user.close());
-  latencies.sort((a, b) => a - b);
-  return { offered, completed: latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors };
+  return summary(latencies, offered, errors);
 };
