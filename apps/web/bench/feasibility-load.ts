@@ -14,7 +14,7 @@ import { freePort, startTestCluster } from "@headroom/db/testing";
 import { planToQuery, resolvePlan } from "@headroom/estimator";
 import autocannon from "autocannon";
 import { FEASIBILITY_PATH } from "../src/server/feasibility-http.ts";
-import { closedLoop, openLoop } from "./open-loop.ts";
+import { closedLoop, openLoop } from "./raw-client-load.ts";
 
 const WEB_DIR = fileURLToPath(new URL("..", import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
