@@ -75,10 +75,6 @@ class HostMeter:
         self.phases[name] = reading
         return reading
 
-    @staticmethod
-    def rss_now() -> Optional[int]:
-        return rss_bytes()
-
     def result(self, data_bytes_peak: int, kv_cache_host_bytes: int) -> Dict[str, object]:
         readings = [p["peakRssBytes"] for p in self.phases.values()] + [self.start_peak, peak_rss_bytes()]
         known = [r for r in readings if r is not None]

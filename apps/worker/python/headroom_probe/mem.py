@@ -15,6 +15,7 @@ through Mem.alloc / Mem.to_device, which counts its bytes against the cap and ra
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
@@ -123,8 +124,6 @@ def _nvml_handle(device: torch.device):
 
 def nvml_process_used(device: torch.device) -> Optional[int]:
     """Device bytes NVML attributes to this process on `device` (context + allocations), or None."""
-    import os
-
     try:
         import pynvml  # nvidia-ml-py
 
@@ -147,9 +146,9 @@ class Mem:
         self.baseline_overhead = 0
         # Another rank's process on the same GPU: read this process's use from NVML, not the device's.
         self.shared_device = shared_device and self.is_cuda
-        self.device_used_source = "mem_get_info" if self.is_cuda else "probe-counted"
-        if self.shared_device:
-            self.device_used_source = "nvml-process" if nvml_process_used(self.device) is not None else "allocator-reserved-only"
+        self.device_used_source = (
+            ("nvml-process" if nvml_process_used(self.device) is not None else "allocator-reserved-only")
+            if self.shared_device else "mem_get_info" if self.is_cuda else "probe-counted")
         # Host data the probe places on the CPU on purpose (KV caches, decoded frames): live and peak bytes
         self.host_data_bytes = 0
         self.host_data_peak = 0

@@ -31,7 +31,7 @@ from . import shapes
 from .dit import DiT, build_dit, build_dit_fsdp
 from .encoders import T5Encoder, Wav2Vec2
 from .frames import FRAME_COPIES_AT_PEAK, generate_concat, kept_frames, save_video_preprocess
-from .hostmem import HostMeter
+from .hostmem import HostMeter, rss_bytes
 from .layers import BF16, FP8_EVENTS, HAS_SDPA, Factory, fp8_support, rope_freq_dtype
 from .mem import Emitter, Mem, is_oom, parse_need_bytes
 from .vae import WanVAE
@@ -326,9 +326,8 @@ class Probe:
                 self._forward(dit, c, context, 0, False, self._latents(), sink=True)
                 if offload_kv:
                     self._move(c, False)
-            c = None
-            clip_outputs = self._rollout(dit, caches, context, offload_kv)
             c = None  # the loop variable must not keep a step cache alive into the decode
+            clip_outputs = self._rollout(dit, caches, context, offload_kv)
         if online:
             # r == 0 and enable_online_decode: noise_model.cpu(), vae to the GPU; KV caches stay
             if offload_model:
@@ -384,7 +383,6 @@ class Probe:
                 end = min(start + shapes.FRAMES_PER_BLOCK, g.lat_target_frames)
                 clip_output[:, start:end] = latents[:, :end - start]
                 del latents
-                c = None
             clip_outputs.append(self.mem.track_host(clip_output.detach().cpu()))
             del clip_output
         return clip_outputs
@@ -420,34 +418,33 @@ class Probe:
             t2 = time.perf_counter()
             out.append(self.mem.track_host(image.cpu()))
             self.mem.sync()
-            rss_per_clip.append(self.host.rss_now())
+            rss_per_clip.append(rss_bytes())
             self.decode_times.append(time.perf_counter() - t2 + (t1 - t0))
             self.reencode_times.append(t2 - t1)
             del image, decode_latents, clip_output
             self.em.emit("progress", phase="decode", clip=clip_idx, of=len(clip_outputs))
         del motion_latents, videos_last_frames
         self.decode_seconds = statistics.median(self.decode_times) if self.decode_times else None
-        frames = sum(int(t.shape[2]) for t in out)
-        frame_bytes = sum(t.numel() * t.element_size() for t in out)
         t0 = time.perf_counter()
         videos = self.mem.track_host(generate_concat(out))  # generate(): torch.cat(out, dim=2), `out` alive
-        host_after_cat = self.host.rss_now()
+        host_after_cat = rss_bytes()
         del out  # generate returns videos[0]
         video = videos[0]
-        self._save_peak_rss = None
-        u8 = save_video_preprocess(video, sample=self._host_sample)
+        save_peak: Dict[str, Optional[int]] = {"rss": None}
+
+        def sample_save_peak() -> None:  # inside save_video's stack: video + clamped + clones + stacked
+            save_peak["rss"] = rss_bytes()
+
+        u8 = save_video_preprocess(video, sample=sample_save_peak)
         self.frames_info = {
-            "rssAtSavePeakBytes": self._save_peak_rss,
-            "clips": len(clip_outputs), "frames": frames, "expectedFrames": kept_frames(len(clip_outputs), infer),
-            "dtype": str(videos.dtype), "shape": list(videos.shape), "framesBytes": frame_bytes,
+            "rssAtSavePeakBytes": save_peak["rss"],
+            "clips": len(clip_outputs), "frames": videos.shape[2], "expectedFrames": kept_frames(len(clip_outputs), infer),
+            "dtype": str(videos.dtype), "shape": list(videos.shape), "framesBytes": videos.numel() * videos.element_size(),
             "copiesAtPeak": FRAME_COPIES_AT_PEAK, "uint8Bytes": u8.numel() * u8.element_size(),
             "rssAfterConcatBytes": host_after_cat, "rssAfterClipBytes": rss_per_clip, "saveSeconds": round(time.perf_counter() - t0, 4),
             "latentBytesPerClip": clip_outputs[0].numel() * clip_outputs[0].element_size() if clip_outputs else 0,
         }
         del video, videos, u8
-
-    def _host_sample(self) -> None:
-        self._save_peak_rss = self.host.rss_now()  # inside save_video's stack: video + clamped + clones + stacked
 
     def run_tpp_or_fsdp(self) -> None:
         p = self.params

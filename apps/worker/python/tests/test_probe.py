@@ -267,31 +267,11 @@ class TppOnCpu(unittest.TestCase):
         import torch.distributed as dist
 
         self.assertTrue(dist.is_available() and dist.is_gloo_available(), "torch.distributed with gloo is needed for the TPP test")
-        plan = load_plan("h100-704x384-default.json")
-        plan["hardware"]["count"] = 5
-        plan["parallel"].update(mode="tpp", numGpusDit=4, enableVaeParallel=True)
-        plan["params"]["offloadModel"] = False
         with tempfile.TemporaryDirectory() as tmp:
-            path = write_plan(tmp, plan)
-            out = os.path.join(tmp, "r.json")
-            port = str(_free_port())
-            procs = []
-            for rank in range(5):
-                env = dict(os.environ, MASTER_ADDR="127.0.0.1", MASTER_PORT=port, WORLD_SIZE="5", RANK=str(rank),
-                           LOCAL_RANK=str(rank))
-                procs.append(subprocess.Popen([sys.executable, PROBE, "--plan", path, "--device", "cpu", "--scale",
-                                               "tiny", "--quiet", "--blocks", "1", "--out", out],
-                                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
-            for p in procs:
-                p.communicate(timeout=300)
-                self.assertEqual(p.returncode, 0)
-            roles = []
-            for rank in range(5):
-                with open(os.path.join(tmp, f"r.rank{rank}.json")) as fh:
-                    r = json.load(fh)
-                roles.append(r["role"])
-                self.assertIs(r["fits"], True, r.get("error"))
-            self.assertEqual(roles, ["dit"] * 4 + ["vae"])
+            results = _run_ranks(tmp, _tpp5_plan(), 5)
+        for r in results:
+            self.assertIs(r["fits"], True, r.get("error"))
+        self.assertEqual([r["role"] for r in results], ["dit"] * 4 + ["vae"])
 
 
 class SharedGpuLayout(unittest.TestCase):
@@ -313,12 +293,8 @@ class SharedGpuLayout(unittest.TestCase):
 
     def test_five_ranks_on_four_devices_with_gloo(self):
         """The VAE rank runs beside DiT rank 0; latents reach it as CPU copies; every rank reports its link."""
-        plan = load_plan("h100-704x384-default.json")
-        plan["hardware"]["count"] = 5
-        plan["parallel"].update(mode="tpp", numGpusDit=4, enableVaeParallel=True)
-        plan["params"]["offloadModel"] = False
         with tempfile.TemporaryDirectory() as tmp:
-            results = _run_ranks(tmp, plan, 5, "--gpus", "4")
+            results = _run_ranks(tmp, _tpp5_plan(), 5, "--gpus", "4")
         self.assertEqual([r["role"] for r in results], ["dit"] * 4 + ["vae"])
         for r in results:
             self.assertIs(r["fits"], True, r.get("error"))
@@ -437,6 +413,15 @@ class WindowSmallerThanABlock(unittest.TestCase):
         self.assertIsNone(result["fits"])
         self.assertIn("smaller than one 3-frame block", result["error"])
         self.assertTrue(any("0 latent frames" in n for n in result["notes"]))
+
+
+def _tpp5_plan() -> dict:
+    """Four DiT ranks and a VAE rank, models kept on their devices."""
+    plan = load_plan("h100-704x384-default.json")
+    plan["hardware"]["count"] = 5
+    plan["parallel"].update(mode="tpp", numGpusDit=4, enableVaeParallel=True)
+    plan["params"]["offloadModel"] = False
+    return plan
 
 
 def _run_ranks(tmp: str, plan: dict, world: int, *extra: str) -> list:
