@@ -25,7 +25,7 @@ const OPEN_LOOP_RATES = [500, 1000, 2000, 4000, 8000];
 
 const trpcQuery = (path: string, input: unknown) => `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
 
-type Row = { name: string; client: "autocannon" | "raw"; rps: number; p50: number; p99: number; errors: number; non2xx: number };
+type Row = { name: string; client: "autocannon" | "raw"; rps: number; p50: number; p99: number; errors: number; timeouts: number; non2xx: number };
 
 /** Waits until the server has worked off what the previous run left queued (a quick health answer). */
 const drain = async (baseUrl: string) => {
@@ -46,7 +46,7 @@ const load = async (baseUrl: string, name: string, target: Target, headers: Reco
   let next = 0;
   const requests = [{ setupRequest: (request: autocannon.Request) => ({ ...request, path: paths[next++ % paths.length]! }) }];
   const result = await autocannon({ url: baseUrl + paths[0], requests, connections: warmUp ? 20 : CONNECTIONS, duration: warmUp ? 2 : SECONDS, headers });
-  return { name, client: "autocannon", rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx };
+  return { name, client: "autocannon", rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx };
 };
 
 if (!existsSync(join(WEB_DIR, ".next", "BUILD_ID"))) execSync("npm run build", { cwd: WEB_DIR, stdio: "inherit" });
@@ -114,7 +114,7 @@ try {
     const [name, target] = endpoints[i]!;
     await drain(baseUrl);
     const row = await closedLoop(urlOf(i), typeof target === "string" ? [target] : target, SECONDS, CONNECTIONS);
-    rows.push({ name, client: "raw", rps: row.completed / SECONDS, p50: row.p50, p99: row.p99, errors: row.errors, non2xx: 0 });
+    rows.push({ name, client: "raw", rps: row.completed / SECONDS, p50: row.p50, p99: row.p99, errors: row.errors, timeouts: 0, non2xx: 0 });
   }
   // Closed loop measures queueing (latency ≈ connections / throughput), bounded by the floor. Open loop: the same
   // 200 connections as 200 people, requests arriving at a fixed rate (Poisson), the rate raised until p99 ≥ 20 ms.
@@ -133,9 +133,9 @@ try {
   for (const [name, path, headers] of endpoints.slice(5)) rows.push(await load(baseUrl, name, path, headers));
 
   console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each, loopback, built server (npm run start), closed loop: every connection sends again at once\n`);
-  console.log(`${"endpoint".padEnd(30)}${"client".padStart(11)}${"req/s".padStart(9)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"floor/this".padStart(11)}${"errors".padStart(8)}`);
+  console.log(`${"endpoint".padEnd(30)}${"client".padStart(11)}${"req/s".padStart(9)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"floor/this".padStart(11)}${"failed: err/timeout/non-2xx".padStart(29)}`);
   for (const row of rows) {
-    console.log(`${row.name.padEnd(30)}${row.client.padStart(11)}${row.rps.toFixed(0).padStart(9)}${row.p50.toFixed(1).padStart(9)}${row.p99.toFixed(1).padStart(9)}${`${(floorRow.rps / row.rps).toFixed(2)}×`.padStart(11)}${String(row.errors + row.non2xx).padStart(8)}`);
+    console.log(`${row.name.padEnd(30)}${row.client.padStart(11)}${row.rps.toFixed(0).padStart(9)}${row.p50.toFixed(1).padStart(9)}${row.p99.toFixed(1).padStart(9)}${`${(floorRow.rps / row.rps).toFixed(2)}×`.padStart(11)}${`${row.errors}/${row.timeouts}/${row.non2xx}`.padStart(29)}`);
   }
   console.log(`\nopen loop: ${CONNECTIONS} connections (one per user), Poisson arrivals at a fixed rate, ${SECONDS} s each, raised until p99 ≥ ${P99_TARGET_MS} ms`);
   console.log(`${"endpoint".padEnd(30)}${"offered".padStart(9)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}`);
