@@ -2,7 +2,7 @@
 // reference measured in the same run (zod's Plan.parse on the same plans), so the ratio survives a
 // slower or faster machine. One JS thread; bounded to well under a minute. Run: npm run bench
 import { cpus } from "node:os";
-import { GPU_IDS, Plan, estimate, resolvePlan, type PlanInput } from "@headroom/estimator";
+import { GPU_IDS, Plan, estimate, median, resolvePlan, type PlanInput } from "@headroom/estimator";
 import { suggest } from "@headroom/rules";
 
 const ESTIMATES_PER_S_TARGET = 200_000;
@@ -59,8 +59,6 @@ const plansPerSecond = (plans: readonly Plan[], fn: (plan: Plan) => number, seco
 
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-
-const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
 const fmt = (value: number, digits = 0): string => value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const verdict = (pass: boolean): string => (pass ? "PASS" : "MISS");
