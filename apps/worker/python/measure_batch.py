@@ -72,7 +72,7 @@ def rank_summary(r: Dict[str, Any]) -> Dict[str, Any]:
             "oomMessage", "error", "secondsPerForward", "forwardSeconds", "secondsPerStep", "kvCopySeconds",
             "decodeSeconds", "decodeSecondsPerClip", "reencodeSeconds", "allocatorCapBytes", "contextBytes", "totalMemory", "fp8", "dit", "attention",
             "ropeFreqDtype", "geometry", "kvLayout", "notes", "wallSeconds", "gpu", "torchVersion", "device",
-            "deviceUsedSource", "comm", "host")
+            "deviceUsedSource", "comm", "host", "audioSeconds", "audioEmbBytes")
     out = {k: r.get(k) for k in keep}
     out["phases"] = phases
     return out
@@ -157,6 +157,7 @@ def run_entry(entry: Dict[str, Any], args, out_dir: str, facts: Dict[str, Any]) 
         "capGib": cap if cap != "plan" else None,
         "capBytes": any_r.get("capBytes"),
         "capMode": any_r.get("capMode"),
+        "instrument": any_r.get("instrument") or {"kind": "probe", "version": any_r.get("probeVersion")},
         "probe": {"version": any_r.get("probeVersion"), "scale": any_r.get("scale"), "steps": any_r.get("steps"),
                   "blocks": any_r.get("blocks"), "clips": any_r.get("clips"), "clipBlocks": any_r.get("clipBlocks"),
                   "clipSteps": any_r.get("clipSteps")},

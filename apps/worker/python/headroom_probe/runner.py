@@ -27,7 +27,7 @@ from typing import Any, Dict, List, Optional
 
 import torch
 
-from . import shapes
+from . import __version__, shapes
 from .dit import DiT, build_dit, build_dit_fsdp
 from .encoders import T5Encoder, Wav2Vec2
 from .frames import FRAME_COPIES_AT_PEAK, generate_concat, kept_frames, save_video_preprocess
@@ -65,7 +65,9 @@ class Probe:
         shared = bool(comm is not None and comm.layout.shares_device(rank))
         self.mem = Mem(device, cap_bytes, emitter, shared_device=shared)
         self.cap_mode = cap_mode
-        self.geo = shapes.geometry(self.params["size"], int(self.params["inferFrames"]), self.dims)
+        self.role = self._role()
+        self.geo = shapes.geometry(self.params["size"], int(self.params["inferFrames"]), self.dims,
+                                   self.params.get("imageSize"), "single" if self.role == "single" else "tpp")
         self.steps = steps if steps is not None else max(1, min(int(self.params["sampleSteps"]), 4))
         self.blocks = blocks if blocks is not None else 2
         # --clips N: N clips in sequence as upstream runs them (single GPU, offline decode). Clip 0 runs the warm-up
@@ -86,7 +88,10 @@ class Probe:
         self.kv_copy_times: List[float] = []
         self.decode_seconds: Optional[float] = None
         self.current_phase: Optional[str] = None
-        self.role = self._role()
+        # Kept on the GPU from the encode to the end of generate() (causal_s2v_pipeline(_tpp).py)
+        self.audio_emb: Optional[torch.Tensor] = None
+        self.videos_last_frames: Optional[torch.Tensor] = None
+        self.motion_latents: Optional[torch.Tensor] = None
         self.fp8_ok, self.fp8_reason = fp8_support(device)
         self.dit_info: Dict[str, Any] = {}
         self.fsdp = bool(self.parallel.get("ditFsdp")) and world > 1
@@ -179,18 +184,27 @@ class Probe:
         samples = int(self.audio_seconds * d.w2v_sample_rate)
         audio = torch.randn(1, samples, device=self.device) * 0.1
         hidden = w2v(audio)
-        feats = torch.stack(hidden, dim=1)  # [1, 25, T, 1024]: audio_emb on the GPU until the rollout
+        feats = torch.stack(hidden, dim=1)  # [1, 25, T, 1024] at wav2vec's 50 Hz
         self.mem.sample()
-        del w2v, hidden, audio
+        # get_audio_embed_bucket_fps: one row per video frame, padded to whole clips; .to(device, bf16), kept to the end
+        frames = shapes.audio_emb_frames(self.audio_seconds, int(self.params["inferFrames"])) if self.scale == "full" \
+            else feats.shape[2]
+        idx = torch.linspace(0, feats.shape[2] - 1, frames, device=self.device).long()
+        self.audio_emb = feats[:, :, idx].permute(0, 1, 3, 2).contiguous().to(BF16)
+        self.mem.sample()
+        del w2v, hidden, audio, feats, idx
         self._free()
-        # VAE encodes the reference (5 frames) and the 73 motion frames
+        # VAE encodes the reference and the motion context: one GPU repeats the 5-frame reference to 365 frames,
+        # TPP one frame to 73; the pixel frames stay as videos_last_frames, their latents as motion_latents.
         if vae is not None:
             ref = torch.randn(1, 3, 1, self.geo.height, self.geo.width, device=self.device, dtype=BF16)
-            ref_lat = vae.encode(ref.repeat(1, 1, 5, 1, 1))
-            motion = ref.repeat(1, 1, shapes.MOTION_FRAMES, 1, 1)
-            motion_lat = vae.encode(motion)
+            ref_repeat = shapes.REF_REPEAT_SINGLE if self.role == "single" else 1
+            ref = ref.repeat(1, 1, ref_repeat, 1, 1)
+            ref_lat = vae.encode(ref)
+            self.videos_last_frames = ref.repeat(1, 1, shapes.MOTION_FRAMES, 1, 1)
+            self.motion_latents = vae.encode(self.videos_last_frames).to(BF16)
             self.mem.sample()
-            del ref, motion, ref_lat, motion_lat
+            del ref, ref_lat
         t5 = None
         if not self.params.get("t5Cpu"):
             t5 = T5Encoder(f, d)
@@ -204,7 +218,6 @@ class Probe:
                 t5 = None
         else:
             self.notes.append("t5Cpu: T5 runs on the host; only its [512, 4096] context reaches the GPU")
-        self.audio_feats = feats
         self._free()
         return t5
 
@@ -279,10 +292,30 @@ class Probe:
         image = torch.stack([vae.decode(z, sample=self.mem.sample)[0]])  # torch.stack(self.vae.decode(...))
         image = image[:, :, -g.infer_frames:]
         self.mem.sample()
+        self.mem.sync()
+        t1 = time.perf_counter()
+        if online and self.videos_last_frames is not None:  # r == 0 and enable_online_decode: re-encode the context
+            self._reencode(vae, image)
+        t2 = time.perf_counter()
         host = self.mem.track_host(image.cpu())
         self.mem.sync()
-        self.decode_seconds = time.perf_counter() - t0
+        self.decode_seconds = time.perf_counter() - t0 - (t2 - t1)
+        if online:
+            self.decode_times.append(self.decode_seconds)
+            self.reencode_times.append(t2 - t1)
         del image, host, z
+
+    def _reencode(self, vae: WanVAE, image: torch.Tensor) -> None:
+        """The newest frames replace the oldest in videos_last_frames; the whole context is encoded again."""
+        vlf = self.videos_last_frames
+        overlap = min(shapes.MOTION_FRAMES, image.shape[2])
+        self.videos_last_frames = None
+        vlf = torch.cat([vlf[:, :, overlap:], image[:, :, -overlap:].to(BF16)], dim=2)
+        self.motion_latents = None
+        self.motion_latents = vae.encode(vlf).to(BF16)
+        self.videos_last_frames = vlf
+        self.mem.sample()
+        self.mem.sync()
 
     # ---- modes -----------------------------------------------------------------------------------------------
     def _load_and_encode(self, keep_t5: bool):
@@ -391,17 +424,15 @@ class Probe:
         """Step 3 of generate() (offline decode) and save_video's preprocessing, on the host (frames.py)."""
         g = self.geo
         infer = g.infer_frames
-        # motion_latents (19 latent frames, bf16) and videos_last_frames (the 73 reference frames, bf16); upstream
-        # keeps both on the GPU from the encode on; the probe makes them here.
-        motion_latents = torch.randn(1, 16, shapes.LAT_MOTION_FRAMES, g.lat_h, g.lat_w, device=self.device, dtype=BF16)
-        videos_last_frames = torch.randn(1, 3, 1, g.height, g.width, device=self.device, dtype=BF16) \
-            .repeat(1, 1, shapes.MOTION_FRAMES, 1, 1)
+        # motion_latents (92 latent frames) and videos_last_frames (365 frames, bf16) came from the encode phase
+        if self.motion_latents is None or self.videos_last_frames is None:
+            raise RuntimeError("the decode needs the motion context the encode phase keeps (no VAE at encode?)")
         out: List[torch.Tensor] = []
         rss_per_clip: List[Optional[int]] = []
         for clip_idx, clip_output_cpu in enumerate(clip_outputs):
             t0 = time.perf_counter()
             clip_output = clip_output_cpu.to(device=self.device, dtype=BF16)
-            decode_latents = torch.cat([motion_latents, clip_output.unsqueeze(0)], dim=2)
+            decode_latents = torch.cat([self.motion_latents, clip_output.unsqueeze(0)], dim=2)
             image = torch.stack([vae.decode(decode_latents, sample=self.mem.sample)[0]])
             image = image[:, :, -infer:]
             if clip_idx == 0:
@@ -409,12 +440,7 @@ class Probe:
             self.mem.sample()
             self.mem.sync()
             t1 = time.perf_counter()
-            overlap = min(shapes.MOTION_FRAMES, image.shape[2])
-            videos_last_frames = torch.cat([videos_last_frames[:, :, overlap:], image[:, :, -overlap:]], dim=2)
-            videos_last_frames = videos_last_frames.to(dtype=BF16)
-            motion_latents = vae.encode(videos_last_frames).type_as(clip_output)
-            self.mem.sample()
-            self.mem.sync()
+            self._reencode(vae, image)
             t2 = time.perf_counter()
             out.append(self.mem.track_host(image.cpu()))
             self.mem.sync()
@@ -423,7 +449,6 @@ class Probe:
             self.reencode_times.append(t2 - t1)
             del image, decode_latents, clip_output
             self.em.emit("progress", phase="decode", clip=clip_idx, of=len(clip_outputs))
-        del motion_latents, videos_last_frames
         self.decode_seconds = statistics.median(self.decode_times) if self.decode_times else None
         t0 = time.perf_counter()
         videos = self.mem.track_host(generate_concat(out))  # generate(): torch.cat(out, dim=2), `out` alive
@@ -534,10 +559,11 @@ class Probe:
         median = statistics.median(self.forward_times) if self.forward_times else None
         kv = shapes.kv_layout(self.params["size"], int(self.params["inferFrames"]),
                               "single" if self.role == "single" else "tpp", bool(self.params.get("offloadKvCache")),
-                              self.dims)
+                              self.dims, self.params.get("imageSize"))
         gpu = torch.cuda.get_device_name(self.device) if self.device.type == "cuda" else "cpu"
         return {
             "type": "result",
+            "instrument": {"kind": "probe", "version": __version__},
             "rank": self.rank,
             "world": self.world,
             "role": self.role,
@@ -583,6 +609,8 @@ class Probe:
             "attention": "sdpa" if HAS_SDPA else "manual softmax(QK^T)V",
             "ropeFreqDtype": str(rope_freq_dtype(self.device)),
             "geometry": asdict(self.geo),
+            "audioSeconds": self.audio_seconds,
+            "audioEmbBytes": self.audio_emb.numel() * self.audio_emb.element_size() if self.audio_emb is not None else 0,
             "kvLayout": asdict(kv),
             "notes": self.notes + [f"fp8 {k}: {v}" for k, v in FP8_EVENTS.items()],
         }

@@ -8,6 +8,10 @@ Every number is read from Alibaba-Quark/LiveAvatar @9c2c38d:
   between the four step caches unless --offload_kv_cache) and causal_s2v_pipeline_tpp.py (one cache, cond 3000).
 - Latents: `lat_target_frames = (infer_frames + 3 + 73)//4 - 19`, `max_seq_len = lat_target_frames*(H/8)*(W/8)//4`,
   3 latent frames per autoregressive block.
+- Frame: causal_s2v_pipeline.py `get_gen_size` / `get_size_less_than_area` (~349-410, ~587-599): the reference image is
+  scaled so its area stays within `MAX_AREA_CONFIGS[size]` (wan_2_2/configs/__init__.py), each side padded to x64.
+- Motion context: one GPU repeats the 5-frame reference to 5 x 73 = 365 frames (P1 ~891-898, 92 latents) and keeps it;
+  causal_s2v_pipeline_tpp.py repeats one frame to 73 (19 latents).
 - VAE: wan_2_2/modules/vae2_1.py (dim 96, z 16, dim_mult [1,2,4,4], 2 res blocks, stride (4,8,8)).
 
 Nothing here allocates: kv_layout() is what the tests compare with the formulas.
@@ -28,7 +32,20 @@ LAT_MOTION_FRAMES = (MOTION_FRAMES + 3) // 4  # 19
 FRAMES_PER_BLOCK = 3
 COND_TOKENS_SINGLE = 2800
 COND_TOKENS_TPP = 3000
-STEP_CACHES_SINGLE = 4  # causal_s2v_pipeline.py: `for gpu_id in range(4): self._initialize_kv_cache(...)`
+STEP_CACHES_SINGLE = 4
+REF_REPEAT_SINGLE = 5  # causal_s2v_pipeline.py: ref_pixel_values.repeat(1, 1, 5, 1, 1), then .repeat(1, 1, 73, 1, 1)
+# audio_emb [1, 25, 1024, frames] bf16: wav2vec2's 25 hidden layers, resampled to one row per video frame
+AUDIO_LAYERS = 25
+AUDIO_DIM = 1024
+SAMPLE_FPS = 25
+# The scripts' example image (examples/*.png, 720x400): assumed where a plan names no image.
+EXAMPLE_IMAGE = (720, 400)
+# wan_2_2/configs/__init__.py MAX_AREA_CONFIGS: `--size` sets an area budget, not the frame.
+MAX_AREA = {
+    "720*1280": 720 * 1280, "1280*720": 1280 * 720, "480*832": 480 * 832, "832*480": 832 * 480,
+    "704*1280": 704 * 1280, "1280*704": 1280 * 704, "1024*704": 1024 * 704, "704*1024": 704 * 1024,
+    "720*400": 720 * 400, "704*384": 704 * 384, "688*368": 688 * 368, "384*256": 384 * 256,
+}  # causal_s2v_pipeline.py: `for gpu_id in range(4): self._initialize_kv_cache(...)`
 
 
 @dataclass(frozen=True)
@@ -142,6 +159,45 @@ def parse_size(size: str) -> Tuple[int, int]:
     return int(w), int(h)
 
 
+def _pad64(n: int) -> int:
+    return n + (64 - n % 64) % 64
+
+
+def fit_area(width: int, height: int, area: int) -> Tuple[int, int]:
+    """The frame (W, H) upstream generates from an image of width x height under an area budget.
+
+    get_size_less_than_area: try 100 scales from the no-padding scale down to the one that leaves room for the
+    most padding; the first whose x64-padded frame fits the budget wins. Fallback: the aspect's x64 frame.
+    """
+    if height * width <= area:
+        lo, hi = 0.1, 1.0
+    else:
+        d = 63
+        b = d * (height + width)
+        a = height * width
+        c = d ** 2 - area
+        lo = (-b + math.sqrt(b ** 2 - 2 * a * c)) / (2 * a)
+        hi = math.sqrt(area / (height * width))
+    for i in range(100):
+        scale = hi - (hi - lo) * i / 100
+        h, w = _pad64(int(height * scale)), _pad64(int(width * scale))
+        if h * w <= area:
+            return w, h
+    aspect = width / height
+    tw = int((area * aspect) ** 0.5 // 64 * 64)
+    th = int((area / aspect) ** 0.5 // 64 * 64)
+    if tw >= width or th >= height:
+        tw, th = int(width // 64 * 64), int(height // 64 * 64)
+    return tw, th
+
+
+def generation_frame(size: str, image_size: Optional[str] = None) -> Tuple[int, int]:
+    """(W, H) of the frames a run generates: the image (the example image if none) under MAX_AREA[size]."""
+    iw, ih = parse_size(image_size) if image_size else EXAMPLE_IMAGE
+    sw, sh = parse_size(size)
+    return fit_area(iw, ih, MAX_AREA.get(size, sw * sh))
+
+
 @dataclass(frozen=True)
 class Geometry:
     width: int
@@ -155,25 +211,44 @@ class Geometry:
     block_tokens: int  # 3 * Tf
     window_tokens: int  # Lkv = max_seq_len
     cond_used_tokens: int  # ceil(2.5 Tf): reference + motion tokens the sink forward writes (capped by the cache)
-    decode_latent_frames: int  # 19 motion + lat_target
+    motion_frames: int  # pixel frames of the motion context: 365 on one GPU, 73 under TPP
+    motion_latent_frames: int  # their latents: 92 on one GPU, 19 under TPP
+    decode_latent_frames: int  # motion latents + lat_target (one GPU's offline decode)
     decode_output_frames: int
+    image_size: Optional[str] = None  # the reference image the frame came from (None: the example image)
 
 
-def geometry(size: str, infer_frames: int, dims: Dims) -> Geometry:
-    w, h = dims.size_override if dims.size_override else parse_size(size)
+def motion_frames_for(mode: str) -> int:
+    return REF_REPEAT_SINGLE * MOTION_FRAMES if mode == "single" else MOTION_FRAMES
+
+
+def geometry(size: str, infer_frames: int, dims: Dims, image_size: Optional[str] = None, mode: str = "single") -> Geometry:
+    w, h = dims.size_override if dims.size_override else generation_frame(size, image_size)
     lat_h, lat_w = h // 8, w // 8
     tf = (lat_h * lat_w) // 4
     lat_target = max(1, (infer_frames + 3 + MOTION_FRAMES) // 4 - LAT_MOTION_FRAMES)
     window = lat_target * tf  # np.prod([lat_target, H//8, W//8]) // 4
     blocks = max(1, lat_target // FRAMES_PER_BLOCK)
-    dec_lat = LAT_MOTION_FRAMES + lat_target
+    motion = motion_frames_for(mode)
+    motion_lat = 1 + (motion - 1) // 4
+    dec_lat = motion_lat + lat_target
     cond_used = int(math.ceil(2.5 * tf))
     return Geometry(
         width=w, height=h, lat_h=lat_h, lat_w=lat_w, tokens_per_frame=tf, infer_frames=infer_frames,
         lat_target_frames=lat_target, blocks_per_clip=blocks, block_tokens=FRAMES_PER_BLOCK * tf,
-        window_tokens=window, cond_used_tokens=cond_used, decode_latent_frames=dec_lat,
-        decode_output_frames=1 + 4 * (dec_lat - 1),
+        window_tokens=window, cond_used_tokens=cond_used, motion_frames=motion, motion_latent_frames=motion_lat,
+        decode_latent_frames=dec_lat, decode_output_frames=1 + 4 * (dec_lat - 1), image_size=image_size,
     )
+
+
+def audio_emb_frames(audio_seconds: float, infer_frames: int) -> int:
+    """get_audio_embed_bucket_fps: one row per video frame, padded to whole clips of infer_frames."""
+    frames = int(audio_seconds * SAMPLE_FPS)
+    return (frames // infer_frames + 1) * infer_frames
+
+
+def audio_emb_bytes(audio_seconds: float, infer_frames: int) -> int:
+    return AUDIO_LAYERS * AUDIO_DIM * audio_emb_frames(audio_seconds, infer_frames) * BF16
 
 
 def kv_bytes_per_token(dims: Dims) -> int:
@@ -198,7 +273,8 @@ class KvLayout:
     total_bytes: int
 
 
-def kv_layout(size: str, infer_frames: int, mode: str, offload_kv_cache: bool, dims: Optional[Dims] = None) -> KvLayout:
+def kv_layout(size: str, infer_frames: int, mode: str, offload_kv_cache: bool, dims: Optional[Dims] = None,
+              image_size: Optional[str] = None) -> KvLayout:
     """The cache the pipeline allocates, computed without allocating.
 
     Single GPU: four step caches. On the GPU they share one cond cache (`shared_cond_cache`); with
@@ -206,7 +282,7 @@ def kv_layout(size: str, infer_frames: int, mode: str, offload_kv_cache: bool, d
     running step's whole cache (window + cond, all layers) to the GPU. TPP DiT rank: one cache with cond 3000.
     """
     dims = dims or full()
-    geo = geometry(size, infer_frames, dims)
+    geo = geometry(size, infer_frames, dims, image_size, mode)
     per_token = kv_bytes_per_token(dims)
     if mode == "single":
         caches = STEP_CACHES_SINGLE

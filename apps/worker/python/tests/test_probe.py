@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import socket
 import subprocess
@@ -30,7 +31,7 @@ PHASES = ["load", "encode", "denoise", "decode"]
 PLAN_FIELDS = {
     "params": {"size", "numClip", "inferFrames", "sampleSteps", "sampleGuideScale", "sampleSolver", "offloadModel",
                "convertModelDtype", "fp8", "t5Cpu", "offloadKvCache", "enableOnlineDecode", "loadLora",
-               "enableCompile", "quantizeOnCpu", "precision", "audioSeconds"},
+               "enableCompile", "quantizeOnCpu", "precision", "audioSeconds", "imageSize"},
     "hardware": {"gpu", "custom", "count", "hostRamGb", "hostLink", "gpuTopology"},
     "parallel": {"mode", "numGpusDit", "enableVaeParallel", "ditFsdp", "t5Fsdp", "ulyssesSize", "fsdpWrap",
                  "fsdpCpuOffload"},
@@ -154,16 +155,18 @@ class KvLayoutAtFullScale(unittest.TestCase):
         self.assertEqual(kv.device_bytes, (12_672 + 2800) * 819_200)
 
     def test_tpp_rank_holds_one_cache_with_cond_3000(self):
+        # --size 720*400 with the scripts' 720x400 image runs at 704x384: P5's comment "2640" = 2.5 x 1056 tokens
         kv = shapes.kv_layout("720*400", 48, "tpp", False)
-        tf = (400 // 16) * (720 // 16)
-        self.assertEqual(tf, 1125)
+        tf = (384 // 16) * (704 // 16)
+        self.assertEqual(tf, 1056)
+        self.assertEqual(kv.window_tokens, 12_672)
         self.assertEqual(kv.caches, 1)
         self.assertEqual(kv.cond_tokens, 3000)
         self.assertEqual(kv.total_bytes, (12 * tf + 3000) * 819_200)
 
     def test_window_follows_infer_frames_and_size(self):
-        for size, frames in (("384*256", 48), ("688*368", 48), ("704*384", 12), ("720*400", 48)):
-            w, h = map(int, size.split("*"))
+        for size, frames, (w, h) in (("384*256", 48, (384, 256)), ("688*368", 48, (640, 384)), ("704*384", 12, (704, 384)),
+                                     ("720*400", 48, (704, 384))):
             tf = (h // 16) * (w // 16)
             kv = shapes.kv_layout(size, frames, "single", False)
             self.assertEqual(kv.window_tokens, (frames // 4) * tf, size)
@@ -172,11 +175,56 @@ class KvLayoutAtFullScale(unittest.TestCase):
             self.assertEqual(geo.block_tokens, 3 * tf)
 
     def test_decode_geometry(self):
+        # causal_s2v_pipeline.py ~891-898: the 5-frame reference repeated 73 times, 365 frames -> 92 latents;
+        # each clip decodes 92 + 12 latents (~1157-1185) into 413 frames
         geo = shapes.geometry("704*384", 48, shapes.full())
         self.assertEqual(geo.lat_target_frames, 12)
         self.assertEqual(geo.blocks_per_clip, 4)
-        self.assertEqual(geo.decode_latent_frames, 31)
-        self.assertEqual(geo.decode_output_frames, 121)
+        self.assertEqual((geo.motion_frames, geo.motion_latent_frames), (365, 92))
+        self.assertEqual(geo.decode_latent_frames, 104)
+        self.assertEqual(geo.decode_output_frames, 413)
+        # causal_s2v_pipeline_tpp.py: one reference frame repeated to 73 -> 19 latents
+        tpp = shapes.geometry("704*384", 48, shapes.full(), mode="tpp")
+        self.assertEqual((tpp.motion_frames, tpp.motion_latent_frames, tpp.decode_latent_frames), (73, 19, 31))
+
+
+class GenerationFrame(unittest.TestCase):
+    """causal_s2v_pipeline.py get_gen_size / get_size_less_than_area (~349-410, ~587-599): the frame comes from the
+    reference image under MAX_AREA_CONFIGS[size] (wan_2_2/configs/__init__.py), sides padded to x64."""
+
+    def test_example_image_runs_at_704x384_under_both_script_sizes(self):
+        self.assertEqual(shapes.generation_frame("704*384"), (704, 384))
+        self.assertEqual(shapes.generation_frame("720*400"), (704, 384))
+        self.assertEqual(shapes.generation_frame("720*400", "720*400"), (704, 384))
+
+    def test_square_and_portrait_images(self):
+        self.assertEqual(shapes.generation_frame("704*384", "1024*1024"), (512, 512))
+        self.assertEqual(shapes.generation_frame("704*384", "1080*1920"), (384, 704))
+        self.assertEqual(shapes.generation_frame("384*256", "720*400"), (384, 256))
+
+    def test_a_small_image_is_padded_not_upscaled(self):
+        self.assertEqual(shapes.generation_frame("720*1280", "720*400"), (768, 448))
+
+    def test_no_frame_exceeds_the_area_and_sides_are_multiples_of_64(self):
+        for size, area in shapes.MAX_AREA.items():
+            for image in ("720*400", "1080*1920", "333*777", "4000*3000", "64*64"):
+                w, h = shapes.generation_frame(size, image)
+                self.assertEqual((w % 64, h % 64), (0, 0), (size, image))
+                self.assertLessEqual(w * h, area, (size, image))
+
+    def test_no_image_reaches_the_2813_cond_tokens_at_720x400(self):
+        for image in ("720*400", "400*720", "537*537", "1920*1080", "700*410"):
+            w, h = shapes.generation_frame("720*400", image)
+            self.assertLessEqual(math.ceil(2.5 * (w // 16) * (h // 16)), 2800, image)
+
+
+class AudioEmbedding(unittest.TestCase):
+    """audio_emb [1, 25, 1024, frames] bf16 stays on the GPU for the whole run (encode_audio, get_audio_embed_bucket_fps)."""
+
+    def test_bytes_per_video_frame_and_padding_to_whole_clips(self):
+        self.assertEqual(shapes.audio_emb_frames(60, 48), (1500 // 48 + 1) * 48)
+        self.assertEqual(shapes.audio_emb_bytes(60, 48), 25 * 1024 * 2 * 1536)
+        self.assertAlmostEqual(shapes.audio_emb_bytes(600, 48) / 2**30, 0.72, places=2)
 
 
 class ModelShapes(unittest.TestCase):
