@@ -1,0 +1,61 @@
+"""python3 -m headroom_upstream [--cap-gib N] [--fp8 on|off] [--compile on|off] [--offload-kv-cache] [--t5-cpu] ..."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import List, Optional
+
+from . import upstream_dir
+
+
+def _on_off(v: str) -> bool:
+    if v.lower() in ("on", "true", "1", "yes"):
+        return True
+    if v.lower() in ("off", "false", "0", "no"):
+        return False
+    raise argparse.ArgumentTypeError(f"on|off, not {v!r}")
+
+
+def _cap(v: str) -> Optional[float]:
+    return None if v.lower() in ("none", "off", "") else float(v)
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="headroom_upstream", description=__doc__)
+    ap.add_argument("--upstream-dir", default=upstream_dir.default_dir(),
+                    help="prepared LiveAvatar checkout (scripts/prepare-upstream.sh; default .upstream/LiveAvatar)")
+    ap.add_argument("--any-commit", action="store_true", help="accept a checkout at another commit than the pinned one")
+    ap.add_argument("--cap-gib", type=_cap, default=None, help="cap this process to N GiB of device memory")
+    ap.add_argument("--cap-mode", choices=["device", "allocator"], default="device")
+    ap.add_argument("--fp8", type=_on_off, default=True, help="--fp8 of the single-GPU script (default on)")
+    ap.add_argument("--compile", type=_on_off, default=True, help="ENABLE_COMPILE (default on, the scripts' value)")
+    ap.add_argument("--offload-kv-cache", action="store_true")
+    ap.add_argument("--t5-cpu", action="store_true")
+    ap.add_argument("--clips", type=int, default=2, help="num_clip (>= 2 runs the motion-context path)")
+    ap.add_argument("--audio-seconds", type=float, default=60.0,
+                    help="synthetic audio length wav2vec2 encodes (default 60, the probe's)")
+    ap.add_argument("--steps", type=int, default=4, help="sample_steps")
+    ap.add_argument("--size", default="704*384")
+    ap.add_argument("--infer-frames", type=int, default=48)
+    ap.add_argument("--device", choices=["cuda", "cpu"], default="cuda")
+    ap.add_argument("--out", default=None, help="write the result JSON here too")
+    ap.add_argument("--quiet", action="store_true", help="print only the result line")
+    args = ap.parse_args(argv)
+    return args
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
+    from .harness import Harness  # torch and the probe's plumbing load after the arguments parse
+    result = Harness(args).run()
+    if args.out:
+        with open(args.out, "w") as fh:
+            json.dump(result, fh, indent=1, default=str)
+    if result.get("fits") is None:
+        return 2 if result.get("error", "").startswith("no upstream") else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""CPU tests of the upstream harness (Debian's torch 1.13 on /usr/bin/python3) over a tiny fake LiveAvatar layout:
+
+    /usr/bin/python3 -m unittest discover -s apps/worker/python/tests -v      # from the repository root
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PYDIR = os.path.dirname(HERE)
+sys.path.insert(0, PYDIR)
+sys.path.insert(0, HERE)
+
+import fake_upstream  # noqa: E402
+from headroom_upstream import PINNED_COMMIT, shims, upstream_dir  # noqa: E402
+
+PHASES = ["load", "encode", "denoise", "decode"]
+
+
+def run_harness(upstream: str, *extra: str):
+    proc = subprocess.run([sys.executable, "-m", "headroom_upstream", "--device", "cpu", "--upstream-dir", upstream,
+                           "--audio-seconds", "5", *extra],
+                          cwd=PYDIR, capture_output=True, text=True, timeout=300)
+    events = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    return proc, events
+
+
+class FakeUpstreamRun(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.upstream = fake_upstream.make(cls.tmp.name)
+        cls.out = os.path.join(cls.tmp.name, "result.json")
+        cls.proc, cls.events = run_harness(cls.upstream, "--clips", "2", "--compile", "off", "--out", cls.out)
+        cls.result = cls.events[-1] if cls.events else {}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_exits_zero_and_ends_with_the_result(self):
+        self.assertEqual(self.proc.returncode, 0, self.proc.stderr[-3000:])
+        self.assertEqual(self.result["type"], "result")
+        with open(self.out) as fh:
+            self.assertEqual(json.load(fh)["phases"].keys(), self.result["phases"].keys())
+
+    def test_phases_start_and_end_in_upstream_order(self):
+        starts = [e["phase"] for e in self.events if e["type"] == "phase" and e["status"] == "start"]
+        ends = [e["phase"] for e in self.events if e["type"] == "phase" and e["status"] == "end"]
+        self.assertEqual(starts, PHASES)
+        self.assertEqual(ends, PHASES)
+        memory = [e for e in self.events if e["type"] == "memory"]
+        self.assertEqual([e["phase"] for e in memory], PHASES)
+        for e in memory:
+            self.assertTrue({"allocated", "reserved", "deviceUsed", "seconds"} <= e.keys())
+
+    def test_forwards_steps_and_clips_are_timed(self):
+        r = self.result
+        # fake pipeline: 4 sink forwards at clip 0, then 4 blocks x 4 steps per clip, 2 clips
+        self.assertEqual(len(r["sinkForwardSeconds"]), 4)
+        self.assertEqual(len(r["forwardSeconds"]), 32)
+        self.assertEqual(len(r["stepSeconds"]), 32)
+        self.assertEqual(len(r["decodeSecondsPerClip"]), 2)
+        self.assertEqual(len(r["reencodeSecondsPerClip"]), 2)
+        self.assertEqual(len(r["encodeSeconds"]["vaeEncode"]), 2)
+        self.assertEqual(len(r["encodeSeconds"]["prompt"]), 1)
+        self.assertIsNotNone(r["secondsPerForward"])
+        self.assertIsNotNone(r["compileSeconds"])
+        self.assertIsNone(r["kvCopySeconds"])  # KV caches stay on the device without --offload-kv-cache
+        progress = [e for e in self.events if e["type"] == "progress"]
+        self.assertEqual(sum(1 for e in progress if e["phase"] == "denoise"), 36)
+
+    def test_result_carries_the_probe_fields_and_the_instrument(self):
+        r = self.result
+        for key in ("phases", "peakAllocated", "peakReserved", "peakDeviceUsed", "fits", "oomPhase", "needBytes",
+                    "secondsPerForward", "secondsPerStep", "decodeSecondsPerClip", "reencodeSeconds", "compileSeconds",
+                    "wallSeconds", "geometry", "host", "capBytes", "notes", "torchVersion"):
+            self.assertIn(key, r)
+        self.assertEqual(r["instrument"]["kind"], "upstream")
+        self.assertEqual(r["instrument"]["commit"], PINNED_COMMIT)
+        self.assertTrue(r["fits"])
+        self.assertEqual(r["geometry"]["height"], 384)
+        self.assertEqual(r["geometry"]["width"], 704)
+        self.assertEqual(r["geometry"]["tokensPerLatentFrame"], 1056)
+        self.assertEqual(r["geometry"]["blocksPerClip"], 4)
+        self.assertEqual(r["clipsRun"], 2)
+        self.assertFalse(r["compile"])
+        self.assertEqual(r["videoShape"][0], 1)  # save_video got the video; nothing was written
+
+    def test_file_reads_were_replaced(self):
+        events = self.result["patchEvents"]
+        self.assertTrue(any("t5.pth" in e for e in events))
+        self.assertTrue(any("Wan2.1_VAE.pth" in e for e in events))
+        self.assertTrue(any(e.startswith("CausalWanModel_S2V.from_pretrained") for e in events))
+
+    def test_notes_list_every_shim_installed_and_every_patch(self):
+        notes = "\n".join(self.result["notes"])
+        for needle in ("diffusers (shim)", "flash_attn (shim)", "librosa (shim)", "decord (shim)", "easydict (shim)",
+                       "T5 tokenizer", "VAE:", "DiT:", "LoRA:", "wav2vec2:", "save_video", "synchronize",
+                       "ENABLE_COMPILE=false"):
+            self.assertIn(needle, notes)
+
+
+class Failures(unittest.TestCase):
+    def test_missing_upstream_dir_is_not_installed(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            proc, events = run_harness(os.path.join(tmp, "nope"))
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(events[0]["type"], "error")
+        self.assertEqual(events[0]["kind"], "not-installed")
+        self.assertIsNone(events[-1]["fits"])
+        self.assertIn("prepare-upstream.sh", events[-1]["error"])
+
+    def test_other_commit_is_refused(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            upstream = fake_upstream.make(tmp, commit="0" * 40)
+            proc, events = run_harness(upstream)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("pinned to " + PINNED_COMMIT, events[-1]["error"])
+
+    def test_oom_is_a_result_with_its_phase_and_need(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            upstream = fake_upstream.make(tmp, oom_in="_initialize_kv_cache")
+            proc, events = run_harness(upstream, "--clips", "1")
+        self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+        r = events[-1]
+        self.assertIs(r["fits"], False)
+        self.assertEqual(r["oomPhase"], "denoise")
+        self.assertEqual(r["needBytes"], int(2.5 * 1024 ** 3))
+        self.assertIn("load", r["phases"])
+        self.assertTrue(any(e["type"] == "error" and e["kind"] == "oom" for e in events))
+
+    def test_check_reads_commit_beside_the_checkout(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            upstream = fake_upstream.make(tmp)
+            self.assertEqual(upstream_dir.check(upstream), PINNED_COMMIT)
+            os.remove(os.path.join(tmp, "COMMIT"))
+            with self.assertRaises(upstream_dir.UpstreamError):
+                upstream_dir.check(upstream)
+
+
+class Shims(unittest.TestCase):
+    def setUp(self):
+        self.saved = dict(sys.modules)
+
+    def tearDown(self):
+        for name in list(sys.modules):
+            if name not in self.saved:
+                del sys.modules[name]
+
+    def test_installed_only_where_missing(self):
+        sys.modules.pop("easydict", None)
+        present = "easydict" if not shims.is_missing("easydict") else None
+        notes = shims.install_shims(["easydict", "ftfy"])
+        for name in ("easydict", "ftfy"):
+            self.assertIn(name, sys.modules)
+        if present:  # a real package wins: no shim, no note
+            self.assertFalse(getattr(sys.modules["easydict"], "__headroom_shim__", False))
+            self.assertFalse(any(n.startswith("easydict") for n in notes))
+        else:
+            self.assertTrue(sys.modules["easydict"].__headroom_shim__)
+        self.assertEqual(shims.install_shims(["ftfy"]), [])  # second time: present now, nothing installed
+
+    def test_a_present_module_is_never_replaced(self):
+        fake = type(sys)("decord")
+        sys.modules["decord"] = fake
+        self.assertEqual(shims.install_shims(["decord"]), [])
+        self.assertIs(sys.modules["decord"], fake)
+
+    def test_diffusers_submodules_are_linked(self):
+        if not shims.is_missing("diffusers"):
+            self.skipTest("diffusers is installed here")
+        shims.install_shims(["diffusers"])
+        from diffusers.models.attention import AdaLayerNorm  # noqa: F401
+        from diffusers.schedulers.scheduling_utils import KarrasDiffusionSchedulers
+        import diffusers
+        self.assertTrue(list(KarrasDiffusionSchedulers))
+        self.assertIs(diffusers.models.attention.AdaLayerNorm, AdaLayerNorm)
+
+    def test_euler_scheduler_matches_diffusers_sigmas(self):
+        import torch
+        s = shims.FlowMatchEulerDiscreteScheduler(num_train_timesteps=1000, shift=3)
+        s.set_timesteps(4)
+        # diffusers 0.3x, shift 3, 4 steps: linspace(t(sigma_max), t(sigma_min), 4) shifted again -> 1000, 858, 602, 9
+        self.assertEqual([round(float(t)) for t in s.timesteps], [1000, 858, 602, 9])
+        self.assertEqual(float(s.sigmas[-1]), 0.0)
+        x = torch.ones(1, 2)
+        s._step_index = 0
+        out = s.step(torch.ones(1, 2), s.timesteps[0], x, return_dict=False)[0]
+        self.assertAlmostEqual(float(out[0, 0]), 1.0 + float(s.sigmas[1] - s.sigmas[0]), places=5)
+
+    def test_varlen_attention_equals_per_sequence_sdpa(self):
+        import torch
+        torch.manual_seed(0)
+        q, k, v = torch.randn(7, 2, 8), torch.randn(9, 2, 8), torch.randn(9, 2, 8)
+        cq, ck = torch.tensor([0, 3, 7]), torch.tensor([0, 4, 9])
+        out = shims.flash_attn_varlen_func(q, k, v, cq, ck, 4, 5)
+        for i in range(2):
+            qi, ki, vi = (x.transpose(0, 1) for x in (q[cq[i]:cq[i + 1]], k[ck[i]:ck[i + 1]], v[ck[i]:ck[i + 1]]))
+            ref = ((qi @ ki.transpose(-2, -1)) * 8 ** -0.5).softmax(-1) @ vi
+            ref = ref.transpose(0, 1)
+            self.assertLess(float((out[cq[i]:cq[i + 1]] - ref).abs().max()), 1e-5)
+
+
+if __name__ == "__main__":
+    unittest.main()
