@@ -11,10 +11,15 @@ export type PlanField = {
   /** true where LiveAvatar has this flag; false for Headroom's own or the field report's. */
   upstream: boolean;
   help: string;
+  /** true where the Plan holds null for "not given": an empty value clears the field instead of failing. */
+  isOptional?: true;
 };
 
 const f = (flag: string, group: PlanField["group"], key: string, type: PlanField["type"], upstream: boolean, help: string, values?: readonly string[]): PlanField =>
   ({ flag, group, key, type, upstream, help, ...(values ? { values } : {}) });
+
+/** A field the user may leave out; the Plan then holds null and the report says what was assumed or needed. */
+const optional = (field: PlanField): PlanField => ({ ...field, isOptional: true });
 
 export const PLAN_FIELDS: readonly PlanField[] = [
   f("model", "model", "model", "enum", false, "model profile", MODEL_IDS),
@@ -34,7 +39,8 @@ export const PLAN_FIELDS: readonly PlanField[] = [
   f("enable_compile", "params", "enableCompile", "bool", true, "env ENABLE_COMPILE (torch.compile)"),
   f("quantize_on_cpu", "params", "quantizeOnCpu", "bool", false, "Headroom loader patch: FP8-quantize on the CPU before moving the DiT to the GPU"),
   f("precision", "params", "precision", "enum", false, "bf16 (upstream) or fp16 (the field report's --fp16, FR-11)", ["bf16", "fp16"]),
-  f("audio_seconds", "params", "audioSeconds", "number", false, "length of the driving audio in seconds"),
+  optional(f("audio_seconds", "params", "audioSeconds", "number", false, "length of the driving audio in seconds")),
+  optional(f("image_size", "params", "imageSize", "string", false, "reference image W*H; decides the frame (left out: the scripts' example image, 720*400)")),
   f("mode", "parallel", "mode", "enum", false, "single GPU or TPP (4 DiT + 1 VAE rank)", ["single", "tpp"]),
   f("num_gpus_dit", "parallel", "numGpusDit", "int", true, "GPUs running the DiT"),
   f("enable_vae_parallel", "parallel", "enableVaeParallel", "bool", true, "decode on a separate GPU"),
@@ -45,7 +51,7 @@ export const PLAN_FIELDS: readonly PlanField[] = [
   f("fsdp_cpu_offload", "parallel", "fsdpCpuOffload", "bool", false, "the field report's CPUOffload patch (FR-12)"),
   f("gpu", "hardware", "gpu", "enum", false, "GPU model", [...GPU_IDS, "custom"]),
   f("count", "hardware", "count", "int", false, "number of GPUs"),
-  f("host_ram_gb", "hardware", "hostRamGb", "number", false, "host RAM in GB"),
+  optional(f("host_ram_gb", "hardware", "hostRamGb", "number", false, "host RAM in GB (left out: the report states what the run needs)")),
   f("host_link", "hardware", "hostLink", "enum", false, "PCIe link per GPU", HOST_LINKS),
   f("gpu_topology", "hardware", "gpuTopology", "enum", false, "nvidia-smi topo -m between GPU0 and GPU1", ["NV", "PIX", "PXB", "PHB", "NODE", "SYS"]),
   f("custom_name", "custom", "name", "string", false, "custom GPU name"),
@@ -61,12 +67,13 @@ const BY_NAME = new Map<string, PlanField>(
 /** Accepts the upstream spelling (`num_clip`) and kebab-case (`num-clip`). */
 export const findField = (name: string): PlanField | undefined => BY_NAME.get(name);
 
-export type Coerced = { ok: true; value: string | number | boolean } | { ok: false; message: string };
+export type Coerced = { ok: true; value: string | number | boolean | null } | { ok: false; message: string };
 
 const BOOL_WORDS: Record<string, boolean> = { true: true, false: false, "1": true, "0": false, yes: true, no: false, on: true, off: false };
 
 export const coerceField = (field: PlanField, raw: string): Coerced => {
   const text = raw.trim();
+  if (text === "" && field.isOptional) return { ok: true, value: null };
   switch (field.type) {
     case "bool": {
       const value = BOOL_WORDS[text.toLowerCase()];

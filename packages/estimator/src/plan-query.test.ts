@@ -8,6 +8,7 @@ describe("a Plan round-trips", () => {
     resolvePlan({}),
     resolvePlan({ hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100 } }),
     resolvePlan({ hardware: { gpu: "custom", custom: { name: "My card", vramGib: 20, bf16Tflops: 90, memoryBandwidthGbPerS: 700 } }, params: { audioSeconds: 12.5, offloadKvCache: true } }),
+    resolvePlan({ hardware: { gpu: "rtx-4090", hostRamGb: 256 }, params: { imageSize: "1080*1920" } }),
   ];
   it.each(plans.map((plan, index) => [index, plan] as const))("through a URL query string (%i)", (_, plan) => {
     const parsed = planFromQuery(planToQuery(plan));
@@ -64,5 +65,38 @@ describe("planFromEntries", () => {
     const parsed = planFromEntries(entries);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.error.field).toBe(field);
+  });
+});
+
+describe("fields the user may leave out (image_size, host_ram_gb)", () => {
+  it("stay null when absent, and the query does not name them", () => {
+    const parsed = planFromQuery("gpu=rtx-4090");
+    expect(parsed.ok && [parsed.plan.params.imageSize, parsed.plan.hardware.hostRamGb]).toEqual([null, null]);
+    const query = planToQuery(resolvePlan({}));
+    expect(query).not.toContain("image_size");
+    expect(query).not.toContain("host_ram_gb");
+    expect(planFromQuery(query)).toEqual({ ok: true, plan: resolvePlan({}) });
+  });
+  it("parse when present, in either spelling", () => {
+    const parsed = planFromQuery("image_size=1080*1920&host-ram-gb=64");
+    expect(parsed.ok && [parsed.plan.params.imageSize, parsed.plan.hardware.hostRamGb]).toEqual(["1080*1920", 64]);
+    expect(parsed.ok && planToQuery(parsed.plan)).toContain("image_size=1080*1920");
+  });
+  it("an empty value means not given", () => {
+    const parsed = planFromEntries([["image_size", ""], ["host_ram_gb", " "], ["audio_seconds", ""]]);
+    expect(parsed.ok && [parsed.plan.params.imageSize, parsed.plan.hardware.hostRamGb, parsed.plan.params.audioSeconds]).toEqual([null, null, null]);
+  });
+  it.each([
+    [[["image_size", "1080x1920"]], "image_size"],
+    [[["image_size", "0*10"]], "image_size"],
+    [[["host_ram_gb", "-4"]], "host_ram_gb"],
+    [[["host_ram_gb", "lots"]], "host_ram_gb"],
+  ] as const)("a bad value names its field: %j", (entries, field) => {
+    const parsed = planFromEntries(entries);
+    expect(parsed.ok ? null : parsed.error.field).toBe(field);
+  });
+  it("a required field still refuses an empty value", () => {
+    expect(planFromEntries([["num_clip", ""]]).ok).toBe(false);
+    expect(planFromEntries([["size", ""]]).ok).toBe(false);
   });
 });
