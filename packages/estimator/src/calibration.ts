@@ -192,7 +192,8 @@ export const compareHostRam = (m: Measurement): HostRamComparison[] => {
     const est = estimate(frames ? withClips(plan, frames.clips) : plan);
     const ids = frames ? PROBE_HOST_TERM_IDS : PROBE_HOST_TERM_IDS.filter((id) => id !== "host-frames");
     // host-runtime covers every process; the KV and frame terms exist only on one GPU (single), where there is one process.
-    const predictedBytes = est.hostRamTerms
+    const runTerms = est.hostRamPhases.find((phase) => phase.phase === "run")?.terms ?? [];
+    const predictedBytes = runTerms
       .filter((term) => ids.includes(term.id))
       .reduce((sum, term) => sum + (term.id === "host-runtime" ? term.value / processes : term.value), 0);
     const errorBytes = predictedBytes - measuredBytes;

@@ -21,6 +21,7 @@ export const SINGLE_GPU_SCRIPT_PARAMS: Params = {
   quantizeOnCpu: false,
   precision: "bf16",
   audioSeconds: null,
+  imageSize: null,
 };
 
 /** infinite_inference_multi_gpu.sh: 5 GPUs, --size 720*400, --offload_model False, same sampling flags, --fp8. */
@@ -52,7 +53,7 @@ export const DEFAULT_HARDWARE: Hardware = {
   gpu: "h100-sxm",
   custom: null,
   count: 1,
-  hostRamGb: 128,
+  hostRamGb: null,
   hostLink: "pcie4-x16",
   gpuTopology: "PHB",
 };

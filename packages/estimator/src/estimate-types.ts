@@ -61,13 +61,30 @@ export type Note = {
 
 export type ErrorBar = { relative: number; absoluteBytes: number; source: Source };
 
+/** The frame the run generates and where it came from (get_gen_size: the image under MAX_AREA_CONFIGS[size]). */
+export type FrameEstimate = {
+  width: number;
+  height: number;
+  /** The reference image's W*H the frame was derived from. */
+  imageSize: string;
+  /** true: the plan named no image, so the scripts' example image (720×400) was assumed. */
+  isAssumedImage: boolean;
+  audioSeconds: number;
+  isAssumedAudio: boolean;
+};
+
 export type Estimate = {
   estimatorVersion: string;
+  /** estimate() always fills it; null only in snapshots stored before estimator 0.2.0, which took `--size` as the frame. */
+  frame: FrameEstimate | null;
   gpus: GpuEstimate[];
   /** The GPU with the least margin: it decides the verdict. */
   worstRank: number;
+  /** The larger of the host RAM phases (start-up, generation). */
   hostRamBytes: number;
   hostRamTerms: Term[];
+  hostRamPeakPhase: "load" | "run";
+  hostRamPhases: { phase: "load" | "run"; bytes: number; terms: Term[] }[];
   speed: SpeedEstimate;
   notes: Note[];
   errorBar: ErrorBar;

@@ -1,14 +1,14 @@
 import { buildContext } from "./estimate-context.ts";
 import type { Estimate, GpuEstimate, GpuRole, PhaseMemory } from "./estimate-types.ts";
 import { buildTermSet, phaseMemory } from "./gpu-memory.ts";
-import { hostRamTerms } from "./host-ram.ts";
-import { sumBytes } from "./term.ts";
+import { hostRamPhases } from "./host-ram.ts";
 import { reportNotes } from "./report-notes.ts";
 import type { Plan } from "./plan.ts";
 import { ERROR_BAR } from "./error-bar.ts";
 import { estimateSpeed } from "./throughput.ts";
+import { EXAMPLE_IMAGE_SIZE } from "./frame.ts";
 
-export const ESTIMATOR_VERSION = "0.1.0";
+export const ESTIMATOR_VERSION = "0.2.0";
 
 
 const roleOf = (plan: Plan, rank: number): GpuRole => {
@@ -49,13 +49,24 @@ export const estimate = (plan: Plan): Estimate => {
   let worstRank = 0;
   for (const gpu of gpus) if (gpu.marginBytes < gpus[worstRank]!.marginBytes) worstRank = gpu.rank;
   const speed = estimateSpeed(ctx);
-  const hostTerms = hostRamTerms(ctx, speed.clips);
+  const hostPhases = hostRamPhases(ctx, speed.clips);
+  const hostPeak = hostPhases[0]!.bytes > hostPhases[1]!.bytes ? hostPhases[0]! : hostPhases[1]!;
   const result: Estimate = {
     estimatorVersion: ESTIMATOR_VERSION,
+    frame: {
+      width: ctx.frame.width,
+      height: ctx.frame.height,
+      imageSize: plan.params.imageSize ?? EXAMPLE_IMAGE_SIZE,
+      isAssumedImage: plan.params.imageSize === null,
+      audioSeconds: ctx.audioSeconds,
+      isAssumedAudio: plan.params.audioSeconds === null,
+    },
     gpus,
     worstRank,
-    hostRamBytes: sumBytes(hostTerms),
-    hostRamTerms: hostTerms,
+    hostRamBytes: hostPeak.bytes,
+    hostRamTerms: hostPeak.terms,
+    hostRamPeakPhase: hostPeak.phase,
+    hostRamPhases: hostPhases,
     speed,
     notes: [],
     errorBar: ERROR_BAR,

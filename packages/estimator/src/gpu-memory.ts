@@ -6,7 +6,9 @@ import { FITTED, FITTED_SOURCE } from "./fitted.ts";
 import { allocatorSlackBytes, CUDA_CONTEXT_BYTES, NCCL_BUFFER_BYTES, NCCL_P2P_BYTES, RUNTIME_SOURCE } from "./runtime.ts";
 import { assumption, fieldReport, measured, upstream } from "./sources.ts";
 import { bytesTerm, sumBytes } from "./term.ts";
-import { mediaEncodeBytes, singleDecodeOutputFrames, TPP_DECODE_OUTPUT_FRAMES, vaeDecodeBytes } from "./vae-decode.ts";
+import { mediaEncodeBytes, singleDecodeOutputFrames, TPP_DECODE_OUTPUT_FRAMES, vaeDecodeBytes, wav2vecActivationBytes } from "./vae-decode.ts";
+import { audioEmbBytes } from "./audio-embedding.ts";
+import { videosLastFramesBytes } from "./motion-context.ts";
 import { audioEncoderBytes, blockWeightBytes, ditWeightBytes, loraAdapterBytes, textEncoderBytes, vaeWeightBytes, WEIGHT_SOURCES } from "./weights.ts";
 
 const P1 = "causal_s2v_pipeline.py";
@@ -21,6 +23,8 @@ const SRC_KV_MOVE = upstream(`${P1} _move_kv_cache_to_working_gpu`);
 const SRC_KV_SINGLE = upstream(`${P1} _initialize_kv_cache`);
 const SRC_KV_TPP = upstream(`${P5} _initialize_kv_cache`);
 const SRC_WAV2VEC = upstream(`${P1}: wav2vec moved to the GPU for extraction, then back`);
+const SRC_VIDEOS_LAST = upstream(`${P1} ~891–898 / ${P5}`, "videos_last_frames: the motion context's pixels (bf16), kept from the encode to the end");
+const SRC_AUDIO_EMB = upstream(`${P1} encode_audio`, "audio_emb [1, 25, 1024, frames] bf16 on the GPU for the whole run");
 
 const isSharded = (ctx: EstimateContext): boolean => ctx.plan.parallel.ditFsdp && (ctx.fsdpRanks > 1 || ctx.plan.parallel.fsdpCpuOffload);
 
@@ -101,12 +105,22 @@ const condCache = (ctx: EstimateContext): Term | null =>
     ? bytesTerm("cond-cache", "shared cond cache (kept through decode)", ctx.kv.condBytes, "resident", { condTokens: ctx.kv.condTokens }, SRC_DECODE_MEASURED)
     : null;
 
-/** VAE encode of the motion frames + wav2vec over the audio, after T5 has encoded the prompt. */
+/** VAE encode of the reference and the motion context (365 frames on one GPU, 73 under TPP). */
 const mediaEncode = (ctx: EstimateContext): Term =>
-  bytesTerm("media-encode", "VAE encode of motion frames + wav2vec features", mediaEncodeBytes(ctx.pixels), "transient", { pixels: ctx.pixels }, FITTED_SOURCE);
+  bytesTerm("media-encode", `VAE encode of the ${ctx.motionFrames}-frame motion context`, mediaEncodeBytes(ctx.pixels, ctx.motionFrames), "transient", { pixels: ctx.pixels, motionFrames: ctx.motionFrames }, FITTED_SOURCE);
+
+/** wav2vec2 runs over the whole audio in one pass: its hidden states grow with the audio's length. */
+const wav2vecActivations = (ctx: EstimateContext): Term =>
+  bytesTerm("wav2vec-activations", `wav2vec2 over ${Math.round(ctx.audioSeconds)} s of audio (one pass)`, wav2vecActivationBytes(ctx.audioSeconds), "transient", { audioSeconds: ctx.audioSeconds }, FITTED_SOURCE);
+
+const audioEmb = (ctx: EstimateContext): Term =>
+  bytesTerm("audio-emb", `audio embedding (${Math.round(ctx.audioSeconds)} s, kept all run)`, audioEmbBytes(ctx.audioSeconds, ctx.plan.params.inferFrames, ctx.profile), "resident", { audioSeconds: ctx.audioSeconds, inferFrames: ctx.plan.params.inferFrames }, SRC_AUDIO_EMB);
+
+const videosLastFrames = (ctx: EstimateContext): Term =>
+  bytesTerm("videos-last-frames", `motion context pixels (${ctx.motionFrames} frames, bf16)`, videosLastFramesBytes(ctx.motionFrames, ctx.pixels), "resident", { motionFrames: ctx.motionFrames, pixels: ctx.pixels }, SRC_VIDEOS_LAST);
 
 const activations = (ctx: EstimateContext): Term =>
-  bytesTerm("dit-activations", "DiT activations (one block forward)", ditActivationBytes(ctx.tokens, ctx.profile), "transient", { tokens: ctx.tokens, size: ctx.plan.params.size }, FITTED_SOURCE);
+  bytesTerm("dit-activations", "DiT activations (one block forward)", ditActivationBytes(ctx.tokens, ctx.profile), "transient", { tokens: ctx.tokens, frame: `${ctx.frame.width}×${ctx.frame.height}` }, FITTED_SOURCE);
 
 const textEncoder = (ctx: EstimateContext): Term | null => {
   if (ctx.plan.params.t5Cpu) return null;
@@ -125,12 +139,10 @@ const vaeWeights = (ctx: EstimateContext): Term => bytesTerm("vae-weights", "VAE
 const vaeDecode = (ctx: EstimateContext, outputFrames: number): Term =>
   bytesTerm("vae-decode", "VAE decode", vaeDecodeBytes(ctx.pixels, outputFrames), "transient", { pixels: ctx.pixels, outputFrames }, FITTED_SOURCE);
 
-/** One GPU re-decodes the motion latents with each clip, but online decode decodes clip 0 alone (no motion frames,
- *  infer_frames out); the TPP VAE rank stream-decodes a block at a time. */
-const decodeOutputFrames = (ctx: EstimateContext): number => {
-  if (ctx.plan.parallel.mode === "tpp") return TPP_DECODE_OUTPUT_FRAMES;
-  return ctx.plan.params.enableOnlineDecode ? ctx.plan.params.inferFrames : singleDecodeOutputFrames(ctx.latentFrames);
-};
+/** One GPU decodes its 92 motion latents with each clip's, online (clip 0) or offline alike (P1 ~1105, ~1157);
+ *  the TPP VAE rank stream-decodes a block at a time. */
+const decodeOutputFrames = (ctx: EstimateContext): number =>
+  ctx.plan.parallel.mode === "tpp" ? TPP_DECODE_OUTPUT_FRAMES : singleDecodeOutputFrames(ctx.motionLatents, ctx.latentFrames);
 
 const runtimeTerms = (ctx: EstimateContext): Term[] => {
   const cuda = bytesTerm("cuda-context", "CUDA context", CUDA_CONTEXT_BYTES, "resident", {}, RUNTIME_SOURCE);
@@ -160,6 +172,9 @@ export const buildTermSet = (ctx: EstimateContext) => ({
   t5: textEncoder(ctx),
   t5Forward: t5Forward(ctx),
   audio: audioEncoder(ctx),
+  wav2vec: wav2vecActivations(ctx),
+  audioEmb: audioEmb(ctx),
+  videosLast: videosLastFrames(ctx),
   media: mediaEncode(ctx),
   vae: vaeWeights(ctx),
   decode: vaeDecode(ctx, decodeOutputFrames(ctx)),
@@ -170,11 +185,12 @@ export const buildTermSet = (ctx: EstimateContext) => ({
 /** A phase's terms as its formula lists them: null where the plan leaves one out. */
 type Listed = (Term | null)[];
 
-/** causal_s2v_pipeline(_tpp).py generate(): encode_audio and vae.encode run before encode_prompt moves T5 to the GPU,
- *  so T5 is never beside wav2vec, whether or not it stays afterwards (measured: tpp5-rtx4090-704x384-c100-uncapped). */
-const encodeTerms = (t: TermSet): Listed => heavier([t.dit, t.vae, t.t5, t.t5Forward], [t.dit, t.vae, t.audio, t.media]);
-/** Encode runs wav2vec and the VAE motion-frame encode first (T5 still on the CPU), then T5 on the GPU: the larger step is the phase's peak. */
-const heavier = (a: Listed, b: Listed): Listed => (sumBytes(a) >= sumBytes(b) ? a : b);
+/** causal_s2v_pipeline(_tpp).py generate(): wav2vec over the whole audio, then the VAE encode of the motion context,
+ *  then encode_prompt moves T5 to the GPU; audio_emb and videos_last_frames stay from their step on. T5 is never
+ *  beside wav2vec (measured: tpp5-rtx4090-704x384-c100-uncapped). The heaviest step is the phase's peak. */
+const encodeTerms = (t: TermSet): Listed =>
+  heaviest([t.dit, t.vae, t.audio, t.wav2vec], [t.dit, t.vae, t.audioEmb, t.videosLast, t.media], [t.dit, t.vae, t.audioEmb, t.videosLast, t.t5, t.t5Forward]);
+const heaviest = (...steps: Listed[]): Listed => steps.reduce((a, b) => (sumBytes(b) > sumBytes(a) ? b : a));
 
 /** One GPU (causal_s2v_pipeline.py): VAE, T5 and wav2vec leave the GPU before the rollout; step caches are freed before the final decode. */
 const singleTerms = (ctx: EstimateContext, t: TermSet, phase: Phase): Listed => {
@@ -182,12 +198,12 @@ const singleTerms = (ctx: EstimateContext, t: TermSet, phase: Phase): Listed => 
   switch (phase) {
     case "load": return [t.loadWeights, t.loadExtra, t.vae];
     case "encode": return encodeTerms(t);
-    case "denoise": return [t.dit, t.root, t.kv, t.churn, t.gather, t.activations];
+    case "denoise": return [t.dit, t.root, t.kv, t.churn, t.gather, t.activations, t.audioEmb, t.videosLast];
     case "decode":
       // Online decode runs clip 0's decode inside the rollout; offload_model swaps the DiT out for it.
       return params.enableOnlineDecode
-        ? [params.offloadModel ? null : t.dit, t.kv, t.vae, t.decode]
-        : [t.dit, t.root, t.cond, t.vae, t.decode];
+        ? [params.offloadModel ? null : t.dit, t.kv, t.vae, t.decode, t.audioEmb, t.videosLast]
+        : [t.dit, t.root, t.cond, t.vae, t.decode, t.audioEmb, t.videosLast];
   }
 };
 
@@ -198,9 +214,9 @@ const tppTerms = (ctx: EstimateContext, t: TermSet, role: "dit" | "vae", phase: 
   switch (phase) {
     case "load": return [t.loadWeights, t.loadExtra, t.vae];
     case "encode": return encodeTerms(t);
-    case "denoise": return role === "dit" ? [t.dit, t.root, t5Stays, t.vae, t.kv, t.gather, t.activations, t.p2p] : [t.dit, t.root, t5Stays, t.vae];
+    case "denoise": return role === "dit" ? [t.dit, t.root, t5Stays, t.vae, t.kv, t.gather, t.activations, t.p2p, t.audioEmb, t.videosLast] : [t.dit, t.root, t5Stays, t.vae, t.audioEmb, t.videosLast];
     // The VAE rank receives every block's latents in its decode; the DiT ranks keep their channels.
-    case "decode": return role === "vae" ? [params.offloadModel ? null : t.dit, t.root, t5Stays, t.vae, t.decode, t.p2p] : [t.dit, t.root, t5Stays, t.vae, t.p2p];
+    case "decode": return role === "vae" ? [params.offloadModel ? null : t.dit, t.root, t5Stays, t.vae, t.decode, t.p2p, t.audioEmb, t.videosLast] : [t.dit, t.root, t5Stays, t.vae, t.p2p, t.audioEmb, t.videosLast];
   }
 };
 

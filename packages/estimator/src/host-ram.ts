@@ -2,7 +2,7 @@ import type { EstimateContext } from "./estimate-context.ts";
 import type { Term } from "./estimate-types.ts";
 import { FITTED } from "./fitted.ts";
 import { assumption, fieldReport, measured, upstream } from "./sources.ts";
-import { bytesTerm } from "./term.ts";
+import { bytesTerm, sumBytes } from "./term.ts";
 import { GIB } from "./units.ts";
 import { audioEncoderBytes, ditWeightBytes, textEncoderBytes, vaeWeightBytes } from "./weights.ts";
 
@@ -15,6 +15,8 @@ const SRC_LOADER_PATCH = assumption("Headroom loader patch");
 const SRC_KV_OFFLOAD = upstream("--offload_kv_cache");
 const SRC_DIT_SWAP = upstream("--offload_model with --enable_online_decode");
 const SRC_FR12 = fieldReport("FR-12");
+const SRC_T5_LOAD = upstream("wan_2_2/modules/t5.py ~441–445, ~496", "umt5-xxl built in fp32 on the CPU, cast to bf16, then the bf16 checkpoint loaded beside it: ~4 bytes per parameter at once, in every process");
+const SRC_DIT_FSDP_LOAD = upstream("causal_s2v_pipeline.py ~155–162", "--dit_fsdp: from_pretrained without device_map puts the whole bf16 DiT on the CPU in every process before sharding");
 
 /** Python, PyTorch and the CUDA libraries of one process, with LiveAvatar's own imports (assumed in all). */
 export const PROCESS_BASELINE_BYTES = 3 * GIB;
@@ -38,23 +40,55 @@ export const keptFrames = (clips: number, inferFrames: number): number => Math.m
 /** One fp32 copy of every kept frame: frames × 3 channels × pixels × 4 bytes. */
 export const hostFrameBytes = (clips: number, inferFrames: number, pixels: number): number => keptFrames(clips, inferFrames) * 3 * pixels * 4;
 
-/** Host RAM at the run's peak: every process, what the pipeline keeps on the CPU, and the frames collected. */
-export const hostRamTerms = (ctx: EstimateContext, clips: number): Term[] => {
+/** T5 is built in fp32, cast, and its bf16 checkpoint loaded beside the bf16 model: 4 bytes per parameter at the load's peak. */
+export const T5_LOAD_BYTES_PER_PARAM = 4;
+
+export type HostRamPhase = { phase: "load" | "run"; bytes: number; terms: Term[] };
+
+const processCount = (ctx: EstimateContext): { processes: number; pipelineProcesses: number } => {
+  const { parallel, hardware } = ctx.plan;
+  const processes = hardware.count;
+  return { processes, pipelineProcesses: parallel.mode === "single" ? 1 : Math.min(processes, ctx.ditRanks + (parallel.enableVaeParallel ? 1 : 0)) };
+};
+
+const processTerms = (processes: number): Term[] => [
+  bytesTerm("host-runtime", "Python + PyTorch + CUDA per process (measured)", HOST_RUNTIME_BYTES * processes, "resident", { processes }, SRC_RUNTIME),
+  bytesTerm("host-libraries", "LiveAvatar's other imports per process", Math.max(0, PROCESS_BASELINE_BYTES - HOST_RUNTIME_BYTES) * processes, "resident", { processes, assumedProcessBytes: PROCESS_BASELINE_BYTES }, SRC_PROCESS),
+];
+
+/**
+ * Start-up, every process at once: T5 built in fp32 and loaded on the CPU (4 B/param), or, with --dit_fsdp, T5 in bf16
+ * beside the whole bf16 DiT before it is sharded; the quantize-on-CPU patch stages the bf16 DiT too.
+ */
+export const hostLoadTerms = (ctx: EstimateContext): Term[] => {
   const { plan, profile } = ctx;
   const { params, parallel } = plan;
-  const processes = plan.hardware.count;
-  const pipelineProcesses = parallel.mode === "single" ? 1 : Math.min(processes, ctx.ditRanks + (parallel.enableVaeParallel ? 1 : 0));
+  const { processes, pipelineProcesses } = processCount(ctx);
+  const t5Load = bytesTerm("host-t5-load", "T5 built in fp32 and loaded on the CPU (per process)", pipelineProcesses * profile.textEncoderParams * T5_LOAD_BYTES_PER_PARAM, "transient", { pipelineProcesses, params: profile.textEncoderParams, bytesPerParam: T5_LOAD_BYTES_PER_PARAM }, SRC_T5_LOAD);
+  const staged = parallel.ditFsdp || (params.quantizeOnCpu && params.fp8);
+  if (!staged) return [...processTerms(processes), t5Load];
+  const t5Bf16 = bytesTerm("host-t5", "T5 (bf16) on the CPU while the DiT loads", pipelineProcesses * textEncoderBytes(profile), "resident", { pipelineProcesses }, SRC_T5_LOAD);
+  const dit = parallel.ditFsdp
+    ? bytesTerm("host-dit-fsdp-load", "whole bf16 DiT on the CPU before FSDP shards it (per process)", pipelineProcesses * ditWeightBytes(profile, false), "transient", { pipelineProcesses }, SRC_DIT_FSDP_LOAD)
+    : bytesTerm("host-checkpoint", "bf16 DiT staged on the CPU for fp8 quantization", pipelineProcesses * ditWeightBytes(profile, false), "transient", { pipelineProcesses }, SRC_LOADER_PATCH);
+  const withDit = [...processTerms(processes), t5Bf16, dit];
+  return sumBytes(withDit) >= sumBytes([...processTerms(processes), t5Load]) ? withDit : [...processTerms(processes), t5Load];
+};
+
+/** While generating: every process, the encoders the pipeline keeps on the CPU, offloaded caches and the frames collected. */
+export const hostRunTerms = (ctx: EstimateContext, clips: number): Term[] => {
+  const { plan, profile } = ctx;
+  const { params, parallel } = plan;
+  const { processes, pipelineProcesses } = processCount(ctx);
   const frameBytes = hostFrameBytes(clips, params.inferFrames, ctx.pixels) * HOST_FRAME_COPIES;
+  // T5 returns to the CPU after the prompt (t5_cpu, offload_model); under TPP without offload it stays on the GPU, and
+  // --t5_fsdp shards it onto the GPUs. wav2vec2 (fp32) and the VAE copy live on the CPU in every pipeline process.
+  const t5OnHost = !parallel.t5Fsdp && (params.t5Cpu || params.offloadModel);
   const terms: Term[] = [
-    bytesTerm("host-runtime", "Python + PyTorch + CUDA per process (measured)", HOST_RUNTIME_BYTES * processes, "resident", { processes }, SRC_RUNTIME),
-    bytesTerm("host-libraries", "LiveAvatar's other imports per process", Math.max(0, PROCESS_BASELINE_BYTES - HOST_RUNTIME_BYTES) * processes, "resident", { processes, assumedProcessBytes: PROCESS_BASELINE_BYTES }, SRC_PROCESS),
-    // T5 is built on the CPU and returns there after encoding; wav2vec lives on the CPU in fp32 (every TPP rank builds both).
-    // With --t5_fsdp the CPU-built T5 is sharded onto the GPUs and leaves the host.
-    bytesTerm("host-encoders", "T5 + wav2vec2 + VAE kept on the CPU", pipelineProcesses * ((parallel.t5Fsdp ? 0 : textEncoderBytes(profile)) + audioEncoderBytes(profile, false) + vaeWeightBytes(profile)), "resident", { pipelineProcesses, t5Fsdp: parallel.t5Fsdp }, SRC_ENCODERS_ON_CPU),
+    ...processTerms(processes),
+    bytesTerm("host-encoders", t5OnHost ? "T5 + wav2vec2 + VAE kept on the CPU" : "wav2vec2 + VAE kept on the CPU", pipelineProcesses * ((t5OnHost ? textEncoderBytes(profile) : 0) + audioEncoderBytes(profile, false) + vaeWeightBytes(profile)), "resident", { pipelineProcesses, t5OnHost }, SRC_ENCODERS_ON_CPU),
     bytesTerm("host-frames", "decoded frames on the host (fp32, with copies)", frameBytes, "resident", { clips, frames: keptFrames(clips, params.inferFrames), inferFrames: params.inferFrames, pixels: ctx.pixels, copies: HOST_FRAME_COPIES }, SRC_FRAMES_ON_CPU),
   ];
-  // Every pipeline process quantizes its own copy at start-up.
-  if (params.quantizeOnCpu && params.fp8) terms.push(bytesTerm("host-checkpoint", "bf16 DiT staged on the CPU for fp8 quantization", pipelineProcesses * ditWeightBytes(profile, false), "transient", { pipelineProcesses }, SRC_LOADER_PATCH));
   if (parallel.mode === "single" && params.offloadKvCache) {
     const layout = ctx.kv;
     terms.push(bytesTerm("host-kv-cache", "KV caches on the host (all steps)", layout.hostBytes, "resident", { caches: layout.caches }, SRC_KV_OFFLOAD));
@@ -63,4 +97,11 @@ export const hostRamTerms = (ctx: EstimateContext, clips: number): Term[] => {
   if (params.offloadModel && params.enableOnlineDecode) terms.push(bytesTerm("host-dit-swap", "DiT swapped out for the online decode", ditWeightBytes(profile, params.fp8), "resident", {}, SRC_DIT_SWAP));
   if (parallel.ditFsdp && parallel.fsdpCpuOffload) terms.push(bytesTerm("host-dit-shards", "DiT shards offloaded by FSDP", ditWeightBytes(profile, params.fp8), "resident", {}, SRC_FR12));
   return terms;
+};
+
+/** Host RAM by phase: start-up and generation; the larger is the run's host RAM peak. */
+export const hostRamPhases = (ctx: EstimateContext, clips: number): HostRamPhase[] => {
+  const load = hostLoadTerms(ctx);
+  const run = hostRunTerms(ctx, clips);
+  return [{ phase: "load", bytes: sumBytes(load), terms: load }, { phase: "run", bytes: sumBytes(run), terms: run }];
 };

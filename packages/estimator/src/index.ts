@@ -22,3 +22,6 @@ export {
 } from "./nearest-measurements.ts";
 export { planDifferences, type PlanDifference } from "./plan-diff.ts";
 export { compareSpeed, median, type SpeedComparison } from "./speed-calibration.ts";
+export { EXAMPLE_IMAGE_SIZE, MAX_AREA_CONFIGS, generationFrame, fitArea, type Frame } from "./frame.ts";
+export { DEFAULT_AUDIO_SECONDS, audioEmbBytes } from "./audio-embedding.ts";
+export { motionFrames, motionLatentFrames, videosLastFramesBytes } from "./motion-context.ts";

@@ -29,6 +29,11 @@ export type ModelProfile = {
   vaeStride: readonly [number, number, number];
   latentChannels: number;
   motionFrames: number;
+  /** One GPU repeats the 5-frame reference before the 73-fold motion repeat (causal_s2v_pipeline.py ~891–898). */
+  refRepeatSingle: number;
+  /** audio_emb rows: wav2vec2's 25 hidden states of 1024 (encode_audio). */
+  audioEmbLayers: number;
+  audioEmbDim: number;
   framesPerLatentBlock: number;
   sampleFps: number;
   textLength: number;
@@ -75,6 +80,9 @@ const WAN_S2V_14B: ModelProfile = {
   vaeStride: [4, 8, 8],
   latentChannels: 16,
   motionFrames: 73,
+  refRepeatSingle: 5,
+  audioEmbLayers: 25,
+  audioEmbDim: 1024,
   framesPerLatentBlock: 3,
   sampleFps: 25,
   textLength: 512,

@@ -36,6 +36,8 @@ export const Params = z.object({
   precision: z.enum(["bf16", "fp16"]),
   /** Length of the driving audio; caps the clips actually generated (num_clip 10000 = "the whole audio"). */
   audioSeconds: z.number().positive().max(24 * 3600).nullable(),
+  /** Headroom's own: the reference image's W*H, which decides the frame (get_gen_size); null = the scripts' example image. */
+  imageSize: Size.nullable(),
 });
 export type Params = z.infer<typeof Params>;
 
@@ -66,7 +68,8 @@ export const Hardware = z.object({
   gpu: z.enum([...GPU_IDS, "custom"]),
   custom: CustomGpu.nullable(),
   count: count.min(1).max(64),
-  hostRamGb: z.number().positive().max(65536),
+  /** null: not given; the report states what the run needs instead of judging against an assumed size. */
+  hostRamGb: z.number().positive().max(65536).nullable(),
   hostLink: z.enum(HOST_LINKS),
   /** What `nvidia-smi topo -m` shows between GPU0 and GPU1 (FR-18). */
   gpuTopology: z.enum(["NV", "PIX", "PXB", "PHB", "NODE", "SYS"]),

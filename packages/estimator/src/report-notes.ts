@@ -2,12 +2,16 @@ import type { EstimateContext } from "./estimate-context.ts";
 import type { Estimate, Note } from "./estimate-types.ts";
 import { blockWeightBytes, ditWeightBytes } from "./weights.ts";
 import { GB } from "./units.ts";
+import { EXAMPLE_IMAGE_SIZE } from "./frame.ts";
+import { DEFAULT_AUDIO_SECONDS } from "./audio-embedding.ts";
 
 const gb = (bytes: number): string => `${(bytes / GB).toFixed(2)} GB`;
 const fps = (value: number): string => `${value < 0.1 ? value.toFixed(3) : value.toFixed(2)} FPS`;
 
 const CLIP_LATENTS_TO_CPU = "liveavatar.md: causal_s2v_pipeline.py clip_outputs.append(...cpu())";
 const FSDP_PER_BLOCK = "liveavatar.md: distributed/fsdp.py wraps each transformer block";
+const FRAME_FROM_IMAGE = "causal_s2v_pipeline.py get_gen_size / get_size_less_than_area; configs MAX_AREA_CONFIGS";
+const AUDIO_ON_GPU = "causal_s2v_pipeline.py encode_audio: audio_emb [1, 25, 1024, frames] bf16 on the GPU";
 
 type Draft = Estimate;
 
@@ -19,15 +23,35 @@ export const reportNotes = (ctx: EstimateContext, est: Draft): Note[] => {
   const worst = est.gpus[est.worstRank];
   const is24GbClass = ctx.gpu.usableBytes < 26e9;
 
+  const frame = `${ctx.frame.width}×${ctx.frame.height}`;
+  const image = (params.imageSize ?? EXAMPLE_IMAGE_SIZE).replace("*", "×");
+  notes.push({
+    id: "frame",
+    message: params.imageSize === null
+      ? `Runs at ${frame}: LiveAvatar sizes the frame from the reference image (area within --size ${params.size}, sides ×64); no image was given, so the scripts' example image (${image}) is assumed.`
+      : `Runs at ${frame} from your ${image} image (area within --size ${params.size}, sides ×64).`,
+    reported: null,
+    predicted: frame,
+    cites: [FRAME_FROM_IMAGE],
+  });
+  if (params.audioSeconds === null) {
+    notes.push({
+      id: "audio-length",
+      message: `GPU memory grows with the audio's length (wav2vec2 encodes it in one pass; its embedding stays on every GPU): ${DEFAULT_AUDIO_SECONDS} s is assumed until you give the audio.`,
+      reported: null,
+      predicted: `${DEFAULT_AUDIO_SECONDS} s of audio`,
+      cites: [AUDIO_ON_GPU],
+    });
+  }
   // Only where a user would reach for num_clip: the plan does not fit, or barely.
   if (params.numClip >= 10 && worst && worst.marginBytes < est.errorBar.absoluteBytes) {
     const tenClipsSeconds = ((10 * params.inferFrames) / profile.sampleFps).toFixed(1);
     notes.push({
       id: "FR-9",
-      message: `The report says lowering num_clip removed its OOM; in the source clip latents go to the CPU, so the GPU peak does not depend on num_clip (same ${gb(worst?.peakBytes ?? 0)} here) — host RAM does. ${10} clips of ${params.inferFrames} frames are ${tenClipsSeconds} s of video, not 3 s.`,
+      message: `The report says lowering num_clip removed its OOM; in the source clip latents go to the CPU, so the GPU peak does not depend on num_clip (same ${gb(worst?.peakBytes ?? 0)} here) — host RAM does. It does depend on the audio's length (wav2vec2 encodes the whole audio; its embedding stays on the GPU), and num_clip does not shorten that. ${10} clips of ${params.inferFrames} frames are ${tenClipsSeconds} s of video, not 3 s.`,
       reported: "num_clip 100 → 10 removed the OOM; 10 clips ≈ 3 s",
       predicted: `GPU peak flat in num_clip; 10 clips = ${tenClipsSeconds} s`,
-      cites: ["FR-9", CLIP_LATENTS_TO_CPU],
+      cites: ["FR-9", CLIP_LATENTS_TO_CPU, AUDIO_ON_GPU],
     });
   }
   if (parallel.ditFsdp) {
@@ -61,7 +85,7 @@ export const reportNotes = (ctx: EstimateContext, est: Draft): Note[] => {
     const predicted = fps(est.speed.fps);
     notes.push({
       id: "FR-14",
-      message: `The report quotes 1.2–1.5 FPS on one 80 GB GPU at 704×384; the roofline predicts ${predicted} for this plan.`,
+      message: `The report quotes 1.2–1.5 FPS on one 80 GB GPU at 704×384; Headroom predicts ${predicted} for this plan: one GPU decodes the 92-latent motion context with every clip and encodes its 365 frames again.`,
       reported: "1.2–1.5 FPS",
       predicted,
       cites: ["FR-14", "liveavatar.md: physical reference on H100"],

@@ -1,8 +1,9 @@
 import type { EstimateContext } from "./estimate-context.ts";
 import type { SpeedEstimate, Term } from "./estimate-types.ts";
-import { ditForwardFlops, vaeDecodeFlops } from "./flops.ts";
+import { ditForwardFlops, vaeDecodeFlops, vaeEncodeFlops } from "./flops.ts";
 import { assumption, fieldReport, measured, upstream } from "./sources.ts";
 import { secondsTerm } from "./term.ts";
+import { DEFAULT_AUDIO_SECONDS } from "./audio-embedding.ts";
 import { singleDecodeOutputFrames } from "./vae-decode.ts";
 import { audioEncoderBytes, ditWeightBytes, textEncoderBytes, vaeWeightBytes } from "./weights.ts";
 
@@ -10,7 +11,8 @@ const SRC_MATMUL_RATE = measured("liveavatar.md: 780 TFLOP/s for one Wan block o
 const SRC_KV_OFFLOAD = measured("kvCopySeconds in data/measurements/*offloadkv*, rtx4090-*-headline.json (--offload_kv_cache)");
 const SRC_FSDP = upstream("distributed/fsdp.py");
 const SRC_VAE_RATE = measured("decodeSeconds in data/measurements/h100-*.json (2.07 s per 704*384 clip on H100)");
-const SRC_VAE_RANK_SWAP = upstream("causal_s2v_pipeline_tpp.py: offloading model to cpu");
+const SRC_VAE_RANK_SWAP = upstream("causal_s2v_pipeline_tpp.py: offloading model to cpu", "the first .cpu() moves the DiT; later calls find it there");
+const SRC_REENCODE = upstream("causal_s2v_pipeline.py ~1172–1185", "each clip's newest frames replace the oldest of the 365-frame context, which is encoded again");
 const SRC_STARTUP = assumption("2 GB/s load, 90 s compile");
 const SRC_FR12 = fieldReport("FR-12");
 
@@ -18,9 +20,10 @@ const SRC_FR12 = fieldReport("FR-12");
 export const DIT_EFFICIENCY = 0.79;
 /**
  * Everything the matmul roofline leaves out (float64 rope, norms and modulation, per-call fp8 quantization, pipeline
- * hand-offs), fitted so 5 GPUs of H100/H800 class in TPP at 720*400 with --fp8 give the README's 45 FPS.
+ * hand-offs), fitted so 5 GPUs of H100/H800 class in TPP with --fp8 give the README's 45 FPS at the frame the script
+ * really runs (720*400 with its 720×400 example image → 704×384, a 12,672-token window; 2.05 when 720×400 was taken literally).
  */
-export const DIT_OVERHEAD_FACTOR = 2.05;
+export const DIT_OVERHEAD_FACTOR = 2.25;
 /** The VAE's causal conv3d decode, one latent frame at a time: 9.6 % of the bf16 peak on the probe's H100 (2.07 s per 704×384 clip). */
 export const VAE_EFFICIENCY = 0.096;
 /** safetensors read from local NVMe, then cast. */
@@ -30,8 +33,6 @@ export const COMPILE_SECONDS = 90;
 
 /** `--num_clip 10000` is the scripts' way to say "the whole audio". */
 export const WHOLE_AUDIO_NUM_CLIP = 10000;
-/** Audio length assumed for "the whole audio" until a file is uploaded. */
-export const DEFAULT_AUDIO_SECONDS = 60;
 
 /** Clips actually generated: num_clip, capped by the audio's own clip count (liveavatar.md). */
 export const clipsToGenerate = (params: { numClip: number; inferFrames: number; audioSeconds: number | null }, fps: number): number => {
@@ -73,19 +74,23 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
   // TPP: DiT rank i runs denoising step i of every block, pipelined across blocks (causal_s2v_pipeline_tpp.py).
   const pipelined = parallel.mode === "tpp" ? Math.max(1, Math.min(ditRanks, params.sampleSteps)) : 1;
   const ditClipSeconds = (blocks * params.sampleSteps * stepSeconds) / pipelined;
-  // One GPU re-decodes the 19 motion latents with each clip; the TPP VAE rank stream-decodes only the new frames.
-  const decodedFrames = parallel.mode === "single" ? singleDecodeOutputFrames(ctx.latentFrames) : params.inferFrames;
-  const decodeSeconds = vaeDecodeFlops(ctx.pixels, decodedFrames) / (gpu.bf16Tflops * 1e12 * VAE_EFFICIENCY);
-  // With offload_model the TPP VAE rank moves its (unused) DiT to the CPU on every block.
-  const vaeRankSwapSeconds = parallel.mode === "tpp" && params.offloadModel ? (blocks * whole) / gpu.hostBytesPerS : 0;
+  // One GPU decodes its 92 motion latents with each clip's 12 (413 frames) and encodes the 365-frame context again;
+  // the TPP VAE rank stream-decodes only the new frames.
+  const isSingle = parallel.mode === "single";
+  const decodedFrames = isSingle ? singleDecodeOutputFrames(ctx.motionLatents, ctx.latentFrames) : params.inferFrames;
+  const vaeRate = gpu.bf16Tflops * 1e12 * VAE_EFFICIENCY;
+  const decodeSeconds = vaeDecodeFlops(ctx.pixels, decodedFrames) / vaeRate;
+  const reencodeSeconds = isSingle ? vaeEncodeFlops(ctx.pixels, ctx.motionFrames) / vaeRate : 0;
+  // With offload_model the TPP VAE rank moves its (unused) DiT to the CPU once; later .cpu() calls move nothing.
+  const vaeRankSwapSeconds = parallel.mode === "tpp" && params.offloadModel ? whole / gpu.hostBytesPerS : 0;
   const decodeOverlaps = parallel.mode === "tpp" && parallel.enableVaeParallel;
-  const clipSeconds = decodeOverlaps ? Math.max(ditClipSeconds, decodeSeconds + vaeRankSwapSeconds) : ditClipSeconds + decodeSeconds;
+  const clipSeconds = decodeOverlaps ? Math.max(ditClipSeconds, decodeSeconds) : ditClipSeconds + decodeSeconds + reencodeSeconds;
 
   const fps = params.inferFrames / clipSeconds;
   const clips = clipsToGenerate(params, profile.sampleFps);
   const videoSeconds = (clips * params.inferFrames) / profile.sampleFps;
   const loadBytes = ditWeightBytes(profile, false) + vaeWeightBytes(profile) + audioEncoderBytes(profile, false) + textEncoderBytes(profile);
-  const startupSeconds = loadBytes / LOAD_BYTES_PER_S + (params.enableCompile ? COMPILE_SECONDS : 0);
+  const startupSeconds = loadBytes / LOAD_BYTES_PER_S + (params.enableCompile ? COMPILE_SECONDS : 0) + vaeRankSwapSeconds;
   const wallSeconds = startupSeconds + clips * clipSeconds;
 
   const terms: Term[] = [
@@ -94,7 +99,8 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
     secondsTerm("fsdp-cpu-offload", "FSDP CPU offload copies per forward", fsdpCpuSeconds, { bytes: whole / fsdpRanks }, SRC_FR12),
     secondsTerm("fsdp-gather", "FSDP all-gather per forward", gatherSeconds, { bytes: whole, ranks: fsdpRanks, peerBytesPerS: gpu.peerBytesPerS }, SRC_FSDP),
     secondsTerm("vae-decode", "VAE decode per clip", decodeSeconds, { pixels: ctx.pixels, frames: decodedFrames, efficiency: VAE_EFFICIENCY }, SRC_VAE_RATE),
-    secondsTerm("vae-rank-swap", "TPP VAE rank moving its DiT to the CPU per block", vaeRankSwapSeconds, { blocks, bytes: whole }, SRC_VAE_RANK_SWAP),
+    secondsTerm("vae-reencode", "VAE re-encode of the motion context per clip (one GPU)", reencodeSeconds, { pixels: ctx.pixels, frames: isSingle ? ctx.motionFrames : 0, efficiency: VAE_EFFICIENCY }, SRC_REENCODE),
+    secondsTerm("vae-rank-swap", "TPP VAE rank moving its DiT to the CPU (once)", vaeRankSwapSeconds, { bytes: whole }, SRC_VAE_RANK_SWAP),
     secondsTerm("startup", "weights load + compile", startupSeconds, { loadBytes, compile: params.enableCompile }, SRC_STARTUP),
   ];
   return { forwardSeconds, stepSeconds, clipSeconds, fps, clips, videoSeconds, startupSeconds, wallSeconds, offloadShare: forwardSeconds > 0 ? offloadSeconds / forwardSeconds : 0, terms };

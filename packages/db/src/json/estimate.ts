@@ -61,16 +61,33 @@ const Note = z.looseObject({
   cites: z.array(z.string()),
 });
 
-export const EstimateJson: z.ZodType<Estimate> = z.looseObject({
-  estimatorVersion: z.string(),
-  gpus: z.array(GpuEstimate),
-  worstRank: z.number().int(),
-  hostRamBytes: z.number(),
-  hostRamTerms: z.array(Term),
-  speed: SpeedEstimate,
-  notes: z.array(Note),
-  errorBar: z.looseObject({ relative: z.number(), absoluteBytes: z.number(), source: Source }),
+const FrameEstimate = z.looseObject({
+  width: z.number(),
+  height: z.number(),
+  imageSize: z.string(),
+  isAssumedImage: z.boolean(),
+  audioSeconds: z.number(),
+  isAssumedAudio: z.boolean(),
 });
+
+const HostRamPhase = z.looseObject({ phase: z.enum(["load", "run"]), bytes: z.number(), terms: z.array(Term) });
+
+/** Snapshots stored before estimator 0.2.0 carry no frame and one host RAM sum (the generation phase's). */
+export const EstimateJson: z.ZodType<Estimate> = z
+  .looseObject({
+    estimatorVersion: z.string(),
+    frame: FrameEstimate.nullable().default(null),
+    gpus: z.array(GpuEstimate),
+    worstRank: z.number().int(),
+    hostRamBytes: z.number(),
+    hostRamTerms: z.array(Term),
+    hostRamPeakPhase: z.enum(["load", "run"]).default("run"),
+    hostRamPhases: z.array(HostRamPhase).optional(),
+    speed: SpeedEstimate,
+    notes: z.array(Note),
+    errorBar: z.looseObject({ relative: z.number(), absoluteBytes: z.number(), source: Source }),
+  })
+  .transform((e) => ({ ...e, hostRamPhases: e.hostRamPhases ?? [{ phase: "run" as const, bytes: e.hostRamBytes, terms: e.hostRamTerms }] }));
 
 /** The largest per-GPU peak an estimate predicts: what a job's measured peak is compared with. */
 export const predictedPeakBytes = (estimate: Estimate): number =>

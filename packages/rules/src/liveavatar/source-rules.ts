@@ -1,4 +1,4 @@
-import { GPU_CATALOG, parseSize, type GpuId } from "@headroom/estimator";
+import { GPU_CATALOG, generationFrame, type GpuId, type Plan } from "@headroom/estimator";
 import type { Rule } from "../rule.ts";
 
 /** Facts read in LiveAvatar's pipelines (Alibaba-Quark/LiveAvatar @9c2c38d) that decide whether a plan can run at all. */
@@ -8,11 +8,12 @@ const ENTRY = "minimal_inference/s2v_streaming_interact.py";
 const FP8 = "liveavatar/utils/fp8_linear.py";
 const FAMILY = "upstream-source";
 
-/** cond_k/cond_v hold 2,800 tokens on one GPU and 3,000 per TPP rank; the reference + motion tokens take 2.5 latent frames. */
+/** cond_k/cond_v hold 2,800 tokens on one GPU and 3,000 per TPP rank; the reference + motion tokens take 2.5 latent frames
+ *  of the frame the run generates (get_gen_size: the image under MAX_AREA_CONFIGS[size]), not of `--size`. */
 const condCapacity = (mode: "single" | "tpp"): number => (mode === "single" ? 2800 : 3000);
-const condNeeded = (size: string): number => {
-  const { width, height } = parseSize(size);
-  return Math.ceil(2.5 * Math.ceil(height / 16) * Math.ceil(width / 16));
+const condNeeded = (plan: Plan): { tokens: number; frame: string } => {
+  const { width, height } = generationFrame(plan.params.size, plan.params.imageSize);
+  return { tokens: Math.ceil(2.5 * Math.ceil(height / 16) * Math.ceil(width / 16)), frame: `${width}×${height}` };
 };
 
 const hasFp8TensorCores = (gpu: string): boolean => gpu === "custom" || GPU_CATALOG[gpu as GpuId]?.fp8Tflops !== null;
@@ -49,12 +50,12 @@ export const SOURCE_RULES: Rule[] = [
     severity: "error",
     family: FAMILY,
     implies: "invalid",
-    cites: [`${P1} _initialize_kv_cache (cond 2,800 tokens)`, `${P5} (cond 3,000 tokens)`],
+    cites: [`${P1} _initialize_kv_cache (cond 2,800 tokens)`, `${P5} (cond 3,000 tokens)`, `${P1} get_gen_size / get_size_less_than_area`],
     check: ({ plan }) => {
-      const needed = condNeeded(plan.params.size);
+      const needed = condNeeded(plan);
       const capacity = condCapacity(plan.parallel.mode);
-      return needed > capacity
-        ? { message: `${plan.params.size} needs ${needed} conditioning tokens (2.5 latent frames); the ${plan.parallel.mode === "single" ? "single-GPU" : "TPP"} cache holds ${capacity}`, path: ["params", "size"] }
+      return needed.tokens > capacity
+        ? { message: `--size ${plan.params.size} runs at ${needed.frame} from the reference image, which needs ${needed.tokens} conditioning tokens (2.5 latent frames); the ${plan.parallel.mode === "single" ? "single-GPU" : "TPP"} cache holds ${capacity}`, path: ["params", "size"] }
         : null;
     },
     fixes: ({ plan }) => [{ label: "704*384 (the single-GPU script's size)", patch: { params: { size: plan.parallel.mode === "tpp" ? "720*400" : "704*384" } } }],
