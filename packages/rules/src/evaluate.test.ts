@@ -69,6 +69,12 @@ describe("evaluate with the LiveAvatar pack", () => {
   test("host RAM beyond the host is out of memory", () => {
     expect(status(ctx({ hardware: { hostRamGb: 64 } }, { hostRamBytes: 100e9 }))).toBe("out-of-memory");
   });
+  test("host RAM not given is never out of memory: the need is a requirement, a warning past 128 GB", () => {
+    const verdict = evaluate(ctx({}, { hostRamBytes: 300e9 }).plan, fakeEstimate({ hostRamBytes: 300e9 }));
+    expect(verdict.status).toBe("runs");
+    expect(verdict.findings).toContainEqual(expect.objectContaining({ ruleId: "hardware/host-ram-needed-past-common", severity: "warning", path: ["hardware", "hostRamGb"] }));
+    expect(status(ctx({ hardware: { hostRamGb: 256 } }, { hostRamBytes: 300e9 }))).toBe("out-of-memory");
+  });
   test("tight beats slow", () => {
     expect(status(ctx({}, { marginsGib: [0.4], fps: 0.05 }))).toBe("tight");
   });

@@ -31,6 +31,8 @@ const CASES: Record<string, { fires: RuleContext; quiet: RuleContext }> = {
   "hardware/fr-18-topology": { fires: ctx({ hardware: { count: 5, gpuTopology: "NODE" } }), quiet: ctx({ hardware: { count: 1, gpuTopology: "NODE" } }) },
   "hardware/fr-19-host-ram": { fires: ctx({ hardware: { hostRamGb: 64 }, params: { offloadModel: false } }), quiet: ctx({ hardware: { hostRamGb: 128 }, params: { offloadModel: false } }) },
   "hardware/host-ram-exceeded": { fires: ctx({ hardware: { hostRamGb: 128 } }, { hostRamBytes: 140e9 }), quiet: ctx({ hardware: { hostRamGb: 128 } }, { hostRamBytes: 120e9 }) },
+  "hardware/host-ram-needed": { fires: ctx({}, { hostRamBytes: 73 * 2 ** 30 }), quiet: ctx({ hardware: { hostRamGb: 64 } }, { hostRamBytes: 73 * 2 ** 30 }) },
+  "hardware/host-ram-needed-past-common": { fires: ctx({}, { hostRamBytes: 140e9 }), quiet: ctx({}, { hostRamBytes: 120e9 }) },
   "hardware/fr-20-pcie-width": { fires: ctx({ hardware: { count: 5, hostLink: "pcie4-x8" } }), quiet: ctx({ hardware: { count: 5, hostLink: "pcie4-x16" } }) },
   "speed/slow": { fires: ctx({}, { fps: 0.07 }), quiet: ctx({}, { fps: 1.3 }) },
   "field-report/estimate-notes": { fires: ctx({}, { notes: [NOTE] }), quiet: ctx({}, { notes: [] }) },
@@ -89,6 +91,18 @@ describe("LiveAvatar rule pack", () => {
   test("the FR-21 source note cites the field report and the source", () => {
     const result = LIVEAVATAR_RULES.find((r) => r.id === "red-line/fr-21-source-disagrees")?.cites;
     expect(result).toEqual(expect.arrayContaining(["FR-21", "liveavatar.md"]));
+  });
+
+  test("host RAM not given: what the run needs, by the host_ram_gb field, never an out-of-memory", () => {
+    const needed = LIVEAVATAR_RULES.find((r) => r.id === "hardware/host-ram-needed")!;
+    const past = LIVEAVATAR_RULES.find((r) => r.id === "hardware/host-ram-needed-past-common")!;
+    expect(needed.check(ctx({}, { hostRamBytes: 73 * 2 ** 30 }))).toEqual({ message: "the run needs 73 GiB of host RAM; give host_ram_gb to check it", path: ["hardware", "hostRamGb"] });
+    expect(past.check(ctx({}, { hostRamBytes: 140e9 }))).toMatchObject({ message: expect.stringMatching(/needs 131 GiB of host RAM, past common sizes/), path: ["hardware", "hostRamGb"] });
+    expect(fired("hardware/host-ram-needed-past-common", ctx({}, { hostRamBytes: 120e9 }))).toBe(false);
+    expect(fired("hardware/host-ram-needed", ctx({}, { hostRamBytes: 140e9 }))).toBe(false);
+    expect([needed.severity, past.severity, needed.implies, past.implies]).toEqual(["info", "warning", "runs", "runs"]);
+    expect(fired("hardware/host-ram-exceeded", ctx({}, { hostRamBytes: 1000e9 }))).toBe(false);
+    expect(fired("hardware/fr-19-host-ram", ctx({ params: { offloadModel: true } }))).toBe(false);
   });
 
   test("the size fix keeps the orientation", () => {

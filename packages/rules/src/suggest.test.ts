@@ -71,6 +71,18 @@ describe("suggest", () => {
     expect(first?.distance).toBe(5 + WARNING_DISTANCE * warnings);
   });
 
+  test("a plan that gives no host RAM keeps none: no host size is invented for it or its suggestions", () => {
+    const plan = resolvePlan({ hardware: { gpu: "rtx-4090", count: 5 }, params: { fp8: false } });
+    expect(plan.hardware.hostRamGb).toBeNull();
+    expect(evaluate(plan, estimate(plan)).findings.map((finding) => finding.ruleId)).not.toContain("hardware/host-ram-exceeded");
+    const suggestions = suggest(plan);
+    expect(suggestions.length).toBeGreaterThan(0);
+    for (const suggestion of suggestions) {
+      expect(suggestion.plan.hardware.hostRamGb).toBeNull();
+      expect(suggestion.changes.join(" ")).not.toContain("host_ram_gb");
+    }
+  });
+
   test("a custom GPU plan gets sound suggestions, and catalog GPUs drop the custom spec", () => {
     const plan = resolvePlan({ hardware: { gpu: "custom", custom: { name: "lab card", vramGib: 32, bf16Tflops: 200, memoryBandwidthGbPerS: 1000 } } });
     const suggestions = suggest(plan);
@@ -95,7 +107,7 @@ const planInput = fc.record({
   enableOnlineDecode: fc.boolean(),
   ditFsdp: fc.boolean(),
   precision: fc.constantFrom("bf16", "fp16"),
-  hostRamGb: fc.constantFrom(64, 128, 256),
+  hostRamGb: fc.constantFrom(64, 128, 256, null),
 });
 
 const toPlan = (r: typeof planInput extends fc.Arbitrary<infer T> ? T : never): Plan => {

@@ -28,10 +28,13 @@ export const fakeEstimate = (fake: FakeEstimate = {}): Estimate => {
   const usableGib = fake.usableGib ?? 79.18;
   return {
     estimatorVersion: "test",
+    frame: { width: 704, height: 384, imageSize: "720*400", isAssumedImage: true, audioSeconds: 19.2, isAssumedAudio: true },
     gpus: (fake.marginsGib ?? [20]).map((margin, rank) => fakeGpu(rank, margin, usableGib)),
     worstRank: 0,
     hostRamBytes: fake.hostRamBytes ?? 50e9,
     hostRamTerms: [],
+    hostRamPeakPhase: "run",
+    hostRamPhases: [{ phase: "run", bytes: fake.hostRamBytes ?? 50e9, terms: [] }],
     speed: {
       forwardSeconds: 0.1,
       stepSeconds: 0.1,

@@ -1,7 +1,7 @@
-import { resolveGpu } from "@headroom/estimator";
+import { GIB, resolveGpu } from "@headroom/estimator";
 import { formatGb } from "../format.ts";
-import type { Rule } from "../rule.ts";
-import { hostRamBytes, hostRamStepGb, usesCpuOffload } from "./host-ram.ts";
+import type { Rule, Severity } from "../rule.ts";
+import { COMMON_HOST_RAM_GB, hostRamBytes, hostRamStepGb, usesCpuOffload } from "./host-ram.ts";
 
 const FAMILY = "hardware";
 
@@ -14,6 +14,23 @@ const WEAK_TOPOLOGIES: readonly string[] = ["NODE", "SYS"];
 const NARROW_LINKS: readonly string[] = ["pcie4-x8"];
 
 const minHostRamGb = (offload: boolean): number => (offload ? FR19_MIN_HOST_RAM_OFFLOAD_GB : FR19_MIN_HOST_RAM_GB);
+
+/**
+ * Host RAM the plan does not give: state what the run needs as a requirement, never an out-of-memory verdict
+ * on an assumed size. Two rules so each keeps one severity: info up to common sizes, a warning past them.
+ */
+const hostRamNeededRule = (id: string, severity: Severity, isPastCommon: boolean): Rule => ({
+  id,
+  severity,
+  family: FAMILY,
+  implies: "runs",
+  cites: ["FR-19"],
+  check: ({ plan, estimate }) => {
+    if (plan.hardware.hostRamGb !== null || estimate.hostRamBytes > COMMON_HOST_RAM_GB * 1e9 !== isPastCommon) return null;
+    const past = isPastCommon ? `, past common sizes (over ${COMMON_HOST_RAM_GB} GB)` : "";
+    return { message: `the run needs ${Math.ceil(estimate.hostRamBytes / GIB)} GiB of host RAM${past}; give host_ram_gb to check it`, path: ["hardware", "hostRamGb"] };
+  },
+});
 
 export const HARDWARE_RULES: Rule[] = [
   {
@@ -50,7 +67,7 @@ export const HARDWARE_RULES: Rule[] = [
     check: ({ plan }) => {
       const offload = usesCpuOffload(plan);
       const min = minHostRamGb(offload);
-      return plan.hardware.hostRamGb < min
+      return plan.hardware.hostRamGb !== null && plan.hardware.hostRamGb < min
         ? { message: `${plan.hardware.hostRamGb} GB host RAM, under the field report's ${min} GB line${offload ? " for CPU offload" : ""} (OOM killer risk)`, path: ["hardware", "hostRamGb"] }
         : null;
     },
@@ -62,12 +79,16 @@ export const HARDWARE_RULES: Rule[] = [
     family: "memory",
     implies: "out-of-memory",
     cites: ["FR-19", "FR-15"],
-    check: ({ plan, estimate }) =>
-      estimate.hostRamBytes > hostRamBytes(plan)
+    check: ({ plan, estimate }) => {
+      const installed = hostRamBytes(plan);
+      return installed !== null && estimate.hostRamBytes > installed
         ? { message: `the run needs ${formatGb(estimate.hostRamBytes)} of host RAM and the host has ${plan.hardware.hostRamGb} GB: the OOM killer ends it`, path: ["hardware", "hostRamGb"] }
-        : null,
+        : null;
+    },
     fixes: ({ estimate }) => [{ label: `${hostRamStepGb(estimate.hostRamBytes)} GB host RAM`, patch: { hardware: { hostRamGb: hostRamStepGb(estimate.hostRamBytes) } } }],
   },
+  hostRamNeededRule("hardware/host-ram-needed", "info", false),
+  hostRamNeededRule("hardware/host-ram-needed-past-common", "warning", true),
   {
     id: "hardware/fr-20-pcie-width",
     severity: "warning",

@@ -11,4 +11,8 @@ export const hostRamStepGb = (bytes: number): number =>
 export const usesCpuOffload = (plan: Plan): boolean =>
   plan.params.offloadModel || plan.params.offloadKvCache || plan.params.t5Cpu || plan.parallel.fsdpCpuOffload;
 
-export const hostRamBytes = (plan: Plan): number => plan.hardware.hostRamGb * 1e9;
+/** Past this a host is no longer a common size: a run that needs more, on a host not given, gets a warning. */
+export const COMMON_HOST_RAM_GB = 128;
+
+/** The installed host RAM in bytes; null when the plan does not say (never an assumed size). */
+export const hostRamBytes = (plan: Plan): number | null => (plan.hardware.hostRamGb === null ? null : plan.hardware.hostRamGb * 1e9);

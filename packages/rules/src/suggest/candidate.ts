@@ -11,12 +11,14 @@ export const isFeasible = (candidate: Candidate): boolean => FEASIBLE.includes(c
 
 /**
  * Estimate and evaluate one plan. A plan whose only trouble is host RAM gets the next common RAM size:
- * buying RAM is a smaller step than any GPU change, and the distance weights say so.
+ * buying RAM is a smaller step than any GPU change, and the distance weights say so. A plan that gives no
+ * host RAM keeps none: its findings state the need, and no host size is invented for it.
  */
 export const assess = (plan: Plan, rules: readonly Rule[]): Candidate => {
   const first = estimate(plan);
-  if (first.hostRamBytes <= hostRamBytes(plan)) return { plan, estimate: first, verdict: evaluate(plan, first, rules) };
-  const roomier = applyPatch(plan, { hardware: { hostRamGb: Math.max(plan.hardware.hostRamGb, hostRamStepGb(first.hostRamBytes)) } });
+  const installed = hostRamBytes(plan);
+  if (installed === null || first.hostRamBytes <= installed) return { plan, estimate: first, verdict: evaluate(plan, first, rules) };
+  const roomier = applyPatch(plan, { hardware: { hostRamGb: Math.max(installed / 1e9, hostRamStepGb(first.hostRamBytes)) } });
   const second = estimate(roomier);
   return { plan: roomier, estimate: second, verdict: evaluate(roomier, second, rules) };
 };
