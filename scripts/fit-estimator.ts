@@ -3,8 +3,9 @@
 // is the only unknown: everything else in that phase is architecture (weights, KV cache) computed by the estimator.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import {
-  audioEncoderBytes, blockWeightBytes, comparedPlan, ditWeightBytes, FITTED, getProfile, kvCacheLayout, latentFramesPerClip, Measurement,
-  pixelsPerFrame, singleDecodeOutputFrames, tokensPerBlock, tokensPerLatentFrame, vaeWeightBytes, GIB, type Plan,
+  audioEmbBytes, audioEncoderBytes, blockWeightBytes, comparedPlan, DEFAULT_AUDIO_SECONDS, ditWeightBytes, FITTED, generationFrame, getProfile,
+  kvCacheLayout, latentFramesPerClip, Measurement, motionFrames, motionLatentFrames, singleDecodeOutputFrames, videosLastFramesBytes,
+  vaeWeightBytes, GIB, type Plan,
 } from "@headroom/estimator";
 
 const DIR = "data/measurements";
@@ -40,23 +41,36 @@ const line = (xs: number[], ys: number[]): { a: number; b: number } => {
 const profile = getProfile("liveavatar-1.0");
 const single = (p: Point) => p.plan.parallel.mode === "single" && p.ranks === 1;
 const dit = (plan: Plan) => ditWeightBytes(profile, plan.params.fp8);
-const kv = (plan: Plan) => kvCacheLayout(profile, plan.params.inferFrames, tokensPerLatentFrame(plan.params.size, profile), "single", plan.params.sampleSteps, plan.params.offloadKvCache);
+// The frame comes from the reference image (get_gen_size), not from --size.
+const pixelsOf = (plan: Plan) => { const f = generationFrame(plan.params.size, plan.params.imageSize); return f.width * f.height; };
+const tfOf = (plan: Plan) => { const f = generationFrame(plan.params.size, plan.params.imageSize); return Math.ceil(f.height / 16) * Math.ceil(f.width / 16); };
+const kv = (plan: Plan) => kvCacheLayout(profile, plan.params.inferFrames, tfOf(plan), "single", plan.params.sampleSteps, plan.params.offloadKvCache);
+const audioSecondsOf = (plan: Plan) => plan.params.audioSeconds ?? DEFAULT_AUDIO_SECONDS;
+// Resident from the encode on, on one GPU: the audio embedding and the 365-frame motion context.
+const keptAfterEncode = (plan: Plan) => audioEmbBytes(audioSecondsOf(plan), plan.params.inferFrames, profile) + videosLastFramesBytes(motionFrames(profile, "single"), pixelsOf(plan));
 
 const cudaContextBytes = median(take(single).map((p) => p.reading.deviceUsed - p.reading.reserved));
 const denoise = take((p) => single(p) && p.phase === "denoise" && !p.plan.params.offloadKvCache);
 const allocatorSlackShare = median(denoise.map((p) => (p.reading.reserved - p.reading.allocated) / p.reading.allocated));
-const activation = line(denoise.map((p) => tokensPerBlock(p.plan.params.size, profile)), denoise.map((p) => p.reading.allocated - dit(p.plan) - kv(p.plan).gpuBytes));
+const activation = line(denoise.map((p) => 3 * tfOf(p.plan)), denoise.map((p) => p.reading.allocated - dit(p.plan) - kv(p.plan).gpuBytes - keptAfterEncode(p.plan)));
 
 const decode = take((p) => single(p) && p.phase === "decode" && !p.plan.params.enableOnlineDecode);
 const decodeRest = (p: Point) => {
-  const px = pixelsPerFrame(p.plan.params.size);
-  const frames = singleDecodeOutputFrames(latentFramesPerClip(p.plan.params.inferFrames, profile));
-  return p.reading.allocated - dit(p.plan) - (p.plan.params.offloadKvCache ? 0 : kv(p.plan).condBytes) - vaeWeightBytes(profile) - frames * 3 * px * 4;
+  const px = pixelsOf(p.plan);
+  const frames = singleDecodeOutputFrames(motionLatentFrames(motionFrames(profile, "single")), latentFramesPerClip(p.plan.params.inferFrames, profile));
+  return p.reading.allocated - dit(p.plan) - (p.plan.params.offloadKvCache ? 0 : kv(p.plan).condBytes) - vaeWeightBytes(profile) - frames * 3 * px * 4 - keptAfterEncode(p.plan);
 };
-const vaeDecodeBytesPerPixel = decode.reduce((s, p) => s + decodeRest(p) * pixelsPerFrame(p.plan.params.size), 0) / decode.reduce((s, p) => s + pixelsPerFrame(p.plan.params.size) ** 2, 0);
+const vaeDecodeBytesPerPixel = decode.reduce((s, p) => s + decodeRest(p) * pixelsOf(p.plan), 0) / decode.reduce((s, p) => s + pixelsOf(p.plan) ** 2, 0);
 
-const media = take((p) => single(p) && p.phase === "encode" && p.plan.params.t5Cpu);
-const mediaLine = line(media.map((p) => pixelsPerFrame(p.plan.params.size)), media.map((p) => p.reading.allocated - dit(p.plan) - vaeWeightBytes(profile) - audioEncoderBytes(profile, true)));
+// Encode with T5 on the CPU: the heavier of wav2vec2 over the whole audio and the VAE encode of the motion context.
+// wav2vec2 decides at long audio (the -audio runs): bytes per audio second, through the origin.
+const encodeT5Cpu = (p: Point) => single(p) && p.phase === "encode" && p.plan.params.t5Cpu;
+const longAudio = take((p) => encodeT5Cpu(p) && audioSecondsOf(p.plan) >= 300);
+const wav2vecBytesPerAudioSecond = longAudio.length
+  ? median(longAudio.map((p) => (p.reading.allocated - dit(p.plan) - vaeWeightBytes(profile) - audioEncoderBytes(profile, true)) / audioSecondsOf(p.plan)))
+  : FITTED.wav2vecBytesPerAudioSecond;
+const media = take((p) => encodeT5Cpu(p) && audioSecondsOf(p.plan) < 300);
+const mediaLine = line(media.map((p) => pixelsOf(p.plan)), media.map((p) => p.reading.allocated - dit(p.plan) - vaeWeightBytes(profile) - keptAfterEncode(p.plan)));
 
 const churn = take((p) => single(p) && p.phase === "denoise" && p.plan.params.offloadKvCache);
 const kvOffloadChurnShare = median(churn.map((p) => (p.reading.reserved - p.reading.allocated * (1 + allocatorSlackShare)) / kv(p.plan).bytesPerCache));
@@ -107,6 +121,7 @@ const constants = {
   vaeDecodeBytesPerPixel: round(vaeDecodeBytesPerPixel),
   mediaEncodeBaseBytes: round(mediaLine.a),
   mediaEncodeBytesPerPixel: round(mediaLine.b),
+  wav2vecBytesPerAudioSecond: round(wav2vecBytesPerAudioSecond),
   kvOffloadChurnShare: round(kvOffloadChurnShare, 4),
   fsdpFlattenFactor: round(fsdpFlattenFactor, 3),
   hostRuntimeBytes: round(hostRuntimeBytes),

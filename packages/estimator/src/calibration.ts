@@ -5,6 +5,14 @@ import { PHASES, type GpuEstimate, type Phase } from "./estimate-types.ts";
 import { PROBE_HOST_TERM_IDS } from "./host-ram.ts";
 import { Plan } from "./plan.ts";
 
+/** Plans measured before the image decided the frame name no image: the scripts' example image is what they ran with. */
+const MeasuredPlan = z.preprocess((value) => {
+  if (typeof value !== "object" || value === null) return value;
+  const params = (value as { params?: unknown }).params;
+  if (typeof params !== "object" || params === null || "imageSize" in params) return value;
+  return { ...value, params: { ...params, imageSize: null } };
+}, Plan);
+
 const PhaseReading = z.object({ allocated: z.number(), reserved: z.number(), deviceUsed: z.number() });
 
 /** The probe's host readings of one rank (apps/worker/python/headroom_probe/hostmem.py). */
@@ -24,7 +32,7 @@ export const Emulation = z.object({
   /** Ranks that joined no NCCL communicator (they share a GPU and talk over gloo): compared without the NCCL terms. */
   ranksWithoutNccl: z.array(z.number().int()).default([]),
   /** The plan the probe actually ran, when it differs; calibration compares with estimate(plan) of this one. */
-  plan: Plan.optional(),
+  plan: MeasuredPlan.optional(),
   differences: z.array(z.string()),
 });
 export type Emulation = z.infer<typeof Emulation>;
@@ -37,7 +45,7 @@ export const Measurement = z.object({
   gpu: z.string(),
   torchVersion: z.string(),
   capBytes: z.number().nullable(),
-  plan: Plan,
+  plan: MeasuredPlan,
   emulation: Emulation.optional(),
   ranks: z.array(
     z.object({

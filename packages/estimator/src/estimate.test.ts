@@ -72,7 +72,7 @@ describe("estimate()", () => {
   });
   it("decoded frames on the host: 4 fp32 copies of clips × infer_frames − 3 frames (measured slope 4.0, h100-*-c*.json)", () => {
     const plan = (numClip: number) => resolvePlan({ hardware: { gpu: "h100-sxm", count: 1 }, params: { size: "704*384", inferFrames: 48, numClip, audioSeconds: 60 } });
-    const frames = (est: ReturnType<typeof estimate>) => est.hostRamTerms.find((t) => t.id === "host-frames")!.value;
+    const frames = (est: ReturnType<typeof estimate>) => est.hostRamPhases.find((p) => p.phase === "run")!.terms.find((t) => t.id === "host-frames")!.value;
     const ten = estimate(plan(10));
     expect(frames(ten)).toBe((10 * 48 - 3) * 3 * 704 * 384 * 4 * 4);
     expect(frames(ten) / GIB).toBeCloseTo(5.76, 2); // measured 7.18 GiB peak RSS = 1.40 runtime + 5.78
@@ -99,5 +99,56 @@ describe("estimate()", () => {
     expect(est.gpus).toHaveLength(64);
     expect(Number.isFinite(est.speed.fps)).toBe(true);
     expect(denoise(est).totalBytes).toBeGreaterThan(0);
+  });
+});
+
+describe("source truth (issue 12; Alibaba-Quark/LiveAvatar @9c2c38d, P1 = causal_s2v_pipeline.py, P5 = causal_s2v_pipeline_tpp.py)", () => {
+  const single = (params = {}) => estimate(resolvePlan({ hardware: { gpu: "h100-sxm", count: 1 }, params: { size: "704*384", ...params } }));
+  const tpp = (params = {}, parallel = {}) => estimate(resolvePlan({ hardware: { gpu: "h100-sxm", count: 5 }, params, parallel }));
+  const phase = (est: ReturnType<typeof estimate>, name: string, rank = 0) => est.gpus[rank]!.phases.find((p) => p.phase === name)!;
+  const hostTerm = (est: ReturnType<typeof estimate>, phaseName: "load" | "run", id: string) => est.hostRamPhases.find((p) => p.phase === phaseName)!.terms.find((t) => t.id === id);
+
+  it("P1 get_gen_size: the frame follows the image; every shape term follows the frame", () => {
+    const portrait = single({ imageSize: "1080*1920" });
+    expect(portrait.frame).toMatchObject({ width: 384, height: 704, imageSize: "1080*1920", isAssumedImage: false });
+    expect(single().frame).toMatchObject({ width: 704, height: 384, isAssumedImage: true });
+    const square = single({ imageSize: "1024*1024" });
+    expect(term(square, "dit-activations")!.value).toBeLessThan(term(single(), "dit-activations")!.value);
+    expect(term(square, "kv-cache")!.value).toBeLessThan(term(single(), "kv-cache")!.value);
+  });
+  it("P5: the multi-GPU script's --size 720*400 with its example image keeps a 12,672-token window, not 13,500", () => {
+    expect(term(tpp(), "kv-cache")!.inputs.windowTokens).toBe(12_672);
+  });
+  it("P1 ~891–898, ~1157–1185: one GPU keeps a 365-frame motion context (92 latents) and decodes 92 + 12 latents (413 frames) per clip", () => {
+    expect(phase(single(), "decode").terms.find((t) => t.id === "vae-decode")!.inputs.outputFrames).toBe(413);
+    expect(term(single(), "videos-last-frames")!.value).toBe(365 * 3 * 704 * 384 * 2);
+    expect(term(tpp(), "videos-last-frames")!.value).toBe(73 * 3 * 704 * 384 * 2);
+    expect(single().speed.terms.find((t) => t.id === "vae-reencode")!.value).toBeGreaterThan(0);
+    expect(tpp().speed.terms.find((t) => t.id === "vae-reencode")!.value).toBe(0);
+  });
+  it("P1 encode_audio: audio_emb (~51 KB per video frame) stays on every GPU, and wav2vec2 encodes the whole audio at once", () => {
+    const minute = single({ audioSeconds: 60, t5Cpu: true });
+    const hour = single({ audioSeconds: 3600, t5Cpu: true });
+    expect(term(hour, "audio-emb")!.value - term(minute, "audio-emb")!.value).toBe(((Math.floor(90_000 / 48) + 1) - (Math.floor(1500 / 48) + 1)) * 48 * 25 * 1024 * 2); // padded to whole 48-frame clips
+    expect(phase(hour, "encode").totalBytes).toBeGreaterThan(phase(minute, "encode").totalBytes + 10 * GIB);
+    expect(term(tpp({ audioSeconds: 600 }), "audio-emb", 4, "decode")).toBeDefined();
+    // num_clip moves no GPU byte: only the audio's length does
+    expect(single({ numClip: 1, audioSeconds: 600 }).gpus[0]!.peakBytes).toBe(single({ numClip: 10000, audioSeconds: 600 }).gpus[0]!.peakBytes);
+  });
+  it("t5.py ~441–445: T5 is built in fp32 on the CPU in every process at once (TPP: 5 × ~21 GiB at load)", () => {
+    const t5 = hostTerm(tpp(), "load", "host-t5-load")!;
+    expect(t5.value).toBe(5 * profile.textEncoderParams * 4);
+    expect(t5.value / GIB).toBeGreaterThan(100);
+    expect(tpp().hostRamPeakPhase).toBe("load");
+  });
+  it("P1 ~155–162: --dit_fsdp holds the whole bf16 DiT on the CPU in every process while loading", () => {
+    const fsdp = tpp({}, { ditFsdp: true });
+    expect(hostTerm(fsdp, "load", "host-dit-fsdp-load")!.value).toBe(5 * ditWeightBytes(profile, false));
+    expect(fsdp.hostRamBytes).toBeGreaterThan(tpp().hostRamBytes);
+  });
+  it("P5: the VAE rank moves its DiT to the CPU once, whatever the number of blocks", () => {
+    const swap = (inferFrames: number) => tpp({ offloadModel: true, inferFrames }).speed.terms.find((t) => t.id === "vae-rank-swap")!.value;
+    expect(swap(48)).toBeGreaterThan(0);
+    expect(swap(96)).toBe(swap(48));
   });
 });
