@@ -64,7 +64,7 @@ describe("parseCheckArgs", () => {
   it("reads its own flags", () => {
     expect(check("--json", "--no-suggest")).toMatchObject({ json: true, suggest: false, help: false });
     expect(check("-h")).toMatchObject({ help: true });
-    expect(check()).toEqual({ plans: [], json: false, suggest: true, help: false });
+    expect(check()).toEqual({ plans: [], image: null, json: false, suggest: true, help: false });
   });
 
   it.each([
@@ -82,6 +82,25 @@ describe("parseCheckArgs", () => {
     expect(error.flag).toBe(flag);
     expect(error.message).toContain(message);
     expect(formatArgError(error)).toMatch(new RegExp(`^headroom: ${flag}: `));
+  });
+
+  it("takes --image PATH (or --image=PATH) as a path to read, not a plan flag", () => {
+    expect(check("--image", "me.png", "--count", "5")).toMatchObject({ image: "me.png", plans: [{ typed: "--count", raw: "5" }] });
+    expect(check("--image=photos/a b.jpg").image).toBe("photos/a b.jpg");
+  });
+
+  it("takes --image-size W*H and --host-ram-gb as plan flags", () => {
+    expect(pairs(check("--image-size", "1080*1920", "--host-ram-gb", "256"))).toEqual([["image_size", "1080*1920"], ["host_ram_gb", "256"]]);
+  });
+
+  it.each([
+    [["--image"], "--image", "needs a value (path to a PNG, JPEG or WebP image)"],
+    [["--image", "--json"], "--image", "needs a value"],
+    [["--image="], "--image", "needs a value"],
+    [["--image", "a.png", "--image-size", "720*400"], "--image-size", "give --image or --image-size, not both"],
+    [["--image-size"], "--image-size", "needs a value (W*H)"],
+  ])("rejects %j naming %s", (tokens, flag, message) => {
+    expect(errorOf(...tokens)).toMatchObject({ flag, message: expect.stringContaining(message) });
   });
 
   it("rejects a positional argument", () => {
@@ -113,6 +132,12 @@ describe("resolveCheckPlan", () => {
     if (resolved.ok) return;
     expect(resolved.error.flag).toBe(flag);
     expect(resolved.error.message).toContain(message);
+  });
+
+  it("leaves the image and host RAM null when not given, and reads them when given", () => {
+    expect(planOf("--gpu", "rtx-4090")).toMatchObject({ params: { imageSize: null }, hardware: { hostRamGb: null } });
+    expect(planOf("--image-size", "1080*1920", "--host-ram-gb=64")).toMatchObject({ params: { imageSize: "1080*1920" }, hardware: { hostRamGb: 64 } });
+    expect(resolveCheckPlan(check("--image-size", "1080x1920").plans)).toMatchObject({ ok: false, error: { flag: "--image-size", message: expect.stringContaining('got "1080x1920"') } });
   });
 
   it("asks for the custom GPU's numbers", () => {

@@ -3,7 +3,8 @@ import { coerceField, findField, planFromEntries, type Plan, type PlanField } fr
 /** One plan flag as the user typed it: the spelling is kept so errors name the flag they wrote. */
 export type PlanFlag = { field: PlanField; typed: string; raw: string };
 
-export type CheckArgs = { plans: PlanFlag[]; json: boolean; suggest: boolean; help: boolean };
+/** `image` is --image's path: run-cli reads the file's size into image_size. */
+export type CheckArgs = { plans: PlanFlag[]; image: string | null; json: boolean; suggest: boolean; help: boolean };
 
 export type CalibrationArgs = { json: boolean; dir: string | null };
 
@@ -34,7 +35,7 @@ export const parseArgs = (argv: readonly string[]): Parsed<Command> => {
 };
 
 export const parseCheckArgs = (tokens: readonly string[]): Parsed<CheckArgs> => {
-  const args: CheckArgs = { plans: [], json: false, suggest: true, help: false };
+  const args: CheckArgs = { plans: [], image: null, json: false, suggest: true, help: false };
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] ?? "";
     if (token === "-h" || token === "--help") {
@@ -51,6 +52,14 @@ export const parseCheckArgs = (tokens: readonly string[]): Parsed<CheckArgs> => 
       if (inline !== undefined) return fail(typed, "takes no value");
       if (name === "json") args.json = true;
       else args.suggest = false;
+      continue;
+    }
+
+    if (name === "image") {
+      const path = inline ?? tokens[i + 1];
+      if (path === undefined || path === "" || (inline === undefined && isFlag(path))) return fail(typed, "needs a value (path to a PNG, JPEG or WebP image)");
+      if (inline === undefined) i++;
+      args.image = path;
       continue;
     }
 
@@ -81,6 +90,8 @@ export const parseCheckArgs = (tokens: readonly string[]): Parsed<CheckArgs> => 
     if (!coerced.ok) return fail(typed, coerced.message);
     args.plans.push({ field, typed, raw: raw ?? "" });
   }
+  const imageSize = args.plans.find((flag) => flag.field.flag === "image_size");
+  if (args.image !== null && imageSize) return fail(imageSize.typed, "give --image or --image-size, not both");
   return { ok: true, value: args };
 };
 
@@ -95,7 +106,7 @@ export const describeValue = (field: PlanField): string => {
     case "number":
       return "number";
     default:
-      return field.flag === "size" ? "W*H" : "text";
+      return field.flag === "size" || field.flag === "image_size" ? "W*H" : "text";
   }
 };
 

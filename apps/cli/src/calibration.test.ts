@@ -87,7 +87,7 @@ describe("calibration against data/measurements", () => {
   });
   it("`headroom calibration --json` prints the table and the summary", () => {
     const out: string[] = [];
-    const io: Io = { out: (text) => out.push(text), err: () => {}, color: false, readMeasurements };
+    const io: Io = { out: (text) => out.push(text), err: () => {}, color: false, readMeasurements, readFileHead: () => new Uint8Array() };
     expect(runCli(["calibration", "--json"], io)).toBe(0);
     const printed = JSON.parse(out.join("\n")) as { summary: ReturnType<typeof summarizeCalibration>; measurements: unknown[]; hostRam: unknown[]; speed: { measuredSeconds: number }[] };
     expect(printed.measurements).toHaveLength(measurements.length);

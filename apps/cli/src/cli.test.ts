@@ -1,5 +1,8 @@
 // Spawns the real CLI, the way a person runs it, from the repository root.
 import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -34,6 +37,10 @@ describe("headroom check with bad input", { timeout: SPAWN_TIMEOUT_MS }, () => {
     [["--fp8", "maybe"], "--fp8", /expects true or false, got "maybe"/],
     [["--bogus", "1"], "--bogus", /not a known flag/],
     [["--num_clip"], "--num_clip", /needs a value/],
+    [["--image", "no/such/image.png"], "--image", /cannot read "no\/such\/image\.png": no such file/],
+    [["--image", "package.json"], "--image", /cannot use "package\.json": not a PNG, JPEG or WebP image/],
+    [["--image", "apps"], "--image", /cannot read "apps": is a folder/],
+    [["--image-size", "1080x1920"], "--image-size", /got "1080x1920"/],
   ])("%j exits 2 with one line naming the flag", async (flags, flag, message) => {
     const run = await headroom(...BASE, ...flags);
     expect(run.code).toBe(2);
@@ -90,5 +97,19 @@ describe("headroom check --json", { timeout: SPAWN_TIMEOUT_MS }, () => {
     expect(run.stdout).toContain("Verdict");
     expect(run.stdout).toContain("Suggestions  skipped (--no-suggest)");
     expect(run.stdout).not.toContain("\u001b[");
+  });
+});
+
+describe("headroom check --image", { timeout: SPAWN_TIMEOUT_MS }, () => {
+  it.concurrent("reads the image's size from its header and says the frame the run uses", async () => {
+    // A 1080×1920 JPEG's header: SOI, then a baseline start-of-frame (height, width); the scan is never read.
+    const dir = mkdtempSync(join(tmpdir(), "headroom-cli-"));
+    const path = join(dir, "portrait.jpg");
+    writeFileSync(path, Uint8Array.from([0xff, 0xd8, 0xff, 0xc0, 0, 17, 8, 0x07, 0x80, 0x04, 0x38, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xff, 0xd9]));
+    const run = await headroom("check", "--gpu", "h100-sxm", "--image", path, "--no-suggest");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Frame {2}runs at 384×704 from your 1080×1920 image/m);
+    expect(run.stdout).toContain("host RAM not given (pass --host-ram-gb to check it)");
+    expect(run.stdout).not.toMatch(/host-ram-exceeded/);
   });
 });

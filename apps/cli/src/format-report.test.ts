@@ -15,10 +15,13 @@ const gpu = (rank: number, role: GpuEstimate["role"], gibs: [number, number, num
 /** A hand-built Estimate: the numbers are made up, only the shape matters here. */
 const ESTIMATE: Estimate = {
   estimatorVersion: "test",
+  frame: { width: 704, height: 384, imageSize: "720*400", isAssumedImage: true, audioSeconds: 192, isAssumedAudio: false },
   gpus: [gpu(0, "dit", [21.5, 21.6, 25.8, 0], 23.65), gpu(1, "vae", [1.2, 1.2, 1.2, 4.5], 23.65)],
   worstRank: 0,
   hostRamBytes: 60 * GIB,
   hostRamTerms: [],
+  hostRamPeakPhase: "run",
+  hostRamPhases: [{ phase: "run", bytes: 60 * GIB, terms: [] }],
   speed: {
     forwardSeconds: 0.5, stepSeconds: 0.5, clipSeconds: 2, fps: 24, clips: 100, videoSeconds: 192,
     startupSeconds: 90, wallSeconds: 290, offloadShare: 0, terms: [],
@@ -28,7 +31,7 @@ const ESTIMATE: Estimate = {
 };
 
 const REPORT: Report = {
-  plan: resolvePlan({ hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100 } }),
+  plan: resolvePlan({ hardware: { gpu: "rtx-4090", count: 5, hostRamGb: 128 }, params: { size: "704*384", numClip: 100 } }),
   estimate: ESTIMATE,
   verdict: {
     status: "out-of-memory",
@@ -66,6 +69,24 @@ describe("formatReport", () => {
     expect(lineWith("--dit-fsdp")).toMatch(/1\.\s+--dit-fsdp true\s+→\s+RUNS\s+peak 20\.10 GiB \(denoise\)\s+9\.50 FPS\s+\[nearest\]/);
     expect(lineWith("a100-80gb")).toMatch(/2\.\s+--gpu a100-80gb; --count 1\s+→\s+RUNS-SLOWLY\s+peak 62\.00 GiB \(decode\)\s+1\.25 FPS\s+\[cheapest, fastest\]/);
     expect(lines.at(-1)).toBe("Error bar  ±max(3 %, 0.50 GiB) on each GPU's peak (assumption: target) · estimator test");
+  });
+
+  it("says which frame the run generates, and from which image", () => {
+    expect(lines[1]).toBe("Frame  runs at 704×384 from the scripts' example image 720×400 (assumed; pass --image) · 192 s of audio");
+    const mine = { ...ESTIMATE, frame: { width: 384, height: 704, imageSize: "1080*1920", isAssumedImage: false, audioSeconds: 19.2, isAssumedAudio: true } };
+    expect(formatReport({ ...REPORT, estimate: mine }, { color: false })).toContain(
+      "Frame  runs at 384×704 from your 1080×1920 image · 19.2 s of audio (assumed; pass --audio-seconds)",
+    );
+    expect(formatReport({ ...REPORT, estimate: { ...ESTIMATE, frame: null } }, { color: false }).split("\n")[1]).toBe("");
+  });
+
+  it("states the host RAM a run needs when the host's is not given, never an out-of-memory", () => {
+    const plan = resolvePlan({ hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100 } });
+    const report = formatReport({ ...REPORT, plan, estimate: { ...ESTIMATE, hostRamBytes: 300 * GIB } }, { color: false });
+    const hostLine = report.split("\n").find((line) => line.startsWith("Host RAM")) ?? "";
+    expect(hostLine).toBe("Host RAM   300.00 GiB needed · host RAM not given (pass --host-ram-gb to check it)");
+    expect(report.split("\n")[0]).toContain("host RAM not given, pcie4-x16");
+    expect(lineWith("Host RAM")).toContain("60.00 GiB needed · 128 GB installed");
   });
 
   it("has no colour codes unless asked", () => {

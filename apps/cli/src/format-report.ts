@@ -31,6 +31,7 @@ export const formatReport = (report: Report, options: { color: boolean }): strin
   const { plan, estimate } = report;
   return [
     formatPlanLine(plan, paint),
+    ...formatFrame(estimate, paint),
     "",
     paint.bold("GPU memory (GiB)"),
     ...formatGpuTable(estimate.gpus, paint),
@@ -66,7 +67,7 @@ export const formatPlanLine = (plan: Plan, paint: Paint): string => {
     `${p.precision}${p.fp8 ? "+fp8" : ""}`,
     [onOff("offload_model", p.offloadModel), onOff("online_decode", p.enableOnlineDecode), onOff("t5_cpu", p.t5Cpu),
       onOff("offload_kv_cache", p.offloadKvCache)].join(" "),
-    `host ${h.hostRamGb} GB, ${h.hostLink}`,
+    `${h.hostRamGb === null ? "host RAM not given" : `host ${h.hostRamGb} GB`}, ${h.hostLink}`,
   ];
   return `${paint.bold("Plan")}  ${plan.model} · ${parts.join(" · ")}`;
 };
@@ -87,11 +88,26 @@ export const formatGpuTable = (gpus: readonly GpuEstimate[], paint: Paint): stri
   return formatTable([header.map(paint.dim), ...rows], ["right", "left", "right", "right", "right", "right", "right", "left", "right", "left"]);
 };
 
+const dims = (width: number, height: number): string => `${width}×${height}`;
+
+/** The frame the run really generates (from the reference image, not --size) and the audio it covers. */
+export const formatFrame = (estimate: Estimate, paint: Paint): string[] => {
+  const frame = estimate.frame;
+  if (!frame) return [];
+  const image = frame.imageSize.replace("*", "×");
+  const source = frame.isAssumedImage ? `the scripts' example image ${image} (assumed; pass --image)` : `your ${image} image`;
+  const audio = `${formatNumber(frame.audioSeconds)} s of audio${frame.isAssumedAudio ? " (assumed; pass --audio-seconds)" : ""}`;
+  return [`${paint.bold("Frame")}  runs at ${dims(frame.width, frame.height)} from ${source} · ${audio}`];
+};
+
 export const formatHostRam = (plan: Plan, estimate: Estimate, paint: Paint): string => {
+  const needed = `${paint.bold("Host RAM")}   ${formatGib(estimate.hostRamBytes)} GiB needed`;
+  // Not given: what the run needs is a requirement on the host, never an out-of-memory on an assumed size.
+  if (plan.hardware.hostRamGb === null) return `${needed} · host RAM not given (pass --host-ram-gb to check it)`;
   const installed = plan.hardware.hostRamGb * 1e9;
   const over = estimate.hostRamBytes > installed;
   const verdict = over ? paint.red("over the installed RAM") : `${formatPercent(estimate.hostRamBytes / installed)} of it`;
-  return `${paint.bold("Host RAM")}   ${formatGib(estimate.hostRamBytes)} GiB needed · ${plan.hardware.hostRamGb} GB installed (${formatGib(installed)} GiB) · ${verdict}`;
+  return `${needed} · ${plan.hardware.hostRamGb} GB installed (${formatGib(installed)} GiB) · ${verdict}`;
 };
 
 export const formatSpeed = (estimate: Estimate, paint: Paint): string => {

@@ -19,11 +19,13 @@ try {
   // Imported here so that even a module that fails to load ends in one line, not a stack trace.
   const { runCli } = await import("./run-cli.ts");
   const { readMeasurements } = await import("./read-measurements.ts");
+  const { readFileHead } = await import("./read-file-head.ts");
   process.exitCode = runCli(process.argv.slice(2), {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
     color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
     readMeasurements,
+    readFileHead,
   });
 } catch (error) {
   fail(error);

@@ -5,6 +5,7 @@ import { evaluate, suggest } from "@headroom/rules";
 import { formatArgError, parseArgs, resolveCheckPlan, type ArgError } from "./args.ts";
 import { formatCalibration } from "./calibration-report.ts";
 import { formatReport } from "./format-report.ts";
+import { imageSizeFlag, type ReadFileHead } from "./image-flag.ts";
 import { stringifyReport, toJsonReport } from "./json-report.ts";
 import { formatUsage } from "./usage.ts";
 
@@ -16,6 +17,8 @@ export type Io = {
   color: boolean;
   /** The committed measurements (data/measurements by default). */
   readMeasurements: (dir: string | null) => MeasurementFile[];
+  /** --image's file, its first bytes (enough for the header). */
+  readFileHead: ReadFileHead;
 };
 
 /** Exit codes: 0 checked (whatever the verdict), 2 bad command line. */
@@ -38,7 +41,9 @@ export const runCli = (argv: readonly string[], io: Io): number => {
     return EXIT_OK;
   }
   if (command.kind === "calibration") return runCalibration(command.dir, command.json, io);
-  const resolved = resolveCheckPlan(command.plans);
+  const image = command.image === null ? null : imageSizeFlag(command.image, io.readFileHead);
+  if (image && !image.ok) return usageError(image.error, io);
+  const resolved = resolveCheckPlan(image ? [...command.plans, image.value] : command.plans);
   if (!resolved.ok) return usageError(resolved.error, io);
 
   const plan = resolved.value;

@@ -27,7 +27,7 @@ const hostRamNeededRule = (id: string, severity: Severity, isPastCommon: boolean
   cites: ["FR-19"],
   check: ({ plan, estimate }) => {
     if (plan.hardware.hostRamGb !== null || estimate.hostRamBytes > COMMON_HOST_RAM_GB * 1e9 !== isPastCommon) return null;
-    const past = isPastCommon ? `, past common sizes (over ${COMMON_HOST_RAM_GB} GB)` : "";
+    const past = isPastCommon ? ` (${formatGb(estimate.hostRamBytes)}), past common sizes (${COMMON_HOST_RAM_GB} GB)` : "";
     return { message: `the run needs ${Math.ceil(estimate.hostRamBytes / GIB)} GiB of host RAM${past}; give host_ram_gb to check it`, path: ["hardware", "hostRamGb"] };
   },
 });
