@@ -5,7 +5,8 @@ import { JobErrorClass as DbJobErrorClass } from "../generated/prisma/enums.ts";
 export const JOB_STATES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
-export const JOB_RUNNERS = ["liveavatar", "probe"] as const;
+/** probe: our re-implementation of the shapes; upstream: LiveAvatar's own code with random weights; liveavatar: the real thing. */
+export const JOB_RUNNERS = ["liveavatar", "probe", "upstream"] as const;
 export type JobRunner = (typeof JOB_RUNNERS)[number];
 
 export const JOB_ERROR_CLASSES = ["out-of-memory", "bad-input", "not-installed", "timeout", "cancelled", "crashed", "lost"] as const;
