@@ -13,6 +13,8 @@ const WorkerEnv = z.object({
   /** The Python that has PyTorch (Debian's python3-torch lives in /usr/bin/python3). */
   HEADROOM_PYTHON: z.string().min(1).default("python3"),
   HEADROOM_PROBE_SCRIPT: z.string().min(1).default(fileURLToPath(new URL("../python/probe.py", import.meta.url))),
+  /** LiveAvatar's source prepared by scripts/prepare-upstream.sh; missing: the upstream runner refuses with "not-installed". */
+  HEADROOM_UPSTREAM_DIR: z.string().min(1).default(fileURLToPath(new URL("../../../.upstream/LiveAvatar", import.meta.url))),
   HEADROOM_STORAGE_DIR: z.string().min(1).default(".data/storage"),
   HEADROOM_JOB_TIMEOUT_S: z.coerce.number().positive().default(6 * 3600),
   HEADROOM_CANCEL_GRACE_S: z.coerce.number().positive().default(10),
@@ -26,6 +28,7 @@ export type WorkerConfig = {
   torchrun: string;
   python: string;
   probeScript: string;
+  upstreamDir: string;
   storageDir: string;
   timeoutMs: number;
   cancelGraceMs: number;
@@ -42,6 +45,7 @@ export const parseWorkerConfig = (env: Record<string, string | undefined>): Work
     torchrun: e.HEADROOM_TORCHRUN,
     python: e.HEADROOM_PYTHON,
     probeScript: e.HEADROOM_PROBE_SCRIPT,
+    upstreamDir: e.HEADROOM_UPSTREAM_DIR,
     storageDir: e.HEADROOM_STORAGE_DIR,
     timeoutMs: e.HEADROOM_JOB_TIMEOUT_S * 1000,
     cancelGraceMs: e.HEADROOM_CANCEL_GRACE_S * 1000,

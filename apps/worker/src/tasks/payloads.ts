@@ -34,6 +34,20 @@ export const ProbePayload = z.object({
 });
 export type ProbePayload = z.infer<typeof ProbePayload>;
 
+export const UpstreamPayload = z.object({
+  plan: Plan,
+  outputDir: z.string().min(1),
+  device: z.enum(["cuda", "cpu"]).default("cuda"),
+  /** Per-process memory cap; default: the usable GiB of the plan's GPU. null: uncapped. */
+  capGib: z.number().positive().nullable().optional(),
+  /** Clips to run (upstream's num_clip); default 2, enough for the motion-context path. */
+  clips: z.number().int().min(1).default(2),
+  /** Synthetic audio length; default the plan's, else the harness's 60 s. */
+  audioSeconds: z.number().positive().optional(),
+  cudaDevices: z.array(z.number().int().min(0)).optional(),
+});
+export type UpstreamPayload = z.infer<typeof UpstreamPayload>;
+
 /** Parses a queue payload; a malformed one is the job's bad input. */
 export const parsePayload = <T>(schema: z.ZodType<T>, payload: unknown): T => {
   const parsed = schema.safeParse(payload);

@@ -2,7 +2,8 @@ import { estimate, type Plan } from "@headroom/estimator";
 import type { JobRunner } from "@headroom/db";
 import { evaluate, LIVEAVATAR_RULES } from "@headroom/rules";
 
-// A predicted out-of-memory is what a probe run measures, so the probe runs such plans; LiveAvatar itself does not.
+// A predicted out-of-memory is what a measuring run (the probe, the upstream harness) measures, so those run such
+// plans; LiveAvatar itself does not.
 const PROBE_MEASURES = new Set(LIVEAVATAR_RULES.filter((rule) => rule.implies === "out-of-memory").map((rule) => rule.id));
 
 /**
@@ -11,7 +12,7 @@ const PROBE_MEASURES = new Set(LIVEAVATAR_RULES.filter((rule) => rule.implies ==
  */
 export const planRefusal = (plan: Plan, runner: JobRunner): string | null => {
   const verdict = evaluate(plan, estimate(plan));
-  const errors = verdict.findings.filter((f) => f.severity === "error" && !(runner === "probe" && PROBE_MEASURES.has(f.ruleId)));
+  const errors = verdict.findings.filter((f) => f.severity === "error" && !(runner !== "liveavatar" && PROBE_MEASURES.has(f.ruleId)));
   if (errors.length === 0) return null;
   return `plan refused before it reached a GPU: ${errors.map((f) => `${f.message} [${f.ruleId}]`).join("; ")}`;
 };

@@ -1,4 +1,4 @@
-import { appendJobEvents, checkJobOwner, type Db, type JobDto, type JobOutcome, type JobOwner } from "@headroom/db";
+import { appendJobEvents, checkJobOwner, type Db, type JobDto, type JobOutcome, type JobOwner, type JobRunner } from "@headroom/db";
 import type { WorkerConfig } from "../env.ts";
 import { ERROR_CLASSES, type ErrorClass } from "../protocol/events.ts";
 import type { ProbeResult } from "../protocol/probe-result.ts";
@@ -7,7 +7,7 @@ import { TaskFailure, type TaskContext } from "../tasks/task.ts";
 import type { HostProfile } from "./host-profile.ts";
 import { createJobReporter } from "./job-reporter.ts";
 import { planRefusal } from "./plan-check.ts";
-import { liveavatarPayload, probePayload } from "./task-payload.ts";
+import { liveavatarPayload, probePayload, upstreamPayload } from "./task-payload.ts";
 import { startVramRecorder, type VramRecorder } from "./vram-recorder.ts";
 import type { WorkerSettings } from "./worker-settings.ts";
 
@@ -86,22 +86,29 @@ export const runJob = async (deps: RunJobDeps, owner: JobOwner, job: JobDto, rel
 
   let outcome: JobOutcome;
   try {
-    if (job.runner === "probe") {
-      const payload = probePayload(job, host, settings.storageDir, settings.probeScale);
-      sample(payload.cudaDevices);
-      const probed = probeOutcome(await TASKS.probe(payload, ctx));
-      outcome = probed;
-      if (payload.scale === "tiny" && probed.kind !== "released") {
+    const runners: Record<JobRunner, () => Promise<JobOutcome>> = {
+      probe: async () => {
+        const payload = probePayload(job, host, settings.storageDir, settings.probeScale);
+        sample(payload.cudaDevices);
+        const probed = probeOutcome(await TASKS.probe(payload, ctx));
+        if (payload.scale !== "tiny" || probed.kind === "released") return probed;
         // tiny shapes check the pipeline end to end; their peak says nothing about this plan's prediction
         reporter.report({ type: "log", level: "info", message: "probe ran at tiny shapes (no GPU here): its peak is kept in probe-result.json, not compared with the prediction" });
-        outcome = { ...probed, measuredPeakBytes: null };
-      }
-    } else {
-      const payload = await liveavatarPayload(db, job, host, config);
-      sample(payload.cudaDevices);
-      await TASKS.liveavatar(payload, ctx);
-      outcome = { kind: "succeeded", measuredPeakBytes: null };
-    }
+        return { ...probed, measuredPeakBytes: null };
+      },
+      upstream: async () => {
+        const payload = upstreamPayload(job, host, settings.storageDir);
+        sample(payload.cudaDevices);
+        return probeOutcome(await TASKS.upstream(payload, ctx));
+      },
+      liveavatar: async () => {
+        const payload = await liveavatarPayload(db, job, host, config);
+        sample(payload.cudaDevices);
+        await TASKS.liveavatar(payload, ctx);
+        return { kind: "succeeded", measuredPeakBytes: null };
+      },
+    };
+    outcome = await runners[job.runner]();
   } catch (error) {
     outcome = failureOutcome(error);
   } finally {

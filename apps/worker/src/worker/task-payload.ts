@@ -3,7 +3,7 @@ import { getAssets, type DbClient, type JobDto } from "@headroom/db";
 import type { WorkerConfig } from "../env.ts";
 import { hostCanRun } from "../preflight/gpu-match.ts";
 import { findLiveAvatar } from "../tasks/liveavatar-runner.ts";
-import type { LiveAvatarPayload, ProbePayload } from "../tasks/payloads.ts";
+import type { LiveAvatarPayload, ProbePayload, UpstreamPayload } from "../tasks/payloads.ts";
 import { fail } from "../tasks/task.ts";
 import type { HostProfile } from "./host-profile.ts";
 
@@ -29,6 +29,12 @@ export const probePayload = (job: JobDto, host: HostProfile, storageDir: string,
     nproc: onGpu ? gpus.length : 1,
     ...(onGpu && { cudaDevices: gpus }),
   };
+};
+
+/** The upstream harness runs one process on one GPU (the single-GPU path); on a CPU host it only checks the plumbing. */
+export const upstreamPayload = (job: JobDto, host: HostProfile, storageDir: string): UpstreamPayload => {
+  const gpus = host.device === "cuda" ? gpusFor(job, host).slice(0, 1) : [];
+  return { plan: job.plan, outputDir: jobDir(storageDir, job.id), device: host.device, clips: 2, ...(gpus.length > 0 && { cudaDevices: gpus }) };
 };
 
 /** LiveAvatar's inputs are the job's image and audio assets, stored under the same storage root. */
