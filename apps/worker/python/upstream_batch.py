@@ -1,0 +1,85 @@
+"""Runs several upstream-harness configurations, each in its own process (an OOM or a crash cannot poison the next),
+within a time budget, and writes one combined JSON array after every run.
+
+    python3 upstream_batch.py --out /tmp/u --combined $OUT/upstream.json --budget-s 540 [--only id,id]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+import time
+
+DEFAULT = []  # infinite_inference_single_gpu.sh: fp8, ENABLE_COMPILE=true, offload_model, 704*384, 48 frames, 4 steps
+RUNS = [
+    ("704x384-c2", DEFAULT + ["--clips", "2"]),
+    ("704x384-eager-c2", ["--compile", "off", "--clips", "2"]),
+    ("704x384-bf16-c2", ["--fp8", "off", "--clips", "2"]),
+    ("704x384-offloadkv-t5cpu-cap24", ["--offload-kv-cache", "--t5-cpu", "--cap-gib", "23.65", "--clips", "2"]),
+    ("704x384-c2-cap79", ["--cap-gib", "79.18", "--clips", "2"]),
+    ("704x384-c2-cap44", ["--cap-gib", "44.39", "--clips", "2"]),
+    ("704x384-c2-cap31", ["--cap-gib", "31.36", "--clips", "2"]),
+    ("704x384-bf16-eager-c2", ["--fp8", "off", "--compile", "off", "--clips", "2"]),
+]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--combined", required=True)
+    ap.add_argument("--budget-s", type=float, default=540)
+    ap.add_argument("--timeout-s", type=float, default=300)
+    ap.add_argument("--min-s", type=float, default=60, help="do not start a run with less budget left than this")
+    ap.add_argument("--only", default=None)
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    only = args.only.split(",") if args.only else None
+    t0 = time.monotonic()
+    combined = []
+    for rid, flags in RUNS:
+        if only and rid not in only:
+            continue
+        left = args.budget_s - (time.monotonic() - t0)
+        if left < args.min_s:
+            print(f"[batch] skip {rid}: {left:.0f} s left", flush=True)
+            combined.append({"id": rid, "skipped": f"budget: {left:.0f} s left"})
+            continue
+        out = os.path.join(args.out, rid + ".json")
+        cmd = [sys.executable, "-m", "headroom_upstream", *flags, "--out", out, "--quiet"]
+        date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        print(f"[batch] {rid}: {' '.join(cmd[1:])} (timeout {min(args.timeout_s, left):.0f} s)", flush=True)
+        start = time.monotonic()
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=min(args.timeout_s, left))
+            code, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
+        except subprocess.TimeoutExpired as e:
+            code, stdout, stderr = 124, (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or ""), \
+                (e.stderr or b"").decode() if isinstance(e.stderr, bytes) else (e.stderr or "")
+        result = None
+        if os.path.exists(out):
+            with open(out) as fh:
+                result = json.load(fh)
+        else:
+            lines = [json.loads(x) for x in stdout.splitlines() if x.startswith('{"type": "result"')]
+            result = lines[-1] if lines else None
+        entry = {"id": rid, "command": "python3 -m headroom_upstream " + " ".join(flags), "date": date,
+                 "exitCode": code, "seconds": round(time.monotonic() - start, 1), "result": result,
+                 "stderrTail": stderr[-3000:]}
+        combined.append(entry)
+        r = result or {}
+        gib = lambda b: round(b / 2 ** 30, 2) if b else None  # noqa: E731
+        print(f"[batch] {rid}: exit {code}, {entry['seconds']} s, fits {r.get('fits')}, oom {r.get('oomPhase')}, "
+              f"peaks {[ (p, gib(v.get('deviceUsed'))) for p, v in (r.get('phases') or {}).items()]}, "
+              f"s/fwd {r.get('secondsPerForward')}, s/step {r.get('secondsPerStep')}, compile {r.get('compileSeconds')}, "
+              f"decode {r.get('decodeSecondsPerClip')}, reencode {r.get('reencodeSecondsPerClip')}, err {str(r.get('error'))[:300]}",
+              flush=True)
+        with open(args.combined, "w") as fh:
+            json.dump(combined, fh, default=str)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
