@@ -5,6 +5,7 @@ export { Cite, SourceTag } from "./source-tag.tsx";
 export { STATUS_LABEL, VerdictBanner } from "./verdict-banner.tsx";
 export { groupRanks, MemoryBar, MemoryBars } from "./memory-bar.tsx";
 export { HostRamPanel, SpeedPanel, TermTable } from "./speed-panel.tsx";
+export { FrameLine } from "./frame-line.tsx";
 export { FindingList } from "./finding-list.tsx";
 export { NoteList } from "./note-list.tsx";
 export { SuggestionList } from "./suggestion-list.tsx";

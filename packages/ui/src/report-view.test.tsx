@@ -37,6 +37,26 @@ describe("ReportView", () => {
   it("cites the field report in findings", () => {
     expect(html).toContain("FR-21");
   });
+
+  it("says which frame the run generates, and from which image", () => {
+    expect(html).toMatch(/Runs at <b data-testid="frame-size">704×384<\/b> from the scripts&#x27; example image 720×400/);
+    expect(html).toContain("assumed: no reference image given");
+    const portrait = check({ hardware: { gpu: "h100-sxm" }, params: { imageSize: "1080*1920" } });
+    const mine = renderToStaticMarkup(<ReportView {...portrait} />);
+    expect(mine).toMatch(/Runs at <b data-testid="frame-size">384×704<\/b> from your 1080×1920 image/);
+    expect(mine).not.toContain("no reference image given");
+    expect(renderToStaticMarkup(<ReportView {...oom} estimate={{ ...oom.estimate, frame: null }} />)).not.toContain('data-testid="frame"');
+  });
+
+  it("asks for the host's RAM instead of a share bar when it is not given", () => {
+    expect(oom.plan.hardware.hostRamGb).toBeNull();
+    expect(html).toMatch(/data-given="false"><span>Needs <b>[\d.]+ GB<\/b> — how much RAM does the host have\?/);
+    expect(html).not.toContain("hostram-track");
+    const given = check({ hardware: { gpu: "rtx-4090", count: 5, hostRamGb: 256 }, params: { size: "704*384", numClip: 100 } });
+    const givenHtml = renderToStaticMarkup(<ReportView {...given} />);
+    expect(givenHtml).toContain("hostram-track");
+    expect(givenHtml).toMatch(/data-given="true"><b>[\d.]+ GB<\/b> of 256 GB/);
+  });
 });
 
 describe("format", () => {

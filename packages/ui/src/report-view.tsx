@@ -2,6 +2,7 @@ import { ERROR_BAR, GPU_CATALOG, assumption, type Estimate, type MeasuredNeighbo
 import type { Verdict } from "@headroom/rules";
 import type { ReactNode } from "react";
 import { FindingList } from "./finding-list.tsx";
+import { FrameLine } from "./frame-line.tsx";
 import { formatErrorBar } from "./format.ts";
 import { MeasuredNeighbours } from "./measured-neighbours.tsx";
 import { MemoryBars } from "./memory-bar.tsx";
@@ -39,6 +40,7 @@ export function ReportView({ plan, estimate, verdict, onApplyFix, suggestions, m
   return (
     <div className="report">
       <VerdictBanner verdict={verdict} estimate={estimate} />
+      <FrameLine frame={estimate.frame} />
       <Panel title="Memory per GPU at its peak phase" aside={<span className="muted small">stacked by term · line = usable VRAM</span>} testId="memory-panel">
         <MemoryBars estimate={estimate} usableSource={usableSourceOf(plan)} />
       </Panel>

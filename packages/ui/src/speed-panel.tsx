@@ -35,8 +35,19 @@ function Stat({ label, value, term, testId }: { label: string; value: string; te
   );
 }
 
-/** Host RAM at the run's peak against what the plan's host has. */
-export function HostRamPanel({ estimate, hostRamGb }: { estimate: Estimate; hostRamGb: number }) {
+/** Host RAM at the run's peak against what the plan's host has; with no host given, what the run needs. */
+export function HostRamPanel({ estimate, hostRamGb }: { estimate: Estimate; hostRamGb: number | null }) {
+  const needed = <b>{(estimate.hostRamBytes / 1e9).toFixed(1)} GB</b>;
+  if (hostRamGb === null) {
+    return (
+      <div className="panel-body">
+        <p className="hostram" data-testid="host-ram" data-given="false">
+          <span>Needs {needed} — how much RAM does the host have?</span>
+        </p>
+        <TermTable terms={estimate.hostRamTerms} unit="bytes" />
+      </div>
+    );
+  }
   const share = estimate.hostRamBytes / (hostRamGb * 1e9);
   return (
     <div className="panel-body">
@@ -44,8 +55,8 @@ export function HostRamPanel({ estimate, hostRamGb }: { estimate: Estimate; host
         <div className="hostram-track">
           <div className={`hostram-fill${share > 1 ? " is-over" : ""}`} style={{ width: `${Math.min(share, 1) * 100}%` }} />
         </div>
-        <span data-testid="host-ram">
-          <b>{(estimate.hostRamBytes / 1e9).toFixed(1)} GB</b> of {hostRamGb} GB
+        <span data-testid="host-ram" data-given="true">
+          {needed} of {hostRamGb} GB
         </span>
       </div>
       <TermTable terms={estimate.hostRamTerms} unit="bytes" />
