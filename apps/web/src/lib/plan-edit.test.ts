@@ -20,6 +20,16 @@ describe("plan editing", () => {
     const plan = hardwareFromHost(resolvePlan(), "box", { gpus: [0, 1, 2, 3, 4].map((index) => ({ ...gpu, index })), links: [{ a: 0, b: 1, kind: "PHB", label: "PHB", nvlinks: null }], hostRam: { totalBytes: 256e9, availableBytes: 200e9 }, cudaVersion: "12.4", warnings: [] });
     expect(plan.hardware).toMatchObject({ gpu: "rtx-4090", count: 5, hostRamGb: 256, gpuTopology: "PHB" });
     expect(plan.parallel.mode).toBe("tpp");
+    const unmeasured = hardwareFromHost(resolvePlan(), "box", { gpus: [gpu], links: [], hostRam: null, cudaVersion: "12.4", warnings: [] });
+    expect(unmeasured.hardware.hostRamGb).toBeNull();
+  });
+  it("starts with no host RAM and no image (not given), and an empty field clears them again", () => {
+    const plan = resolvePlan();
+    expect([readField(plan, field("host_ram_gb")), readField(plan, field("image_size"))]).toEqual([null, null]);
+    const given = writeField(writeField(plan, field("host_ram_gb"), 64), field("image_size"), "1080*1920");
+    expect(given).toMatchObject({ hardware: { hostRamGb: 64 }, params: { imageSize: "1080*1920" } });
+    expect(writeField(given, field("host_ram_gb"), null).hardware.hostRamGb).toBeNull();
+    expect(field("host_ram_gb").isOptional).toBe(true);
   });
   it("counts the clips an audio file needs", () => {
     expect(clipsForAudio(10, 48)).toBe(6);

@@ -1,8 +1,8 @@
 import type { DbClient, JobDto, JobRunner, Queue } from "@headroom/db";
-import type { Plan } from "@headroom/estimator";
+import { Size, type Plan } from "@headroom/estimator";
 import type { Finding } from "@headroom/rules";
 import { checkPlan } from "../lib/check-plan.ts";
-import { createJob, enqueueJob, queueNameFor, withTransaction } from "./data.ts";
+import { createJob, enqueueJob, getAssets, queueNameFor, withTransaction } from "./data.ts";
 
 export type SubmitJobInput = {
   teamId: string;
@@ -32,20 +32,34 @@ const queueFinding = (plan: Plan): Finding | null => {
 };
 
 /**
- * Re-checks the plan with the same rules the browser ran: errors refuse the job, warnings need a confirmation;
+ * The reference image decides the frame: its size as read from the stored upload's bytes (storeUpload), not as the
+ * browser sent it. Every id must be one of the team's uploads (NotFoundError otherwise).
+ */
+const withStoredImageSize = async (db: DbClient, input: SubmitJobInput): Promise<Plan> => {
+  if (input.inputAssetIds.length === 0) return input.plan;
+  const image = (await getAssets(db, { teamId: input.teamId, ids: input.inputAssetIds })).find((asset) => asset.kind === "image");
+  if (!image?.width || !image.height) return input.plan;
+  const imageSize = `${image.width}*${image.height}`;
+  if (imageSize === input.plan.params.imageSize || !Size.safeParse(imageSize).success) return input.plan;
+  return { ...input.plan, params: { ...input.plan.params, imageSize } };
+};
+
+/**
+ * Re-checks the plan with the same rules the browser ran (with the stored image's real size): errors refuse the job, warnings need a confirmation;
  * otherwise the job row and its queue entry are written in one transaction.
  */
 export const submitJob = async (db: DbClient, queue: Queue, input: SubmitJobInput): Promise<SubmitOutcome> => {
-  const { estimate, verdict } = checkPlan(input.plan);
-  const unqueueable = queueFinding(input.plan);
+  const plan = await withStoredImageSize(db, input);
+  const { estimate, verdict } = checkPlan(plan);
+  const unqueueable = queueFinding(plan);
   const errors = [...verdict.findings.filter((finding) => finding.severity === "error"), ...(unqueueable ? [unqueueable] : [])];
   if (errors.length > 0) return { kind: "refused", findings: errors };
   const warnings = verdict.findings.filter((finding) => finding.severity === "warning");
   if (warnings.length > 0 && !input.confirmWarnings) return { kind: "confirm", warnings };
   const job = await withTransaction(db, async (tx) => {
-    const { teamId, userId, plan, runner, inputAssetIds } = input;
+    const { teamId, userId, runner, inputAssetIds } = input;
     const created = await createJob(tx, { teamId, userId, plan, runner, prompt: input.prompt ?? null, inputAssetIds, estimate });
-    await enqueueJob(tx, queue, { jobId: created.id, plan: input.plan });
+    await enqueueJob(tx, queue, { jobId: created.id, plan });
     return created;
   });
   return { kind: "queued", job };

@@ -7,6 +7,13 @@ export type Commit = (value: FieldValue, mode: "push" | "replace") => void;
 
 const ENUM_LABELS: Record<string, Record<string, string>> = {};
 
+/** What an empty optional field means, shown in it. */
+const NOT_GIVEN: Record<string, string> = {
+  host_ram_gb: "not given: how much RAM does the host have?",
+  image_size: "from the reference image (720*400 assumed)",
+  audio_seconds: "from the audio",
+};
+
 /** One Plan field as a form control, labelled with its upstream flag and help. */
 export function PlanFieldInput({ field, value, onCommit, marker, labels, wide }: { field: PlanField; value: FieldValue; onCommit: Commit; marker?: "error" | "finding" | null; labels?: Record<string, string>; wide?: boolean }) {
   const id = `f-${field.flag}`;
@@ -51,7 +58,7 @@ function TextInput({ id, field, value, onCommit }: { id: string; field: PlanFiel
   const commit = (raw: string) => {
     setText(raw);
     const trimmed = raw.trim();
-    if (field.key === "audioSeconds" && trimmed === "") return (setError(null), onCommit(null, "replace"));
+    if (field.isOptional && trimmed === "") return (setError(null), onCommit(null, "replace"));
     if (isNumber) {
       const number = Number(trimmed);
       if (trimmed === "" || !Number.isFinite(number)) return setError("enter a number");
@@ -60,7 +67,7 @@ function TextInput({ id, field, value, onCommit }: { id: string; field: PlanFiel
       setError(null);
       return onCommit(number, "replace");
     }
-    if (field.key === "size" && !/^[1-9]\d{1,4}\*[1-9]\d{1,4}$/.test(trimmed)) return setError("write it as W*H, e.g. 704*384");
+    if ((field.key === "size" || field.key === "imageSize") && !/^[1-9]\d{1,4}\*[1-9]\d{1,4}$/.test(trimmed)) return setError("write it as W*H, e.g. 704*384");
     if (trimmed === "") return setError("enter a value");
     setError(null);
     onCommit(trimmed, "replace");
@@ -75,6 +82,7 @@ function TextInput({ id, field, value, onCommit }: { id: string; field: PlanFiel
         onChange={(event) => commit(event.target.value)}
         list={field.key === "size" ? "supported-sizes" : undefined}
         data-flag={field.flag}
+        placeholder={field.isOptional ? NOT_GIVEN[field.flag] : undefined}
         aria-invalid={error !== null}
       />
       {field.key === "size" && (

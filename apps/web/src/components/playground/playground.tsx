@@ -12,7 +12,7 @@ import { JOB_PROMPT_MAX_CHARS } from "@/lib/job-prompt";
 import { clipsForAudio, hardwareFromHost, readField, writeField, type FieldValue } from "@/lib/plan-edit";
 import { ActionBar } from "./action-bar";
 import { PlanFieldInput } from "./plan-field-input";
-import { UploadField, type UploadedAsset } from "./upload-field";
+import { UploadField, type ImageSize, type UploadedAsset } from "./upload-field";
 
 export type HostOption = { id: string; name: string; isOnline: boolean; inventory: HostInventory };
 
@@ -100,6 +100,16 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
     return <PlanFieldInput key={flag} field={spec} value={readField(plan, spec)} onCommit={commitField(spec)} marker={markers.get(spec.key) ?? null} {...options} />;
   };
 
+  // The browser's reading comes first; the upload's size, read from the stored bytes, confirms or corrects it.
+  const onImageSize = ({ width, height }: ImageSize) => {
+    const imageSize = `${width}*${height}`;
+    if (planRef.current.params.imageSize !== imageSize) setPlan({ ...planRef.current, params: { ...planRef.current.params, imageSize } }, "push");
+  };
+  const onImage = (asset: UploadedAsset | null) => {
+    setImage(asset);
+    if (asset?.width && asset.height) onImageSize({ width: asset.width, height: asset.height });
+  };
+
   const onAudio = (asset: UploadedAsset | null) => {
     setAudio(asset);
     if (asset?.durationSeconds) setPlan({ ...planRef.current, params: { ...planRef.current.params, audioSeconds: +asset.durationSeconds.toFixed(3) } }, "push");
@@ -136,9 +146,10 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
         <Panel title="Reference, audio and prompt">
           <div className="panel-body">
             <div className="media">
-              <UploadField kind="image" asset={image} onUploaded={setImage} isSignedIn={isSignedIn} />
+              <UploadField kind="image" asset={image} onUploaded={onImage} onImageSize={onImageSize} isSignedIn={isSignedIn} />
               <UploadField kind="audio" asset={audio} onUploaded={onAudio} isSignedIn={isSignedIn} />
             </div>
+            <div className="field-grid">{field("image_size")}</div>
             {audioSeconds && neededClips !== null && (
               <div className="clip-math" data-testid="clip-math">
                 {audioSeconds.toFixed(2)} s of audio at 25 FPS needs <b>⌈25 · {audioSeconds.toFixed(2)} / {plan.params.inferFrames}⌉ = {neededClips} clips</b>

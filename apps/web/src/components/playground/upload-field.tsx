@@ -1,16 +1,39 @@
 "use client";
 import { useState } from "react";
 
+export type ImageSize = { width: number; height: number };
+
+/**
+ * The picked image's pixel size, read in the browser so the estimate follows it at once (signed out too). EXIF
+ * orientation is not applied, as LiveAvatar (PIL) does not; the stored upload's size, read on the server, wins.
+ */
+const readImageSize = async (file: File): Promise<ImageSize | null> => {
+  try {
+    const bitmap = await createImageBitmap(file, { imageOrientation: "none" });
+    const size = { width: bitmap.width, height: bitmap.height };
+    bitmap.close();
+    return size.width > 0 && size.height > 0 ? size : null;
+  } catch {
+    return null;
+  }
+};
+
 export type UploadedAsset = { id: string; kind: "image" | "audio"; mime: string; bytes: number; width: number | null; height: number | null; durationSeconds: number | null };
 
 /** Sends the file as the raw request body; the server decides its type from the bytes and explains a refusal. */
-export function UploadField({ kind, asset, onUploaded, isSignedIn }: { kind: "image" | "audio"; asset: UploadedAsset | null; onUploaded: (asset: UploadedAsset | null) => void; isSignedIn: boolean }) {
+export function UploadField({ kind, asset, onUploaded, onImageSize, isSignedIn }: { kind: "image" | "audio"; asset: UploadedAsset | null; onUploaded: (asset: UploadedAsset | null) => void; onImageSize?: (size: ImageSize) => void; isSignedIn: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [isUploading, setIsUploading] = useState(false);
+  const measure = async (file: File) => {
+    const size = await readImageSize(file);
+    if (size) onImageSize?.(size);
+    return size;
+  };
   const upload = async (file: File) => {
     setError(null);
     setNote(null);
+    if (kind === "image") void measure(file);
     setIsUploading(true);
     try {
       const response = await fetch(`/api/uploads?kind=${kind}&name=${encodeURIComponent(file.name)}`, { method: "POST", body: file, headers: { "content-type": "application/octet-stream" } });
@@ -41,6 +64,11 @@ export function UploadField({ kind, asset, onUploaded, isSignedIn }: { kind: "im
       )}
       {isSignedIn ? (
         <input type="file" aria-label={`${kind} file`} disabled={isUploading} onChange={(event) => { const file = event.target.files?.[0]; if (file) void upload(file); event.target.value = ""; }} />
+      ) : kind === "image" ? (
+        <>
+          <input type="file" accept="image/png,image/jpeg,image/webp" aria-label="image file (size only)" onChange={(event) => { const file = event.target.files?.[0]; if (file) void measure(file).then((size) => setNote(size ? `${size.width}×${size.height} px, read in your browser; sign in to upload it.` : "This file could not be read as an image.")); event.target.value = ""; }} />
+          <span className="small muted">Signed out, only its size is read (it sets the frame); sign in to upload.</span>
+        </>
       ) : (
         <span className="small muted">Sign in to upload.</span>
       )}

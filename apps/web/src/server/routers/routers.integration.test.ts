@@ -6,8 +6,8 @@ import { createAsset, createJob } from "../data.ts";
 import type { Viewer } from "../viewer.ts";
 
 const OOM_PLAN: PlanInput = { hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100 } };
-// Fits with warnings (slow), so submit asks for a confirmation first.
-const FITS_PLAN: PlanInput = { hardware: { gpu: "h100-sxm", count: 1 }, params: { numClip: 10 } };
+// Fits with a warning (a given 128 GB host, under FR-19's 256 GB line for offload), so submit asks for a confirmation first.
+const FITS_PLAN: PlanInput = { hardware: { gpu: "h100-sxm", count: 1, hostRamGb: 128 }, params: { numClip: 10 } };
 
 const codeOf = async (promise: Promise<unknown>) => {
   const error = await promise.then(() => null, (e: unknown) => e);
@@ -193,6 +193,19 @@ describe("job prompts", () => {
     if (again.kind !== "queued") throw new Error("expected the rerun to queue");
     expect(again.job.id).not.toBe(first.job.id);
     expect(again.job).toMatchObject({ prompt: "A lighthouse keeper, at dusk.", runner: "liveavatar", inputAssetIds });
+  });
+
+  it("the stored upload's pixel size decides the frame, whatever size the browser sent; another team's upload is not found", async () => {
+    const common = { teamId: alice.teamId, uploaderId: alice.userId, bytes: 4, sha256: "0".repeat(64) };
+    const image = await createAsset(h.db, { ...common, kind: "image", mime: "image/png", storagePath: "in/portrait.png", width: 1080, height: 1920 });
+    const audio = await createAsset(h.db, { ...common, kind: "audio", mime: "audio/wav", storagePath: "in/voice.wav", durationSeconds: 5 });
+    const plan = resolvePlan({ ...FITS_PLAN, params: { ...FITS_PLAN.params, imageSize: "720*400" } });
+    const outcome = await h.callerFor(alice).jobs.submit({ plan, runner: "liveavatar", inputAssetIds: [image.id, audio.id], prompt: "A portrait.", confirmWarnings: true });
+    if (outcome.kind !== "queued") throw new Error(`expected a queued job, got ${outcome.kind}`);
+    expect(outcome.job.plan.params.imageSize).toBe("1080*1920");
+    expect(outcome.job.estimate?.frame).toMatchObject({ width: 384, height: 704, isAssumedImage: false });
+    const bobs = await h.callerFor(bob).jobs.submit({ plan, runner: "liveavatar", inputAssetIds: [image.id, audio.id], prompt: "A portrait.", confirmWarnings: true }).then(() => null, (e: unknown) => e);
+    expect((bobs as TRPCError).code).toBe("NOT_FOUND");
   });
 
   it("will not run again a LiveAvatar job stored before prompts were", async () => {
