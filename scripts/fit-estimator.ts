@@ -66,14 +66,17 @@ const vaeDecodeBytesPerPixel = decode.reduce((s, p) => s + decodeRest(p) * pixel
 // wav2vec2 decides at long audio (the -audio runs): bytes per audio second, through the origin.
 const encodeT5Cpu = (p: Point) => single(p) && p.phase === "encode" && p.plan.params.t5Cpu;
 const longAudio = take((p) => encodeT5Cpu(p) && audioSecondsOf(p.plan) >= 300);
+// Read on the device bytes: wav2vec's hidden states free blocks the allocator cannot reuse (reserved − allocated grows
+// with the audio: 1.6 GiB at 600 s, 6.4 GiB at 1 h), so the per-second term carries that, less the general slack share.
 const wav2vecBytesPerAudioSecond = longAudio.length
-  ? median(longAudio.map((p) => (p.reading.allocated - dit(p.plan) - vaeWeightBytes(profile) - audioEncoderBytes(profile, true)) / audioSecondsOf(p.plan)))
+  ? median(longAudio.map((p) => (p.reading.deviceUsed - cudaContextBytes - (1 + allocatorSlackShare) * (dit(p.plan) + vaeWeightBytes(profile) + audioEncoderBytes(profile, true))) / (1 + allocatorSlackShare) / audioSecondsOf(p.plan)))
   : FITTED.wav2vecBytesPerAudioSecond;
 const media = take((p) => encodeT5Cpu(p) && audioSecondsOf(p.plan) < 300);
 const mediaLine = line(media.map((p) => pixelsOf(p.plan)), media.map((p) => p.reading.allocated - dit(p.plan) - vaeWeightBytes(profile) - keptAfterEncode(p.plan)));
 
 const churn = take((p) => single(p) && p.phase === "denoise" && p.plan.params.offloadKvCache);
-const kvOffloadChurnShare = median(churn.map((p) => (p.reading.reserved - p.reading.allocated * (1 + allocatorSlackShare)) / kv(p.plan).bytesPerCache));
+// Capped KV-offload runs sit at their cap in the denoise: without an uncapped one, the last fit stands.
+const kvOffloadChurnShare = churn.length ? median(churn.map((p) => (p.reading.reserved - p.reading.allocated * (1 + allocatorSlackShare)) / kv(p.plan).bytesPerCache)) : FITTED.kvOffloadChurnShare;
 
 const fsdp = take((p) => p.ranks > 1 && p.plan.parallel.ditFsdp);
 const ncclBufferBytes = median(fsdp.map((p) => p.reading.deviceUsed - p.reading.reserved - cudaContextBytes));

@@ -17,6 +17,6 @@ export const ditForwardFlops = (tokens: number, windowTokens: number, profile: M
 /** Wan2.1 VAE decoder: ≈ 6 MFLOP per output pixel (3×3×3 convs at 96–384 channels over its 4 scales). */
 export const VAE_DECODE_FLOPS_PER_PIXEL = 6e6;
 export const vaeDecodeFlops = (pixels: number, frames: number): number => pixels * frames * VAE_DECODE_FLOPS_PER_PIXEL;
-/** The encoder mirrors the decoder (same widths, 2 res blocks per scale instead of 3): ≈ 2/3 of its work per pixel. */
-export const VAE_ENCODE_FLOPS_PER_PIXEL = (2 / 3) * VAE_DECODE_FLOPS_PER_PIXEL;
+/** The encoder runs at 0.60 of the decoder's time per frame (the probe, H200: 3.16 s for 365 frames against 5.93 s for 413). */
+export const VAE_ENCODE_FLOPS_PER_PIXEL = 0.6 * VAE_DECODE_FLOPS_PER_PIXEL;
 export const vaeEncodeFlops = (pixels: number, frames: number): number => pixels * frames * VAE_ENCODE_FLOPS_PER_PIXEL;

@@ -10,8 +10,9 @@ import { audioEncoderBytes, ditWeightBytes, textEncoderBytes, vaeWeightBytes } f
 const SRC_MATMUL_RATE = measured("liveavatar.md: 780 TFLOP/s for one Wan block on H100");
 const SRC_KV_OFFLOAD = measured("kvCopySeconds in data/measurements/*offloadkv*, rtx4090-*-headline.json (--offload_kv_cache)");
 const SRC_FSDP = upstream("distributed/fsdp.py");
-const SRC_VAE_RATE = measured("decodeSeconds in data/measurements/h100-*.json (2.07 s per 704*384 clip on H100)");
+const SRC_VAE_RATE = measured("decodeSeconds in data/measurements/h100-704x384-*.json (probe 0.3.0, H200: 5.93 s for 92 + 12 latents → 413 frames at 704×384)");
 const SRC_VAE_RANK_SWAP = upstream("causal_s2v_pipeline_tpp.py: offloading model to cpu", "the first .cpu() moves the DiT; later calls find it there");
+const SRC_REENCODE_RATE = measured("reencodeSeconds in data/measurements/h100-704x384-*.json (probe 0.3.0, H200: 3.16 s for 365 frames at 704×384)");
 const SRC_REENCODE = upstream("causal_s2v_pipeline.py ~1172–1185", "each clip's newest frames replace the oldest of the 365-frame context, which is encoded again");
 const SRC_STARTUP = assumption("2 GB/s load, 90 s compile");
 const SRC_FR12 = fieldReport("FR-12");
@@ -24,8 +25,9 @@ export const DIT_EFFICIENCY = 0.79;
  * really runs (720*400 with its 720×400 example image → 704×384, a 12,672-token window; 2.05 when 720×400 was taken literally).
  */
 export const DIT_OVERHEAD_FACTOR = 2.25;
-/** The VAE's causal conv3d decode, one latent frame at a time: 9.6 % of the bf16 peak on the probe's H100 (2.07 s per 704×384 clip). */
-export const VAE_EFFICIENCY = 0.096;
+/** The VAE's causal conv3d, one latent frame at a time: 11.4 % of the bf16 peak (the probe on an H200 decoded 413 frames at
+ *  704×384 in 5.93 s and 384×256 in 2.2 s: the same rate). */
+export const VAE_EFFICIENCY = 0.114;
 /** safetensors read from local NVMe, then cast. */
 export const LOAD_BYTES_PER_S = 2e9;
 /** First-call torch.compile of the DiT (ENABLE_COMPILE=true). */
@@ -99,7 +101,7 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
     secondsTerm("fsdp-cpu-offload", "FSDP CPU offload copies per forward", fsdpCpuSeconds, { bytes: whole / fsdpRanks }, SRC_FR12),
     secondsTerm("fsdp-gather", "FSDP all-gather per forward", gatherSeconds, { bytes: whole, ranks: fsdpRanks, peerBytesPerS: gpu.peerBytesPerS }, SRC_FSDP),
     secondsTerm("vae-decode", "VAE decode per clip", decodeSeconds, { pixels: ctx.pixels, frames: decodedFrames, efficiency: VAE_EFFICIENCY }, SRC_VAE_RATE),
-    secondsTerm("vae-reencode", "VAE re-encode of the motion context per clip (one GPU)", reencodeSeconds, { pixels: ctx.pixels, frames: isSingle ? ctx.motionFrames : 0, efficiency: VAE_EFFICIENCY }, SRC_REENCODE),
+    secondsTerm("vae-reencode", "VAE re-encode of the motion context per clip (one GPU)", reencodeSeconds, { pixels: ctx.pixels, frames: isSingle ? ctx.motionFrames : 0, efficiency: VAE_EFFICIENCY }, SRC_REENCODE_RATE),
     secondsTerm("vae-rank-swap", "TPP VAE rank moving its DiT to the CPU (once)", vaeRankSwapSeconds, { bytes: whole }, SRC_VAE_RANK_SWAP),
     secondsTerm("startup", "weights load + compile", startupSeconds, { loadBytes, compile: params.enableCompile }, SRC_STARTUP),
   ];

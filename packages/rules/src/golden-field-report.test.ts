@@ -49,12 +49,18 @@ const ROWS: Row[] = [
   {
     // The report ran this at 18 GB per card. FSDP keeps its root unit (audio injectors + embeddings, 4.17 GiB)
     // unsharded and fragments ~9 % (measured on 2 ranks), so the source and the measurement put it over 24 GB.
+    // Host RAM: with --dit_fsdp every process holds the whole bf16 DiT on the CPU before sharding (P1 ~155–162), beside
+    // its T5: 5 × 44 GB at start-up, past the report's 128 GB box and near FR-19's own "≥ 256 GB with CPU offload".
     id: "FR-12",
     plan: { hardware: BOX, params: { ...FR21, fp8: false }, parallel: { ...V10_FSDP, fsdpCpuOffload: true } },
     reported: "FSDP CPU offload: 18 GB per card, 0.03 FPS",
     status: "out-of-memory",
     cites: ["FR-12"],
-    check: (est) => expect(est.hostRamBytes).toBeLessThan(128 * GB),
+    check: (est) => {
+      expect(est.hostRamPeakPhase).toBe("load");
+      expect(est.hostRamBytes).toBeGreaterThan(128 * GB);
+      expect(est.hostRamBytes).toBeLessThan(256 * GB);
+    },
   },
   {
     id: "FR-4/FR-13",
@@ -96,11 +102,12 @@ const ROWS: Row[] = [
     },
   },
   {
-    // Measured: fits (data/measurements/rtx4090-704x384-if12-headline.json); the KV copies make it offload-bound.
+    // Measured: fits at 23.32 of 23.65 GiB (data/measurements/rtx4090-704x384-if12-headline.json, probe 0.3.0: the
+    // 365-frame motion context and the audio embedding stay on the GPU); within the error bar of the cap, so "tight".
     id: "FR-15 (704*384, 12-frame clips)",
     plan: { hardware: ONE_4090, params: { inferFrames: 12, offloadKvCache: true, t5Cpu: true, quantizeOnCpu: true } },
     reported: "CPU offload on one 4090 runs at reduced speed, 92 GB RAM",
-    status: "runs-slowly",
+    status: "tight",
     check: (est) => {
       expect(est.speed.offloadShare).toBeGreaterThan(0.5);
       expect(est.hostRamBytes / GB).toBeGreaterThan(92 * 0.5);
