@@ -12,8 +12,7 @@ const SRC_KV_OFFLOAD = measured("kvCopySeconds in data/measurements/*offloadkv*,
 const SRC_FSDP = upstream("distributed/fsdp.py");
 const SRC_VAE_RATE = measured("decodeSeconds in data/measurements/h100-704x384-*.json (probe 0.3.0, H200: 5.93 s for 92 + 12 latents → 413 frames at 704×384)");
 const SRC_VAE_RANK_SWAP = upstream("causal_s2v_pipeline_tpp.py: offloading model to cpu", "the first .cpu() moves the DiT; later calls find it there");
-const SRC_REENCODE_RATE = measured("reencodeSeconds in data/measurements/h100-704x384-*.json (probe 0.3.0, H200: 3.16 s for 365 frames at 704×384)");
-const SRC_REENCODE = upstream("causal_s2v_pipeline.py ~1172–1185", "each clip's newest frames replace the oldest of the 365-frame context, which is encoded again");
+const SRC_REENCODE_RATE = measured("reencodeSeconds in data/measurements/h100-704x384-*.json (probe 0.3.0, H200: 3.16 s for 365 frames at 704×384)", "causal_s2v_pipeline.py ~1172–1185: each clip's newest frames replace the oldest of the 365-frame context, encoded again");
 const SRC_STARTUP = assumption("2 GB/s load, 90 s compile");
 const SRC_FR12 = fieldReport("FR-12");
 
