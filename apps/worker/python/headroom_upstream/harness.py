@@ -108,6 +108,16 @@ def geometry(gen_size, infer_frames: int, clips_run: int) -> Optional[Dict[str, 
             "kvCacheTokens": lat_target * tokens, "clipsRun": clips_run}
 
 
+def _is_oom(exc: BaseException) -> bool:
+    """An out-of-memory, also where torch.compile or another wrapper re-raised it under its own type."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if is_oom(exc) or "out of memory" in str(exc).lower():
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 class Harness:
     def __init__(self, opts, emitter: Optional[Emitter] = None):
         self.opts = opts
@@ -143,7 +153,7 @@ class Harness:
         try:
             commit = upstream_dir.check(upstream, None if o.any_commit else PINNED_COMMIT)
         except upstream_dir.UpstreamError as e:
-            em.emit("error", message=str(e), kind="not-installed")
+            em.emit("error", message=str(e), errorClass="not-installed")
             return self._result(None, {}, None, None, str(e), None, commit, [], t_start, None)
 
         compile_on = bool(o.compile)
@@ -169,6 +179,7 @@ class Harness:
         em.log("upstream harness", commit=commit, upstream=upstream, compile=compile_on, shims=len(shim_notes))
 
         fits, oom_phase, need, oom_message, error = True, None, None, None, None
+        self.error_traceback = None
         instrument = None
         tracker.start("load")
         try:
@@ -195,13 +206,14 @@ class Harness:
             tracker.end()
         except BaseException as exc:  # noqa: BLE001 - an OOM or an upstream failure is a result
             phase = tracker.current
-            if is_oom(exc):
+            if _is_oom(exc):
                 fits, oom_phase, oom_message = False, phase, str(exc).split("\n")[0][:500]
                 need = parse_need_bytes(str(exc))
-                em.emit("error", message=oom_message, phase=phase, kind="oom", needBytes=need)
+                em.emit("error", message=oom_message, phase=phase, errorClass="out-of-memory", needBytes=need)
             else:
                 fits, error = None, f"{type(exc).__name__}: {exc}"[:2000]
-                em.emit("error", message=error, phase=phase, kind="exception", traceback=traceback.format_exc()[-4000:])
+                self.error_traceback = traceback.format_exc()[-6000:]
+                em.emit("error", message=error, phase=phase, errorClass="crashed", traceback=traceback.format_exc()[-4000:])
             try:
                 tracker.end()
             except Exception:  # noqa: BLE001 - the device may be unusable after the failure
@@ -301,6 +313,7 @@ class Harness:
             "attention": "upstream: self-attention cuDNN SDPA; cross-attention flash_attn (shimmed to SDPA where missing)",
             "geometry": geometry(timings.gen_size if timings else None, o.infer_frames, clips_run),
             "videoShape": getattr(self, "video_shape", None),
+            "errorTraceback": getattr(self, "error_traceback", None),
             "audioSeconds": o.audio_seconds,
             "patchEvents": self.patch_events,
             "notes": notes,

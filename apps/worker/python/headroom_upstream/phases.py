@@ -32,7 +32,7 @@ class PhaseTracker:
         self.mem.reset_peak()
         self.host.start_phase()
         self.current, self.started = name, time.perf_counter()
-        self.emitter.emit("phase", phase=name, status="start")
+        self.emitter.emit("phase", phase=name, state="start")
 
     def end(self) -> None:
         if self.current is None:
@@ -40,10 +40,10 @@ class PhaseTracker:
         name = self.current
         peaks = self.mem.phase_peaks()
         peaks["seconds"] = round(time.perf_counter() - self.started, 4)
-        peaks["host"] = self.host.end_phase(name)
+        host = self.host.end_phase(name)
         self.phases[name] = peaks
-        self.emitter.emit("memory", phase=name, **{k: v for k, v in peaks.items() if k != "host"})
-        self.emitter.emit("phase", phase=name, status="end")
+        self.emitter.emit("memory", phase=name, **peaks, hostRss=host["rssBytes"], hostPeakRss=host["peakRssBytes"])
+        self.emitter.emit("phase", phase=name, state="end")
         self.current = None
 
 
@@ -212,7 +212,8 @@ class Instrument:
             mem.sample()
             self._last_sink = sink
             t.forwards.append({"sink": sink, "seconds": s})
-            self.emitter.emit("progress", phase="denoise", forward=len(t.forwards), sink=sink, seconds=round(s, 4))
+            self.emitter.emit("progress", phase="denoise", forward=len(t.forwards), of=None, sink=sink,
+                              seconds=round(s, 4))
             return out
         self.patch(dit_cls, "forward", forward)
 
@@ -228,7 +229,8 @@ class Instrument:
             mem.sync()
             mem.sample()
             t.decode.append(time.perf_counter() - t0)
-            self.emitter.emit("progress", phase="decode", clip=len(t.decode), seconds=round(t.decode[-1], 4))
+            self.emitter.log(f"clip {len(t.decode)} decoded", phase="decode", clip=len(t.decode),
+                             seconds=round(t.decode[-1], 4))
             return out
         self.patch(vae_cls, "decode", decode)
 

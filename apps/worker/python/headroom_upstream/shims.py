@@ -30,9 +30,14 @@ def is_missing(name: str) -> bool:
 
 
 def _module(name: str, **attrs) -> types.ModuleType:
+    import importlib.machinery
     mod = types.ModuleType(name)
     mod.__dict__.update(attrs)
     mod.__headroom_shim__ = True
+    # find_spec() on a module in sys.modules returns its __spec__ (transformers probes librosa, soundfile … this way);
+    # there is no distribution metadata, so importlib.metadata.version() still says "not installed".
+    mod.__spec__ = importlib.machinery.ModuleSpec(name, loader=None, is_package="." not in name or name.count(".") < 3)
+    mod.__path__ = []  # a package, so submodules import
     return mod
 
 
@@ -66,13 +71,14 @@ def register_to_config(init: Callable) -> Callable:
 
     @functools.wraps(init)
     def wrapper(self, *args, **kwargs):
-        init(self, *args, **kwargs)
+        # like diffusers: the config is registered before the constructor body runs
         try:
             bound = inspect.signature(init).bind(self, *args, **kwargs)
             bound.apply_defaults()
-            ConfigMixin.register_to_config(self, **{k: v for k, v in bound.arguments.items() if k != "self"})
+            ConfigMixin.register_to_config(self, **{k: v for k, v in bound.arguments.items() if k not in ("self", "args", "kwargs")})
         except TypeError:
             pass
+        init(self, *args, **kwargs)
     return wrapper
 
 
