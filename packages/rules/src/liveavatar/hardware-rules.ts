@@ -1,5 +1,5 @@
-import { GIB, resolveGpu } from "@headroom/estimator";
-import { formatGb } from "../format.ts";
+import { resolveGpu } from "@headroom/estimator";
+import { formatGb, formatGib } from "../format.ts";
 import type { Rule, Severity } from "../rule.ts";
 import { COMMON_HOST_RAM_GB, hostRamBytes, hostRamStepGb, usesCpuOffload } from "./host-ram.ts";
 
@@ -28,7 +28,7 @@ const hostRamNeededRule = (id: string, severity: Severity, isPastCommon: boolean
   check: ({ plan, estimate }) => {
     if (plan.hardware.hostRamGb !== null || estimate.hostRamBytes > COMMON_HOST_RAM_GB * 1e9 !== isPastCommon) return null;
     const past = isPastCommon ? ` (${formatGb(estimate.hostRamBytes)}), past common sizes (${COMMON_HOST_RAM_GB} GB)` : "";
-    return { message: `the run needs ${Math.ceil(estimate.hostRamBytes / GIB)} GiB of host RAM${past}; give host_ram_gb to check it`, path: ["hardware", "hostRamGb"] };
+    return { message: `the run needs ${formatGib(estimate.hostRamBytes)} of host RAM${past}; give host_ram_gb to check it`, path: ["hardware", "hostRamGb"] };
   },
 });
 
