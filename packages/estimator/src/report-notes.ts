@@ -67,7 +67,7 @@ export const reportNotes = (ctx: EstimateContext, est: Draft): Note[] => {
         : `This plan follows the report's picture (whole-model unshard, ${whole}); LiveAvatar's own wrapping gathers one block (${block}) plus the root unit (${root}).`,
       reported: "+4.17 GB per GPU at unshard (read as the whole model)",
       predicted: perBlock ? `root unit ${root} kept + ${block} per block gather` : `+${whole} (whole model)`,
-      cites: ["FR-4", "FR-13", FSDP_PER_BLOCK, "data/measurements/fsdp2-block-704x384-bf16.json"],
+      cites: ["FR-4", "FR-13", FSDP_PER_BLOCK, "data/measurements/superseded/fsdp2-block-704x384-bf16.json (2 ranks, a literal 720×400 frame; the root unit does not depend on it)"],
     });
   }
   if (parallel.mode === "tpp" && is24GbClass && worst) {
