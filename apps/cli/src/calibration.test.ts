@@ -1,4 +1,4 @@
-import { catalogGpuId, compareHostRam, compareMeasurement, compareSpeed, estimate, GIB, HOST_RAM_ERROR_BAR, Measurement, summarizeCalibration } from "@headroom/estimator";
+import { catalogGpuId, compareHostRam, compareInstruments, compareMeasurement, compareSpeed, estimate, GIB, HOST_RAM_ERROR_BAR, Measurement, summarizeCalibration } from "@headroom/estimator";
 import { describe, expect, it } from "vitest";
 import { readMeasurements } from "./read-measurements.ts";
 import { runCli, type Io } from "./run-cli.ts";
@@ -88,6 +88,31 @@ describe("calibration against data/measurements", () => {
     expect(nccl).toBeGreaterThan(0.5 * GIB);
     expect(compareMeasurement(shared).peaks.find((p) => p.rank === vaeRank)!.predictedBytes).toBeCloseTo(gpu.peakBytes - nccl, -3);
   });
+  describe("two instruments: the probe and LiveAvatar's own code", () => {
+    const probe = measurements.find((m) => m.id === "h100-704x384-default")!;
+    const asUpstream = (scale: number): Measurement => ({
+      ...probe, id: "upstream-h100-704x384-default", instrument: { kind: "upstream", commit: "9c2c38de1715e553127b42c82cb959f756b02595" },
+      ranks: probe.ranks.map((rank) => ({ ...rank, phases: Object.fromEntries(Object.entries(rank.phases).map(([phase, r]) => [phase, { allocated: r!.allocated * scale, reserved: r!.reserved * scale, deviceUsed: r!.deviceUsed * scale }])) })),
+    });
+    it("files without an instrument are the probe's", () => {
+      expect(probe.instrument.kind).toBe("probe");
+    });
+    it("compares probe and upstream phase by phase on the plan both measured, and flags a probe outside the bar", () => {
+      const agreeing = compareInstruments([probe, asUpstream(1.001)]);
+      expect(agreeing.map((row) => row.phase)).toEqual(["load", "encode", "denoise", "decode"]);
+      expect(agreeing.every((row) => row.isProbeWithin && row.probeId === probe.id)).toBe(true);
+      expect(compareInstruments([probe, asUpstream(1.2)]).some((row) => !row.isProbeWithin)).toBe(true);
+      // a different plan is a different question
+      const other = { ...asUpstream(1), plan: { ...probe.plan, params: { ...probe.plan.params, inferFrames: 24 } } };
+      expect(compareInstruments([probe, other])).toEqual([]);
+    });
+    it("summarises each instrument with the same fields as the whole table", () => {
+      const summary = summarizeCalibration([compareMeasurement(probe), compareMeasurement(asUpstream(1))]);
+      expect(Object.keys(summary.byInstrument).sort()).toEqual(["probe", "upstream"]);
+      expect(Object.keys(summary.byInstrument.upstream!).sort()).toEqual(Object.keys(summary).filter((key) => key !== "byInstrument").sort());
+      expect(summary.byInstrument.upstream!.measurements).toBe(1);
+    });
+  });
   it("`headroom calibration --json` prints the table and the summary", () => {
     const out: string[] = [];
     const io: Io = { out: (text) => out.push(text), err: () => {}, color: false, readMeasurements, readFileHead: () => new Uint8Array() };
@@ -95,6 +120,7 @@ describe("calibration against data/measurements", () => {
     const printed = JSON.parse(out.join("\n")) as { summary: ReturnType<typeof summarizeCalibration>; measurements: unknown[]; hostRam: unknown[]; speed: { measuredSeconds: number }[] };
     expect(printed.measurements).toHaveLength(measurements.length);
     expect(printed.summary.peaksWithin).toBe(printed.summary.peaks);
+    expect(printed.summary.byInstrument.probe?.peaks).toBeGreaterThan(0);
     expect(printed.hostRam.length).toBeGreaterThanOrEqual(withHost.length);
     expect(printed.speed.length).toBe(measurements.flatMap((m) => compareSpeed(m) ?? []).length);
   });

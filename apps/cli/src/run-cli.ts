@@ -1,5 +1,5 @@
 import {
-  compareHostRam, compareMeasurement, compareSpeed, estimate, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasurementFile, type Plan,
+  compareHostRam, compareInstruments, compareMeasurement, compareSpeed, estimate, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasurementFile, type Plan,
 } from "@headroom/estimator";
 import { evaluate, suggest } from "@headroom/rules";
 import { formatArgError, parseArgs, resolveCheckPlan, type ArgError } from "./args.ts";
@@ -59,19 +59,22 @@ const runCalibration = (dir: string | null, json: boolean, io: Io): number => {
   const comparisons = [];
   const hostRam = [];
   const speed = [];
+  const runs: Measurement[] = [];
   for (const file of io.readMeasurements(dir)) {
     const parsed = Measurement.safeParse(file.json);
     if (!parsed.success) {
       io.err(`headroom: ${file.name}: not a probe measurement (${parsed.error.issues[0]?.path.join(".") ?? "?"}: ${parsed.error.issues[0]?.message ?? "invalid"})`);
       return EXIT_USAGE;
     }
+    runs.push(parsed.data);
     comparisons.push(compareMeasurement(parsed.data));
     hostRam.push(...compareHostRam(parsed.data));
     const timed = compareSpeed(parsed.data);
     if (timed) speed.push(timed);
   }
   const summary = summarizeCalibration(comparisons);
-  io.out(json ? JSON.stringify({ summary, measurements: comparisons, hostRam, speed }, null, 2) : formatCalibration(comparisons, summary, hostRam, speed));
+  const instruments = compareInstruments(runs);
+  io.out(json ? JSON.stringify({ summary, measurements: comparisons, instruments, hostRam, speed }, null, 2) : formatCalibration(comparisons, summary, hostRam, speed, instruments));
   return EXIT_OK;
 };
 

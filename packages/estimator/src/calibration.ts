@@ -37,9 +37,15 @@ export const Emulation = z.object({
 });
 export type Emulation = z.infer<typeof Emulation>;
 
-/** A probe measurement as committed under data/measurements (see its README). */
+/** What measured a run: Headroom's probe (our reading of the shapes) or LiveAvatar's own code with random weights. */
+export const INSTRUMENT_KINDS = ["probe", "upstream"] as const;
+export type InstrumentKind = (typeof INSTRUMENT_KINDS)[number];
+const Instrument = z.object({ kind: z.enum(INSTRUMENT_KINDS), version: z.string().nullable().optional(), commit: z.string().optional() });
+
+/** A measurement as committed under data/measurements (see its README); files without an instrument are the probe's. */
 export const Measurement = z.object({
   id: z.string(),
+  instrument: Instrument.default({ kind: "probe" }),
   command: z.string(),
   date: z.string(),
   gpu: z.string(),
@@ -68,6 +74,7 @@ export type PeakComparison = { rank: number; predictedBytes: number; measuredByt
 
 export type MeasurementComparison = {
   id: string;
+  instrument: InstrumentKind;
   gpu: string;
   measuredFits: boolean;
   predictedFits: boolean;
@@ -149,6 +156,7 @@ export const compareMeasurement = (m: Measurement): MeasurementComparison => {
   const oomRank = m.ranks.find((rank) => rank.fits === false);
   return {
     id: m.id,
+    instrument: m.instrument.kind,
     gpu: m.gpu,
     measuredFits,
     predictedFits: overCap.length === 0,
@@ -160,9 +168,11 @@ export const compareMeasurement = (m: Measurement): MeasurementComparison => {
   };
 };
 
-export type CalibrationSummary = { measurements: number; peaks: number; peaksWithin: number; maxErrorBytes: number; medianErrorBytes: number; verdictAgreement: number };
+export type InstrumentSummary = { measurements: number; peaks: number; peaksWithin: number; maxErrorBytes: number; medianErrorBytes: number; verdictAgreement: number };
+/** The whole table, and the same fields for each instrument that measured something (probe, upstream). */
+export type CalibrationSummary = InstrumentSummary & { byInstrument: Partial<Record<InstrumentKind, InstrumentSummary>> };
 
-export const summarizeCalibration = (comparisons: MeasurementComparison[]): CalibrationSummary => {
+const summarize = (comparisons: readonly MeasurementComparison[]): InstrumentSummary => {
   const errors = comparisons.flatMap((c) => c.peaks.map((p) => Math.abs(p.errorBytes))).sort((a, b) => a - b);
   return {
     measurements: comparisons.length,
@@ -172,6 +182,59 @@ export const summarizeCalibration = (comparisons: MeasurementComparison[]): Cali
     medianErrorBytes: errors[Math.floor(errors.length / 2)] ?? 0,
     verdictAgreement: comparisons.filter((c) => c.verdictAgrees).length,
   };
+};
+
+export const summarizeCalibration = (comparisons: MeasurementComparison[]): CalibrationSummary => {
+  const byInstrument: CalibrationSummary["byInstrument"] = {};
+  for (const kind of INSTRUMENT_KINDS) {
+    const mine = comparisons.filter((c) => c.instrument === kind);
+    if (mine.length > 0) byInstrument[kind] = summarize(mine);
+  }
+  return { ...summarize(comparisons), byInstrument };
+};
+
+/** One phase of one plan that both instruments measured: the probe, upstream and the estimate side by side. */
+export type InstrumentPhaseRow = {
+  probeId: string;
+  upstreamId: string;
+  rank: number;
+  phase: Phase;
+  probeBytes: number;
+  upstreamBytes: number;
+  predictedBytes: number;
+  /** probe − upstream, held to the same error bar as the estimate (of upstream's reading). */
+  probeErrorBytes: number;
+  isProbeWithin: boolean;
+};
+
+/** The plan and the cap decide what a run measures: runs of both instruments that agree on both are the same question. */
+const runKey = (m: Measurement): string => JSON.stringify([comparedPlan(m), m.capBytes]);
+
+/** Probe against upstream, phase by phase, on every plan (and cap) both measured to completion. */
+export const compareInstruments = (measurements: readonly Measurement[]): InstrumentPhaseRow[] => {
+  const probes = new Map(measurements.filter((m) => m.instrument.kind === "probe" && m.ranks.every((r) => r.fits === true)).map((m) => [runKey(m), m]));
+  const rows: InstrumentPhaseRow[] = [];
+  for (const up of measurements) {
+    if (up.instrument.kind !== "upstream" || !up.ranks.every((r) => r.fits === true)) continue;
+    const probe = probes.get(runKey(up));
+    if (!probe) continue;
+    const est = estimate(comparedPlan(up));
+    for (const rank of up.ranks) {
+      const probeRank = probe.ranks.find((r) => r.rank === rank.rank);
+      const gpu = est.gpus[rank.rank];
+      if (!probeRank || !gpu) continue;
+      for (const phase of PHASES) {
+        const a = rank.phases[phase];
+        const b = probeRank.phases[phase];
+        if (!a || !b) continue;
+        const upstreamBytes = neededBytes(a, up.capBytes ?? Infinity);
+        const probeBytes = neededBytes(b, probe.capBytes ?? Infinity);
+        const probeErrorBytes = probeBytes - upstreamBytes;
+        rows.push({ probeId: probe.id, upstreamId: up.id, rank: rank.rank, phase, probeBytes, upstreamBytes, predictedBytes: predictedPhaseBytes(gpu, phase, false), probeErrorBytes, isProbeWithin: Math.abs(probeErrorBytes) <= allowedErrorBytes(upstreamBytes) });
+      }
+    }
+  }
+  return rows;
 };
 
 export type HostRamComparison = { id: string; rank: number; predictedBytes: number; measuredBytes: number; errorBytes: number; allowedBytes: number; isWithin: boolean };

@@ -6,7 +6,7 @@ import { planDifferences } from "./plan-diff.ts";
 import { GIB } from "./units.ts";
 
 const run = (id: string, plan: Measurement["plan"], deviceUsed: number, capBytes: number | null): Measurement => ({
-  id, command: "probe.py", date: "2026-11-26", gpu: "NVIDIA H100 80GB HBM3", torchVersion: "2.11", capBytes, plan,
+  id, instrument: { kind: "probe" }, command: "probe.py", date: "2026-11-26", gpu: "NVIDIA H100 80GB HBM3", torchVersion: "2.11", capBytes, plan,
   ranks: [{ rank: 0, fits: true, oomPhase: null, phases: { denoise: { allocated: deviceUsed - GIB, reserved: deviceUsed - 0.7 * GIB, deviceUsed } } }],
 });
 

@@ -9,7 +9,7 @@ const headline = resolvePlan({ hardware: { gpu: "rtx-4090" }, params: { size: "3
 const upstream = resolvePlan({ hardware: { gpu: "rtx-4090" }, params: { size: "384*256" } });
 
 const measurement = (id: string, plan: Measurement["plan"], rank: Measurement["ranks"][number]): Measurement => ({
-  id, command: "probe.py", date: "2026-11-26", gpu: "NVIDIA H100 80GB HBM3", torchVersion: "2.11", capBytes: 23.65 * GIB, plan, ranks: [rank],
+  id, instrument: { kind: "probe" }, command: "probe.py", date: "2026-11-26", gpu: "NVIDIA H100 80GB HBM3", torchVersion: "2.11", capBytes: 23.65 * GIB, plan, ranks: [rank],
 });
 const runs = measuredRunsFrom([
   {
