@@ -69,6 +69,10 @@ export const findField = (name: string): PlanField | undefined => BY_NAME.get(na
 
 export type Coerced = { ok: true; value: string | number | boolean | null } | { ok: false; message: string };
 
+/** Plain decimal only: `0x10`, `0b11`, `1e3`, `+5`, ` 5` and `5.` are refused, not read as some other number. */
+const INT_TEXT = /^-?\d+$/;
+const NUMBER_TEXT = /^-?\d+(\.\d+)?$/;
+
 const BOOL_WORDS: Record<string, boolean> = { true: true, false: false, "1": true, "0": false, yes: true, no: false, on: true, off: false };
 
 export const coerceField = (field: PlanField, raw: string): Coerced => {
@@ -82,8 +86,11 @@ export const coerceField = (field: PlanField, raw: string): Coerced => {
     case "int":
     case "number": {
       const value = Number(text);
-      if (text === "" || !Number.isFinite(value)) return { ok: false, message: `expects a number, got "${raw}"` };
-      if (field.type === "int" && !Number.isInteger(value)) return { ok: false, message: `expects a whole number, got "${raw}"` };
+      if (text === "" || Number.isNaN(value)) return { ok: false, message: `expects a number, got "${raw}"` };
+      if (field.type === "int" && NUMBER_TEXT.test(raw) && !Number.isInteger(value)) return { ok: false, message: `expects a whole number, got "${raw}"` };
+      if (!(field.type === "int" ? INT_TEXT : NUMBER_TEXT).test(raw)) {
+        return { ok: false, message: `expects ${field.type === "int" ? "a whole number" : "a number"} in plain decimal digits${field.type === "int" ? "" : " (e.g. 2.5)"}, got "${raw}"` };
+      }
       return { ok: true, value };
     }
     case "enum":

@@ -31,13 +31,23 @@ describe("query strings", () => {
     ["?num_clip=7&gpu=rtx-4090", 7, "rtx-4090"],
     ["num_clip=7&&gpu=rtx-4090&", 7, "rtx-4090"],
     ["num%5Fclip=7&gpu=rtx%2D4090", 7, "rtx-4090"],
-    ["num_clip=+7+&gpu=rtx-4090", 7, "rtx-4090"],
+    ["num_clip=%37&gpu=rtx%2D4090", 7, "rtx-4090"],
   ])("are decoded as URLSearchParams decodes them: %s", (query, numClip, gpu) => {
     const parsed = planFromQuery(query);
     expect(parsed.ok && [parsed.plan.params.numClip, parsed.plan.hardware.gpu]).toEqual([numClip, gpu]);
   });
   it("names a flag given without a value", () => {
     expect(planFromQuery("num_clip")).toEqual({ ok: false, error: { field: "num_clip", message: 'expects a number, got ""' } });
+  });
+  it.each(["0x10", "0b11", "0o7", "1e3", " 5", "5 ", "+5", "5.", "5.0", ".5", "1_000", "Infinity", "٥"])("refuses %j for an integer field, naming the flag", (value) => {
+    expect(planFromQuery(new URLSearchParams({ count: value }).toString())).toEqual({ ok: false, error: { field: "count", message: expect.stringMatching(/expects a (whole )?number/) } });
+  });
+  it.each(["0x10", "1e3", " 5", "+5", "5.", ".5", "Infinity"])("refuses %j for a real-valued field", (value) => {
+    expect(planFromQuery(new URLSearchParams({ audio_seconds: value }).toString())).toMatchObject({ ok: false, error: { field: "audio_seconds" } });
+  });
+  it("reads decimals for real-valued fields", () => {
+    const parsed = planFromQuery("audio_seconds=12.5&sample_guide_scale=0&count=2");
+    expect(parsed.ok && [parsed.plan.params.audioSeconds, parsed.plan.params.sampleGuideScale, parsed.plan.hardware.count]).toEqual([12.5, 0, 2]);
   });
 });
 
