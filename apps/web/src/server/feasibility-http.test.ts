@@ -51,6 +51,12 @@ describe("GET /api/feasibility", () => {
     expect((await unknown.json()).error).toMatchObject({ field: "gpus", message: "is not a known plan field" });
   });
 
+  it.each(["0x10", "0b11", "1e3", "%205", "%2B5", "5."])("refuses count=%s with a 400 naming the flag", async (value) => {
+    const response = await fetch(`${base}?gpu=rtx-4090&count=${value}`);
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatchObject({ class: "bad-input", field: "count" });
+  });
+
   it("refuses other methods", async () => {
     const response = await fetch(`${base}?count=1`, { method: "POST" });
     expect(response.status).toBe(405);

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { planFromQuery } from "@headroom/estimator";
 import { checkPlan } from "../lib/check-plan.ts";
 import { feasibilitySummary } from "../lib/feasibility-summary.ts";
+import { toPublicError } from "./public-error.ts";
 
 export const FEASIBILITY_PATH = "/api/feasibility";
 
@@ -22,5 +23,12 @@ export const handleFeasibility = (request: IncomingMessage, response: ServerResp
   const at = url.indexOf("?");
   const parsed = planFromQuery(at < 0 ? "" : url.slice(at + 1));
   if (!parsed.ok) return json(response, 400, JSON.stringify({ error: { class: "bad-input", field: parsed.error.field, message: parsed.error.message } }));
-  json(response, 200, JSON.stringify(feasibilitySummary(parsed.plan, checkPlan(parsed.plan))));
+  let body: string;
+  try {
+    body = JSON.stringify(feasibilitySummary(parsed.plan, checkPlan(parsed.plan)));
+  } catch (error) {
+    const { status, message } = toPublicError(error);
+    return json(response, status, JSON.stringify({ error: { class: "server", message } }));
+  }
+  json(response, 200, body);
 };

@@ -2,6 +2,7 @@ import type { Db, Queue } from "@headroom/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { NotFoundError, getMemberRole } from "./data.ts";
+import { DATABASE_UNAVAILABLE, isDatabaseDown, logServerError, redactInternals, toPublicError } from "./public-error.ts";
 import type { Viewer } from "./viewer.ts";
 
 export type Context = {
@@ -13,7 +14,16 @@ export type Context = {
   queue: Queue;
 };
 
-const t = initTRPC.context<Context>().create({ transformer: superjson });
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  // What a client reads: our own TRPCErrors in their words, anything unexpected as one fixed sentence (logged in full); never a stack.
+  errorFormatter: ({ shape, error }) => {
+    const message = error.code === "INTERNAL_SERVER_ERROR" ? toPublicError(error.cause ?? error).message : redactInternals(shape.message);
+    const data: Partial<typeof shape.data> = { ...shape.data };
+    delete data.stack;
+    return { ...shape, message, data };
+  },
+});
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -23,6 +33,10 @@ const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof NotFoundError) {
     throw new TRPCError({ code: "NOT_FOUND", message: result.error.cause.message, cause: result.error.cause });
+  }
+  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR" && isDatabaseDown(result.error.cause)) {
+    logServerError(result.error.cause);
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: DATABASE_UNAVAILABLE, cause: result.error.cause });
   }
   if (!result.ok && result.error.cause instanceof RangeError) {
     throw new TRPCError({ code: "BAD_REQUEST", message: result.error.cause.message, cause: result.error.cause });

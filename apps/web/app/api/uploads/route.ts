@@ -1,7 +1,7 @@
-import { Readable } from "node:stream";
-import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { getDatabase } from "@/server/database";
 import { env } from "@/server/env";
+import { errorResponse } from "@/server/public-error";
+import { readRequestBody } from "@/server/uploads/request-body";
 import { storeUpload, UploadRejected } from "@/server/uploads/store-upload";
 import { getTeamViewer } from "@/server/viewer";
 
@@ -9,6 +9,15 @@ const LIMITS = { maxImageBytes: env.MAX_IMAGE_BYTES, maxImagePixels: env.MAX_IMA
 
 /** POST /api/uploads?kind=image|audio&name=<original name>, the file as the raw body (streamed, never buffered). */
 export const POST = async (request: Request) => {
+  try {
+    return await receiveUpload(request);
+  } catch (error) {
+    // A refusal in the app's own words (paths and addresses stripped); anything else one fixed sentence, logged.
+    return error instanceof UploadRejected ? errorResponse(error, { isExpected: true, status: error.status }) : errorResponse(error);
+  }
+};
+
+const receiveUpload = async (request: Request) => {
   const url = new URL(request.url);
   const kind = url.searchParams.get("kind");
   if (kind !== "image" && kind !== "audio") return Response.json({ error: "kind must be image or audio" }, { status: 400 });
@@ -18,21 +27,15 @@ export const POST = async (request: Request) => {
   const limit = kind === "image" ? LIMITS.maxImageBytes : LIMITS.maxAudioBytes;
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) return Response.json({ error: `The ${kind} is larger than the ${Math.round(limit / 1024 / 1024)} MB limit.` }, { status: 413 });
-  const body = request.body ? Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>) : Readable.from([]);
-  try {
-    const stored = await storeUpload({
-      db,
-      storageDir: env.STORAGE_DIR,
-      teamId: viewer.teamId,
-      uploaderId: viewer.userId,
-      kind,
-      fileName: url.searchParams.get("name"),
-      body,
-      limits: LIMITS,
-    });
-    return Response.json(stored, { status: 201 });
-  } catch (error) {
-    if (error instanceof UploadRejected) return Response.json({ error: error.message }, { status: error.status });
-    throw error;
-  }
+  const stored = await storeUpload({
+    db,
+    storageDir: env.STORAGE_DIR,
+    teamId: viewer.teamId,
+    uploaderId: viewer.userId,
+    kind,
+    fileName: url.searchParams.get("name"),
+    body: readRequestBody(request.body),
+    limits: LIMITS,
+  });
+  return Response.json(stored, { status: 201 });
 };
