@@ -17,7 +17,8 @@ const count = z.number().int();
 /** LiveAvatar's own flags (minimal_inference/s2v_streaming_interact.py), camelCased. */
 export const Params = z.object({
   size: Size,
-  numClip: count.min(1),
+  /** Upstream reads 10000 as "the whole audio"; far past it only overflows the arithmetic. */
+  numClip: count.min(1).max(100_000),
   inferFrames: count.min(1).max(1000),
   sampleSteps: count.min(1).max(100),
   sampleGuideScale: z.number().min(0).max(50),

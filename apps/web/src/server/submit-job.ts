@@ -1,4 +1,4 @@
-import type { DbClient, JobDto, JobRunner, Queue } from "@headroom/db";
+import type { AssetDto, DbClient, JobDto, JobRunner, Queue } from "@headroom/db";
 import { Size, type Plan } from "@headroom/estimator";
 import type { Finding } from "@headroom/rules";
 import { checkPlan } from "../lib/check-plan.ts";
@@ -31,6 +31,23 @@ const queueFinding = (plan: Plan): Finding | null => {
   }
 };
 
+const countOf = (n: number, what: string) => (n === 0 ? `no ${what}` : `${n} ${what}${n > 1 && what === "image" ? "s" : n > 1 ? " files" : ""}`);
+
+/** LiveAvatar reads one reference image and one audio file: anything else is refused before it is queued (null = fine). */
+export const liveAvatarInputsProblem = (assets: readonly Pick<AssetDto, "kind">[]): string | null => {
+  const images = assets.filter((asset) => asset.kind === "image").length;
+  const audios = assets.filter((asset) => asset.kind === "audio").length;
+  if (images === 1 && audios === 1 && assets.length === 2) return null;
+  return `LiveAvatar needs exactly one reference image and one audio file; this job has ${countOf(images, "image")} and ${countOf(audios, "audio")}.`;
+};
+
+/** The uploads' kinds are checked against the runner (RangeError: the router answers BAD_REQUEST). */
+const checkInputKinds = async (db: DbClient, input: SubmitJobInput): Promise<void> => {
+  if (input.runner !== "liveavatar") return;
+  const problem = liveAvatarInputsProblem(await getAssets(db, { teamId: input.teamId, ids: input.inputAssetIds }));
+  if (problem) throw new RangeError(problem);
+};
+
 /**
  * The reference image decides the frame: its size as read from the stored upload's bytes (storeUpload), not as the
  * browser sent it. Every id must be one of the team's uploads (NotFoundError otherwise).
@@ -49,6 +66,7 @@ const withStoredImageSize = async (db: DbClient, input: SubmitJobInput): Promise
  * otherwise the job row and its queue entry are written in one transaction.
  */
 export const submitJob = async (db: DbClient, queue: Queue, input: SubmitJobInput): Promise<SubmitOutcome> => {
+  await checkInputKinds(db, input);
   const plan = await withStoredImageSize(db, input);
   const { estimate, verdict } = checkPlan(plan);
   const unqueueable = queueFinding(plan);

@@ -9,6 +9,9 @@ import { router, teamProcedure } from "../trpc.ts";
 
 const JobId = z.object({ id: z.string().min(1).max(64) });
 
+/** Postgres `integer`: a larger number would reach the query and fail there. */
+const PG_INT_MAX = 2_147_483_647;
+
 export const SubmitJobInput = z
   .object({
     plan: Plan,
@@ -37,7 +40,7 @@ export const jobsRouter = router({
     return { job, artifacts: await listArtifacts(ctx.db, { teamId: ctx.teamId, jobId: job.id }) };
   }),
   events: teamProcedure
-    .input(JobId.extend({ afterSeq: z.number().int().min(0).default(0) }))
+    .input(JobId.extend({ afterSeq: z.number().int().min(0).max(PG_INT_MAX).default(0) }))
     .query(({ ctx, input }) => listJobEvents(ctx.db, { teamId: ctx.teamId, jobId: input.id, afterSeq: input.afterSeq, limit: 2000 })),
   vram: teamProcedure.input(JobId).query(({ ctx, input }) => getVramSeries(ctx.db, { teamId: ctx.teamId, jobId: input.id })),
   submit: teamProcedure

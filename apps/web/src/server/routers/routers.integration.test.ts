@@ -213,3 +213,35 @@ describe("job prompts", () => {
     expect(await messageOf(h.callerFor(alice).jobs.rerun({ id: legacy.id, confirmWarnings: true }))).toMatch(/stored without a prompt/);
   });
 });
+
+describe("request limits", () => {
+  it("jobs.events refuses an afterSeq past Postgres' integer range with BAD_REQUEST, not the database's error", async () => {
+    const outcome = await h.callerFor(alice).jobs.submit({ plan: resolvePlan(FITS_PLAN), runner: "probe", confirmWarnings: true });
+    if (outcome.kind !== "queued") throw new Error("expected a queued job");
+    expect(await codeOf(h.callerFor(alice).jobs.events({ id: outcome.job.id, afterSeq: 2147483648 }))).toBe("BAD_REQUEST");
+    expect(await codeOf(h.callerFor(alice).jobs.events({ id: outcome.job.id, afterSeq: 1e300 }))).toBe("BAD_REQUEST");
+    await expect(h.callerFor(alice).jobs.events({ id: outcome.job.id, afterSeq: 2147483647 })).resolves.toEqual(expect.anything());
+  });
+
+  it("a plan's clip count has an upper bound", async () => {
+    const plan = resolvePlan(FITS_PLAN);
+    expect(await codeOf(h.callerFor(null).feasibility.check({ ...plan, params: { ...plan.params, numClip: 2 ** 53 } }))).toBe("BAD_REQUEST");
+  });
+
+  it("a LiveAvatar job needs exactly one image and one audio file, checked by kind before it is queued", async () => {
+    const common = { teamId: alice.teamId, uploaderId: alice.userId, bytes: 4, sha256: "0".repeat(64) };
+    const image = () => createAsset(h.db, { ...common, kind: "image", mime: "image/png", storagePath: "in/a.png", width: 720, height: 400 });
+    const audio = () => createAsset(h.db, { ...common, kind: "audio", mime: "audio/wav", storagePath: "in/a.wav", durationSeconds: 5 });
+    const before = (await h.callerFor(alice).jobs.list({ limit: 100 })).items.length;
+    const submit = (inputAssetIds: string[]) => h.callerFor(alice).jobs.submit({ plan: resolvePlan(FITS_PLAN), runner: "liveavatar", inputAssetIds, prompt: "A portrait.", confirmWarnings: true });
+    const refusal = async (inputAssetIds: string[]) => {
+      const error = await submit(inputAssetIds).then(() => null, (e: unknown) => e);
+      expect((error as TRPCError).code).toBe("BAD_REQUEST");
+      return (error as TRPCError).message;
+    };
+    expect(await refusal([(await image()).id, (await image()).id])).toBe("LiveAvatar needs exactly one reference image and one audio file; this job has 2 images and no audio.");
+    expect(await refusal([(await audio()).id, (await audio()).id])).toBe("LiveAvatar needs exactly one reference image and one audio file; this job has no image and 2 audio files.");
+    expect((await h.callerFor(alice).jobs.list({ limit: 100 })).items.length).toBe(before);
+    expect((await submit([(await image()).id, (await audio()).id])).kind).toBe("queued");
+  });
+});
