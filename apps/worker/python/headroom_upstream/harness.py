@@ -162,12 +162,14 @@ class Harness:
                      "LOCAL_RANK": "0"}.items():
             os.environ.setdefault(k, v)
 
-        device = torch.device(o.device)
+        # an explicit index: set_per_process_memory_fraction refuses a bare "cuda" (upstream runs on cuda:0 too)
+        device = torch.device("cuda", 0) if o.device == "cuda" else torch.device("cpu")
         mem = Mem(device, int(o.cap_gib * 1024 ** 3) if o.cap_gib else None, em)
         mem.apply_cap(o.cap_mode)
         host = HostMeter()
         tracker = PhaseTracker(mem, host, em)
         timings = Timings()
+        shims.preimport_real_packages()
         shim_notes = shims.install_shims()
         notes = self._notes_for_run(shim_notes, compile_on)
         upstream_dir.put_on_path(upstream)
@@ -191,6 +193,8 @@ class Harness:
                 t5_mod = importlib.import_module("liveavatar.models.wan.wan_2_2.modules.t5")
                 audio_mod = importlib.import_module("liveavatar.models.wan.wan_2_2.modules.s2v.audio_encoder")
                 configs = importlib.import_module("liveavatar.models.wan.wan_2_2.configs")
+                # upstream holds its own references now; later availability probes (transformers') see no package
+                shims.hide_after_import(("librosa", "soundfile", "decord"))
                 instrument = Instrument(tracker, timings, mem, em)
                 self._patch_file_reads(instrument, script, pipe, dit_mod, t5_mod, audio_mod, configs)
                 instrument.install(pipe.WanS2V, dit_mod.CausalWanModel_S2V, vae_mod.Wan2_1_VAE)

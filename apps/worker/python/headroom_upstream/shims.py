@@ -401,6 +401,25 @@ SHIM_NOTES = {
 }
 
 
+# transformers decides at import time whether librosa, soundfile, decord … exist (audio_utils imports soxr when it
+# believes librosa does): import those modules before any shim is in sys.modules, so they see the real machine.
+PREIMPORT = ("transformers.audio_utils", "transformers.processing_utils", "transformers.modeling_layers",
+             "transformers.video_utils", "transformers.models.wav2vec2.modeling_wav2vec2",
+             "transformers.models.wav2vec2.feature_extraction_wav2vec2")
+
+
+def preimport_real_packages() -> List[str]:
+    """Import PREIMPORT where it exists; returns the modules imported (none where transformers is missing)."""
+    done = []
+    for name in PREIMPORT:
+        try:
+            importlib.import_module(name)
+            done.append(name)
+        except ImportError:
+            pass
+    return done
+
+
 def install_shims(names: Optional[List[str]] = None) -> List[str]:
     """Install each stand-in whose real package is missing; returns the notes of those installed."""
     factories = _stub_factories()
@@ -416,3 +435,15 @@ def install_shims(names: Optional[List[str]] = None) -> List[str]:
                 setattr(sys.modules[parent], child, sys.modules[mod_name])
         notes.append(SHIM_NOTES[name])
     return notes
+
+
+def hide_after_import(names) -> List[str]:
+    """Drop the named shims from sys.modules once upstream has imported them (its modules keep their references),
+    so a later importlib.util.find_spec() says "not installed" again. Real packages are left alone."""
+    hidden = []
+    for name in names:
+        mod = sys.modules.get(name)
+        if mod is not None and getattr(mod, "__headroom_shim__", False):
+            del sys.modules[name]
+            hidden.append(name)
+    return hidden

@@ -114,7 +114,7 @@ class CausalWanModel_S2V(torch.nn.Module):
         return [self.proj(torch.ones(3, self.proj.in_features))]
 ''',
     "liveavatar/models/wan/causal_s2v_pipeline.py": '''
-import os, torch
+import os, torch, librosa
 from diffusers import FlowMatchEulerDiscreteScheduler
 from .causal_model_s2v import CausalWanModel_S2V
 from .wan_2_2.modules.t5 import T5EncoderModel
@@ -142,7 +142,6 @@ class WanS2V:
         return (384, 704)
 
     def encode_audio(self, audio_path, infer_frames):
-        import librosa
         data, sr = librosa.load(audio_path, sr=16000)
         return torch.zeros(1, 4, len(data) // 640), max(1, len(data) // (640 * infer_frames))
 

@@ -50,8 +50,8 @@ class FakeUpstreamRun(unittest.TestCase):
             self.assertEqual(json.load(fh)["phases"].keys(), self.result["phases"].keys())
 
     def test_phases_start_and_end_in_upstream_order(self):
-        starts = [e["phase"] for e in self.events if e["type"] == "phase" and e["status"] == "start"]
-        ends = [e["phase"] for e in self.events if e["type"] == "phase" and e["status"] == "end"]
+        starts = [e["phase"] for e in self.events if e["type"] == "phase" and e["state"] == "start"]
+        ends = [e["phase"] for e in self.events if e["type"] == "phase" and e["state"] == "end"]
         self.assertEqual(starts, PHASES)
         self.assertEqual(ends, PHASES)
         memory = [e for e in self.events if e["type"] == "memory"]
@@ -112,7 +112,7 @@ class Failures(unittest.TestCase):
             proc, events = run_harness(os.path.join(tmp, "nope"))
         self.assertEqual(proc.returncode, 2)
         self.assertEqual(events[0]["type"], "error")
-        self.assertEqual(events[0]["kind"], "not-installed")
+        self.assertEqual(events[0]["errorClass"], "not-installed")
         self.assertIsNone(events[-1]["fits"])
         self.assertIn("prepare-upstream.sh", events[-1]["error"])
 
@@ -133,7 +133,7 @@ class Failures(unittest.TestCase):
         self.assertEqual(r["oomPhase"], "denoise")
         self.assertEqual(r["needBytes"], int(2.5 * 1024 ** 3))
         self.assertIn("load", r["phases"])
-        self.assertTrue(any(e["type"] == "error" and e["kind"] == "oom" for e in events))
+        self.assertTrue(any(e["type"] == "error" and e["errorClass"] == "out-of-memory" for e in events))
 
     def test_check_reads_commit_beside_the_checkout(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -171,6 +171,28 @@ class Shims(unittest.TestCase):
         sys.modules["decord"] = fake
         self.assertEqual(shims.install_shims(["decord"]), [])
         self.assertIs(sys.modules["decord"], fake)
+
+    def test_shims_have_a_spec_so_find_spec_does_not_raise(self):
+        import importlib.util
+        sys.modules.pop("librosa", None)
+        if not shims.is_missing("librosa"):
+            self.skipTest("librosa is installed here")
+        shims.install_shims(["librosa"])
+        self.assertIsNotNone(importlib.util.find_spec("librosa"))  # raised "librosa.__spec__ is None" before
+
+    def test_hidden_after_import_but_still_referenced(self):
+        sys.modules.pop("decord", None)
+        if not shims.is_missing("decord"):
+            self.skipTest("decord is installed here")
+        shims.install_shims(["decord"])
+        import decord
+        self.assertEqual(shims.hide_after_import(["decord", "json"]), ["decord"])
+        self.assertTrue(shims.is_missing("decord"))
+        self.assertTrue(hasattr(decord, "VideoReader"))
+
+    def test_preimport_skips_what_is_missing(self):
+        imported = shims.preimport_real_packages()
+        self.assertTrue(set(imported) <= set(shims.PREIMPORT))
 
     def test_diffusers_submodules_are_linked(self):
         if not shims.is_missing("diffusers"):
