@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Db } from "@headroom/db";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { organization } from "better-auth/plugins";
 import { getDatabase } from "./database.ts";
@@ -35,6 +36,12 @@ export const createAuth = (db: Db, options: { secret: string; baseURL?: string |
           },
         },
       },
+    },
+    // Accepting an invitation needs its link's one-time token (team.acceptInvitation): the plugin's own endpoint would take the id alone.
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === "/organization/accept-invitation") throw new APIError("FORBIDDEN", { message: "Open the invitation's link to accept it." });
+      }),
     },
     telemetry: { enabled: false },
   });
