@@ -30,7 +30,7 @@ def plan_for(result: dict) -> dict:
     return plan
 
 
-def to_measurement(entry: dict, machine: str, batch_command: str) -> dict:
+def to_measurement(entry: dict, machine: str, batch_command: str, plan: dict = None) -> dict:
     r = entry["result"]
     rank = {k: v for k, v in r.items() if k not in DROP}
     cap = r.get("capBytes")
@@ -47,7 +47,7 @@ def to_measurement(entry: dict, machine: str, batch_command: str) -> dict:
         "capGib": round(cap / 1024 ** 3, 2) if cap else None, "capBytes": cap, "capMode": r.get("capMode"),
         "harness": {"version": r["instrument"].get("harness"), "clips": r.get("clips"), "steps": r.get("steps")},
         "exitCode": entry["exitCode"], "wallSeconds": r.get("wallSeconds"),
-        "plan": plan_for(r),
+        "plan": plan if plan is not None else plan_for(r),
         "ranks": [rank],
     }
 
@@ -58,7 +58,14 @@ def main() -> int:
     ap.add_argument("--machine", required=True)
     ap.add_argument("--batch-command", required=True)
     ap.add_argument("--dest", required=True)
+    ap.add_argument("--plan-of", action="append", default=[], metavar="RUN_ID=MEASUREMENT.json",
+                    help="take that probe measurement's plan verbatim, so calibration pairs the two runs (same plan and cap)")
     args = ap.parse_args()
+    plans = {}
+    for item in args.plan_of:
+        rid, path = item.split("=", 1)
+        with open(path) as fh:
+            plans[rid] = json.load(fh)["plan"]
     for path in args.combined:
         with open(path) as fh:
             entries = json.load(fh)
@@ -66,7 +73,7 @@ def main() -> int:
             if not entry.get("result") or not entry["result"].get("phases"):
                 print("skip", entry.get("id"), entry.get("skipped") or (entry.get("result") or {}).get("error"))
                 continue
-            m = to_measurement(entry, args.machine, args.batch_command)
+            m = to_measurement(entry, args.machine, args.batch_command, plans.get(entry["id"]))
             out = os.path.join(args.dest, m["id"] + ".json")
             with open(out, "w") as fh:
                 json.dump(m, fh, indent=1)
