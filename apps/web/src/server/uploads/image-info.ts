@@ -1,47 +1,98 @@
-/** Pixel size of a PNG/JPEG/WebP, or why the file cannot be one (truncated or malformed). */
-export type ImageInfo = { ok: true; width: number; height: number } | { ok: false; reason: string };
+import { decode as decodeWebp } from "@cwasm/webp";
+import { imageSize } from "image-size";
+import { decode as decodeJpeg } from "jpeg-js";
+import { PNG } from "pngjs";
+import { inflateSync } from "node:zlib";
 
-const PNG_IEND = [0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+/** Pixel size of a PNG/JPEG/WebP decoded whole, or why it cannot be used (`tooLarge`: over the pixel limit). */
+export type ImageInfo = { ok: true; width: number; height: number } | { ok: false; reason: string; tooLarge?: boolean };
 
-const png = (b: Buffer): ImageInfo => {
-  if (b.length < 33 || b.toString("latin1", 12, 16) !== "IHDR") return { ok: false, reason: "the PNG header is cut short" };
-  const tail = b.subarray(b.length - 8);
-  if (!PNG_IEND.every((byte, i) => tail[i] === byte)) return { ok: false, reason: "the PNG is truncated (no end marker)" };
-  return { ok: true, width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+const FORMAT: Record<string, { label: string; type: string }> = {
+  "image/png": { label: "PNG", type: "png" },
+  "image/jpeg": { label: "JPEG", type: "jpg" },
+  "image/webp": { label: "WebP", type: "webp" },
 };
 
-// Start-of-frame markers carry the size; C4 (Huffman tables), C8 and CC are not frames.
-const isSof = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-
-const jpeg = (b: Buffer): ImageInfo => {
-  if (b[b.length - 2] !== 0xff || b[b.length - 1] !== 0xd9) return { ok: false, reason: "the JPEG is truncated (no end marker)" };
-  let at = 2;
-  while (at + 9 < b.length) {
-    if (b[at] !== 0xff) return { ok: false, reason: "the JPEG structure is damaged" };
-    const marker = b[at + 1]!;
-    if (marker === 0xff) { at += 1; continue; }
-    const length = b.readUInt16BE(at + 2);
-    if (isSof(marker)) return { ok: true, height: b.readUInt16BE(at + 5), width: b.readUInt16BE(at + 7) };
-    at += 2 + length;
+/**
+ * Reads the declared size (image-size), refuses more than `maxPixels` before any pixel buffer exists, then decodes every
+ * pixel with the format's decoder (pngjs with CRC checks, jpeg-js strict, libwebp as WebAssembly): a damaged or truncated
+ * file does not decode. Library messages stay on the server; `reason` is written for the person who chose the file.
+ */
+export const readImageInfo = (mime: string, bytes: Buffer, maxPixels: number): ImageInfo => {
+  const format = FORMAT[mime];
+  if (!format) return { ok: false, reason: "it is not a PNG, JPEG or WebP image" };
+  let declared: { width: number; height: number };
+  try {
+    const size = imageSize(bytes);
+    if (size.type !== format.type || !size.width || !size.height) return { ok: false, reason: `its ${format.label} header is damaged` };
+    declared = { width: size.width, height: size.height };
+  } catch {
+    return { ok: false, reason: `its ${format.label} header is damaged or cut short` };
   }
-  return { ok: false, reason: "the JPEG has no frame header" };
-};
-
-const webp = (b: Buffer): ImageInfo => {
-  if (b.length < 30) return { ok: false, reason: "the WebP header is cut short" };
-  if (b.readUInt32LE(4) + 8 > b.length) return { ok: false, reason: "the WebP is truncated" };
-  const chunk = b.toString("latin1", 12, 16);
-  if (chunk === "VP8X") return { ok: true, width: b.readUIntLE(24, 3) + 1, height: b.readUIntLE(27, 3) + 1 };
-  if (chunk === "VP8 ") return { ok: true, width: b.readUInt16LE(26) & 0x3fff, height: b.readUInt16LE(28) & 0x3fff };
-  if (chunk === "VP8L") {
-    const bits = b.readUInt32LE(21);
-    return { ok: true, width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
+  if (declared.width * declared.height > maxPixels) {
+    return { ok: false, tooLarge: true, reason: `it is ${declared.width}×${declared.height} pixels; the limit is ${+(maxPixels / 1e6).toFixed(1)} megapixels` };
   }
-  return { ok: false, reason: `unknown WebP chunk "${chunk}"` };
+  let decoded: { width: number; height: number };
+  try {
+    decoded = DECODE[mime]!(bytes, maxPixels);
+  } catch (error) {
+    return { ok: false, reason: `the ${format.label} is damaged or truncated: ${describeDecodeError(error)}` };
+  }
+  if (decoded.width !== declared.width || decoded.height !== declared.height) return { ok: false, reason: `the ${format.label} decodes to another size than its header declares` };
+  return { ok: true, ...decoded };
 };
 
-export const readImageInfo = (mime: string, bytes: Buffer): ImageInfo => {
-  const info = mime === "image/png" ? png(bytes) : mime === "image/jpeg" ? jpeg(bytes) : webp(bytes);
-  if (info.ok && (info.width === 0 || info.height === 0)) return { ok: false, reason: "the image has no pixels" };
-  return info;
+type Decode = (bytes: Buffer, maxPixels: number) => { width: number; height: number };
+
+const DECODE: Record<string, Decode> = {
+  "image/png": (bytes, maxPixels) => {
+    refuseInterlacedBomb(bytes, maxPixels);
+    const png = PNG.sync.read(bytes, { checkCRC: true });
+    return { width: png.width, height: png.height };
+  },
+  "image/jpeg": (bytes, maxPixels) => {
+    // jpeg-js keeps decoding past missing data unless told not to; without the end marker the file is cut short.
+    if (bytes[bytes.length - 2] !== 0xff || bytes[bytes.length - 1] !== 0xd9) throw new DecodeProblem("it has no end marker");
+    const image = decodeJpeg(bytes, { useTArray: true, tolerantDecoding: false, formatAsRGBA: false, maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: 512 });
+    return { width: image.width, height: image.height };
+  },
+  "image/webp": (bytes) => {
+    const image = decodeWebp(bytes);
+    return { width: image.width, height: image.height };
+  },
+};
+
+/** A problem we found ourselves; its message is safe to show. */
+class DecodeProblem extends Error {}
+
+// pngjs bounds the inflated size of non-interlaced images itself, but inflates an interlaced one without a limit.
+const refuseInterlacedBomb = (bytes: Buffer, maxPixels: number) => {
+  if (bytes.length < 33 || bytes[28] !== 1) return;
+  const idat: Buffer[] = [];
+  for (let at = 8; at + 12 <= bytes.length; ) {
+    const length = bytes.readUInt32BE(at);
+    if (bytes.toString("latin1", at + 4, at + 8) === "IDAT") idat.push(bytes.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  // 16-bit RGBA is 8 bytes a pixel; Adam7 adds at most one filter byte per row of each of its 7 passes.
+  const bound = maxPixels * 8 + 7 * (bytes.readUInt32BE(20) + 1) * 2;
+  try {
+    inflateSync(Buffer.concat(idat), { maxOutputLength: bound });
+  } catch {
+    throw new DecodeProblem("its compressed data does not inflate to an image of its size");
+  }
+};
+
+const KNOWN: [RegExp, string][] = [
+  // pngjs reports a bad chunk CRC in sync mode as "unrecognised content at end of stream".
+  [/crc|unrecognised content/i, "a chunk's checksum or length is wrong"],
+  [/end of (file|data)|unexpected end|out of bounds|outside the bounds|truncat/i, "it is cut short"],
+  [/inflate|zlib|invalid (distance|block|code|stored)|incorrect header check/i, "its compressed data is damaged"],
+  [/maxResolutionInMP|memory/i, "it needs more memory to decode than allowed"],
+];
+
+const describeDecodeError = (error: unknown): string => {
+  if (error instanceof DecodeProblem) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return KNOWN.find(([pattern]) => pattern.test(message))?.[1] ?? "its data does not decode";
 };

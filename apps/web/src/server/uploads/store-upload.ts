@@ -100,11 +100,8 @@ const streamToFile = async (body: AsyncIterable<Uint8Array>, path: string, maxBy
 };
 
 const inspectImage = async (path: string, mime: string, limits: UploadLimits) => {
-  const info = readImageInfo(mime, await readFile(path));
-  if (!info.ok) throw new UploadRejected(`The image cannot be used: ${info.reason}.`);
-  if (info.width * info.height > limits.maxImagePixels) {
-    throw new UploadRejected(`The image is ${info.width}×${info.height} pixels; the limit is ${+(limits.maxImagePixels / 1e6).toFixed(1)} megapixels.`, 413);
-  }
+  const info = readImageInfo(mime, await readFile(path), limits.maxImagePixels);
+  if (!info.ok) throw info.tooLarge ? new UploadRejected(`The image is too large: ${info.reason}.`, 413) : new UploadRejected(`The image cannot be used: ${info.reason}.`);
   return { width: info.width, height: info.height };
 };
 
