@@ -103,6 +103,14 @@ class ModelMixin(nn.Module):
             torch.set_default_dtype(old)
         return model.to(device=device, dtype=torch_dtype) if torch_dtype is not None else model.to(device)
 
+    def __getattr__(self, name):
+        # diffusers' ModelMixin reads registered config values as attributes (causal_model_s2v.py reads
+        # self.enable_motioner, which its constructor only registers)
+        config = self.__dict__.get("_internal_dict")
+        if config is not None and name in config and name not in self.__dict__:
+            return config[name]
+        return super().__getattr__(name)
+
     @property
     def dtype(self):
         return next(self.parameters()).dtype
@@ -380,7 +388,7 @@ SHIM_NOTES = {
     "diffusers": "diffusers (shim): ModelMixin.from_pretrained builds the class from the harness's config with the "
                  "constructor's random weights on the target device in the target dtype (no checkpoint read: no host "
                  "staging of the 30 GiB state dict, so load time and host RAM are lower than upstream's); ConfigMixin/"
-                 "register_to_config keep kwargs; FlowMatchEulerDiscreteScheduler re-implements set_timesteps/step "
+                 "register_to_config keep kwargs (and, as diffusers' ModelMixin, answer config values as attributes); FlowMatchEulerDiscreteScheduler re-implements set_timesteps/step "
                  "(static shift; an fp32 elementwise update per step: negligible); AdaLayerNorm re-implements the "
                  "chunk_dim=1 branch used by the audio injectors (same ops and shapes as diffusers 0.3x); "
                  "other names (BaseOutput, schedulers' mixins, loaders' mixins, utils) are import-only.",

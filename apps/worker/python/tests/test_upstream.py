@@ -204,6 +204,20 @@ class Shims(unittest.TestCase):
         self.assertTrue(list(KarrasDiffusionSchedulers))
         self.assertIs(diffusers.models.attention.AdaLayerNorm, AdaLayerNorm)
 
+    def test_config_values_read_as_model_attributes_like_diffusers(self):
+        # causal_model_s2v.py inject_motion reads self.enable_motioner, which __init__ only registers to the config
+        class Model(shims.ModelMixin, shims.ConfigMixin):
+            @shims.register_to_config
+            def __init__(self, enable_motioner=False, width=4):
+                super().__init__()
+                self.width = width * 2
+
+        model = Model(width=3)
+        self.assertIs(model.enable_motioner, False)
+        self.assertEqual(model.width, 6)  # a real attribute wins over the config value
+        with self.assertRaises(AttributeError):
+            _ = model.not_in_config
+
     def test_euler_scheduler_matches_diffusers_sigmas(self):
         import torch
         s = shims.FlowMatchEulerDiscreteScheduler(num_train_timesteps=1000, shift=3)
