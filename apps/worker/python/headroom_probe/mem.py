@@ -315,3 +315,20 @@ class Mem:
         outside = self.non_allocator_bytes()
         used = max(peak_res + outside, self._sampled_used_peak)
         return {"allocated": peak_alloc, "reserved": peak_res, "deviceUsed": used, "outsideAllocator": outside}
+
+
+def measurement_fields(mem: Optional["Mem"], phases: Dict[str, Dict[str, int]]) -> Dict[str, Any]:
+    """The memory part of a result, the same for the probe and the upstream harness: the cap, the bytes outside the
+    allocator, the phases and the peaks over them."""
+    peak = lambda key: max((ph.get(key, 0) for ph in phases.values()), default=0)  # noqa: E731
+    return {
+        "totalMemory": mem.total_memory if mem else None,
+        "capBytes": mem.cap_bytes if mem else None,
+        "allocatorCapBytes": mem.allocator_cap_bytes if mem else None,
+        "contextBytes": mem.baseline_overhead if mem else None,
+        "deviceUsedSource": mem.device_used_source if mem else None,
+        "phases": phases,
+        "peakAllocated": peak("allocated"),
+        "peakReserved": peak("reserved"),
+        "peakDeviceUsed": peak("deviceUsed"),
+    }

@@ -33,7 +33,7 @@ from .encoders import T5Encoder, Wav2Vec2
 from .frames import FRAME_COPIES_AT_PEAK, generate_concat, kept_frames, save_video_preprocess
 from .hostmem import HostMeter, rss_bytes
 from .layers import BF16, FP8_EVENTS, HAS_SDPA, Factory, fp8_support, rope_freq_dtype
-from .mem import Emitter, Mem, is_oom, parse_need_bytes
+from .mem import Emitter, Mem, is_oom, measurement_fields, parse_need_bytes
 from .vae import WanVAE
 
 PHASES = ("load", "encode", "denoise", "decode")
@@ -555,7 +555,6 @@ class Probe:
         return self._result(fits, oom_phase, need, oom_message, error, time.perf_counter() - t_start)
 
     def _result(self, fits, oom_phase, need, oom_message, error, wall) -> Dict[str, Any]:
-        peak = lambda key: max((ph.get(key, 0) for ph in self.phases.values()), default=0)  # noqa: E731
         median = statistics.median(self.forward_times) if self.forward_times else None
         kv = shapes.kv_layout(self.params["size"], int(self.params["inferFrames"]),
                               "single" if self.role == "single" else "tpp", bool(self.params.get("offloadKvCache")),
@@ -573,18 +572,10 @@ class Probe:
             "gpu": gpu,
             "torchVersion": torch.__version__,
             "cudaVersion": torch.version.cuda,
-            "totalMemory": self.mem.total_memory,
-            "capBytes": self.mem.cap_bytes,
             "capMode": self.cap_mode,
-            "allocatorCapBytes": self.mem.allocator_cap_bytes,
-            "contextBytes": self.mem.baseline_overhead,
-            "deviceUsedSource": self.mem.device_used_source,
+            **measurement_fields(self.mem, self.phases),
             "comm": self.comm.describe() if self.comm is not None else None,
             "host": dict(self.host.result(self.mem.host_data_peak, kv.host_bytes), frames=self.frames_info or None),
-            "phases": self.phases,
-            "peakAllocated": peak("allocated"),
-            "peakReserved": peak("reserved"),
-            "peakDeviceUsed": peak("deviceUsed"),
             "fits": fits,
             "oomPhase": oom_phase,
             "needBytes": need,

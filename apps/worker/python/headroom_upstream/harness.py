@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from headroom_probe.hostmem import HostMeter
-from headroom_probe.mem import Emitter, Mem, is_oom, parse_need_bytes
+from headroom_probe.mem import Emitter, Mem, is_oom, measurement_fields, parse_need_bytes
 
 from . import PINNED_COMMIT, __version__, shims, upstream_dir, weights
 from .phases import Instrument, PhaseTracker, Timings
@@ -274,7 +274,6 @@ class Harness:
     def _result(self, fits, phases, oom_phase, need, error, oom_message, commit, notes, t_start, timings,
                 mem=None, host=None, compile_on=None) -> Dict[str, Any]:
         o = self.opts
-        peak = lambda key: max((ph.get(key, 0) for ph in phases.values()), default=0)  # noqa: E731
         summary = timings.summary() if timings is not None else {}
         is_cuda = o.device == "cuda" and torch.cuda.is_available()
         clips_run = len(timings.decode) if timings is not None else 0
@@ -286,17 +285,9 @@ class Harness:
             "gpu": torch.cuda.get_device_name(0) if is_cuda else "cpu",
             "torchVersion": torch.__version__,
             "cudaVersion": torch.version.cuda,
-            "totalMemory": mem.total_memory if mem else None,
-            "capBytes": mem.cap_bytes if mem else None,
             "capMode": o.cap_mode,
-            "allocatorCapBytes": mem.allocator_cap_bytes if mem else None,
-            "contextBytes": mem.baseline_overhead if mem else None,
-            "deviceUsedSource": mem.device_used_source if mem else None,
+            **measurement_fields(mem, phases),
             "host": host.result(0, 0) if host else None,
-            "phases": phases,
-            "peakAllocated": peak("allocated"),
-            "peakReserved": peak("reserved"),
-            "peakDeviceUsed": peak("deviceUsed"),
             "fits": fits,
             "oomPhase": oom_phase,
             "needBytes": need,
