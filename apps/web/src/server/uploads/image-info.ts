@@ -46,7 +46,7 @@ type Decode = (bytes: Buffer, maxPixels: number) => { width: number; height: num
 
 const DECODE: Record<string, Decode> = {
   "image/png": (bytes, maxPixels) => {
-    refuseInterlacedBomb(bytes, maxPixels);
+    checkPixelData(bytes, maxPixels);
     const png = PNG.sync.read(bytes, { checkCRC: true });
     return { width: png.width, height: png.height };
   },
@@ -65,22 +65,35 @@ const DECODE: Record<string, Decode> = {
 /** A problem we found ourselves; its message is safe to show. */
 class DecodeProblem extends Error {}
 
-// pngjs bounds the inflated size of non-interlaced images itself, but inflates an interlaced one without a limit.
-const refuseInterlacedBomb = (bytes: Buffer, maxPixels: number) => {
-  if (bytes.length < 33 || bytes[28] !== 1) return;
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * The IDAT stream inflated with a bound before pngjs sees it. pngjs inflates an interlaced image without a limit, and with
+ * no IDAT at all (IHDR then IEND) its sync inflate hands back uninitialised memory that often "decodes". Here the zlib stream
+ * must be complete, fit the image's size, and, when not interlaced, fill it exactly.
+ */
+const checkPixelData = (bytes: Buffer, maxPixels: number) => {
+  if (bytes.length < 33) return;
+  const width = bytes.readUInt32BE(16);
+  const height = bytes.readUInt32BE(20);
+  const [depth, colorType, , , interlace] = bytes.subarray(24, 29);
+  const rowBytes = Math.ceil((width * (CHANNELS[colorType!] ?? 4) * depth!) / 8) + 1;
   const idat: Buffer[] = [];
   for (let at = 8; at + 12 <= bytes.length; ) {
     const length = bytes.readUInt32BE(at);
     if (bytes.toString("latin1", at + 4, at + 8) === "IDAT") idat.push(bytes.subarray(at + 8, at + 8 + length));
     at += 12 + length;
   }
-  // 16-bit RGBA is 8 bytes a pixel; Adam7 adds at most one filter byte per row of each of its 7 passes.
-  const bound = maxPixels * 8 + 7 * (bytes.readUInt32BE(20) + 1) * 2;
+  if (idat.length === 0) throw new DecodeProblem("it has no pixel data");
+  // Adam7 adds at most one filter byte per row of each of its 7 passes; 16-bit RGBA is 8 bytes a pixel.
+  const bound = interlace === 1 ? Math.min(maxPixels * 8, rowBytes * height) + 7 * (height + 1) : rowBytes * height;
+  let inflated: Buffer;
   try {
-    inflateSync(Buffer.concat(idat), { maxOutputLength: bound });
+    inflated = inflateSync(Buffer.concat(idat), { maxOutputLength: bound });
   } catch {
-    throw new DecodeProblem("its compressed data does not inflate to an image of its size");
+    throw new DecodeProblem("its compressed pixel data is damaged, cut short or larger than the image");
   }
+  if (interlace !== 1 && inflated.length !== bound) throw new DecodeProblem("its pixel data does not fill the image");
 };
 
 const KNOWN: [RegExp, string][] = [
