@@ -1,11 +1,12 @@
 import type { EstimateContext } from "./estimate-context.ts";
 import type { Estimate, Note } from "./estimate-types.ts";
 import { blockWeightBytes, ditWeightBytes } from "./weights.ts";
-import { GB } from "./units.ts";
+import { formatGib } from "./units.ts";
 import { EXAMPLE_IMAGE_SIZE } from "./frame.ts";
 import { DEFAULT_AUDIO_SECONDS } from "./audio-embedding.ts";
 
-const gb = (bytes: number): string => `${(bytes / GB).toFixed(2)} GB`;
+/** Headroom's own figures are GiB; numbers quoted from the report keep its GB and say they are the report's. */
+const gib = (bytes: number): string => formatGib(bytes, 2);
 const fps = (value: number): string => `${value < 0.1 ? value.toFixed(3) : value.toFixed(2)} FPS`;
 
 const CLIP_LATENTS_TO_CPU = "liveavatar.md: causal_s2v_pipeline.py clip_outputs.append(...cpu())";
@@ -48,22 +49,22 @@ export const reportNotes = (ctx: EstimateContext, est: Draft): Note[] => {
     const tenClipsSeconds = ((10 * params.inferFrames) / profile.sampleFps).toFixed(1);
     notes.push({
       id: "FR-9",
-      message: `The report says lowering num_clip removed its OOM; in the source clip latents go to the CPU, so the GPU peak does not depend on num_clip (same ${gb(worst?.peakBytes ?? 0)} here) — host RAM does. It does depend on the audio's length (wav2vec2 encodes the whole audio; its embedding stays on the GPU), and num_clip does not shorten that. ${10} clips of ${params.inferFrames} frames are ${tenClipsSeconds} s of video, not 3 s.`,
+      message: `The report says lowering num_clip removed its OOM; in the source clip latents go to the CPU, so the GPU peak does not depend on num_clip (same ${gib(worst?.peakBytes ?? 0)} here) — host RAM does. It does depend on the audio's length (wav2vec2 encodes the whole audio; its embedding stays on the GPU), and num_clip does not shorten that. ${10} clips of ${params.inferFrames} frames are ${tenClipsSeconds} s of video, not 3 s.`,
       reported: "num_clip 100 → 10 removed the OOM; 10 clips ≈ 3 s",
       predicted: `GPU peak flat in num_clip; 10 clips = ${tenClipsSeconds} s`,
       cites: ["FR-9", CLIP_LATENTS_TO_CPU, AUDIO_ON_GPU],
     });
   }
   if (parallel.ditFsdp) {
-    const block = gb(blockWeightBytes(profile, params.fp8));
-    const root = gb(profile.dit.extraParams * (params.fp8 ? 1 : 2));
+    const block = gib(blockWeightBytes(profile, params.fp8));
+    const root = gib(profile.dit.extraParams * (params.fp8 ? 1 : 2));
     const perBlock = parallel.fsdpWrap === "block";
     // Only the report's picture names the whole model.
-    const whole = perBlock ? "" : gb(ditWeightBytes(profile, params.fp8));
+    const whole = perBlock ? "" : gib(ditWeightBytes(profile, params.fp8));
     notes.push({
       id: "FR-4",
       message: perBlock
-        ? `The report reads its +4.17 GB at unshard as the whole model (FR-4/FR-13). LiveAvatar wraps each block, so a forward gathers ${block} at a time — but the audio injectors and embeddings stay in FSDP's root unit, which is unsharded once and kept: ${root} (4.17 GiB in bf16), the report's number. Headroom follows the source and the 2-rank measurement.`
+        ? `The report reads its +4.17 GB at unshard as the whole model (FR-4/FR-13). LiveAvatar wraps each block, so a forward gathers ${block} at a time — but the audio injectors and embeddings stay in FSDP's root unit, which is unsharded once and kept: ${root} (4.17 GiB in bf16: the report's +4.17 GB). Headroom follows the source and the 2-rank measurement.`
         : `This plan follows the report's picture (whole-model unshard, ${whole}); LiveAvatar's own wrapping gathers one block (${block}) plus the root unit (${root}).`,
       reported: "+4.17 GB per GPU at unshard (read as the whole model)",
       predicted: perBlock ? `root unit ${root} kept + ${block} per block gather` : `+${whole} (whole model)`,
@@ -71,8 +72,8 @@ export const reportNotes = (ctx: EstimateContext, est: Draft): Note[] => {
     });
   }
   if (parallel.mode === "tpp" && is24GbClass && worst) {
-    const load = gb(worst.phases.find((phase) => phase.phase === "load")?.totalBytes ?? 0);
-    const peak = gb(worst.peakBytes);
+    const load = gib(worst.phases.find((phase) => phase.phase === "load")?.totalBytes ?? 0);
+    const peak = gib(worst.peakBytes);
     notes.push({
       id: "FR-3",
       message: `The report measured 21.48 GB of parameters per GPU after load and 25.8 GB at unshard on 5 × RTX 4090; Headroom predicts ${load} after load and a ${peak} peak (${worst.peakPhase}) on DiT rank ${worst.rank}.`,
@@ -92,9 +93,9 @@ export const reportNotes = (ctx: EstimateContext, est: Draft): Note[] => {
     });
   }
   if (parallel.mode === "single" && is24GbClass && (params.offloadModel || params.offloadKvCache)) {
-    const peak = gb(worst?.peakBytes ?? 0);
+    const peak = gib(worst?.peakBytes ?? 0);
     const speed = fps(est.speed.fps);
-    const hostRam = gb(est.hostRamBytes);
+    const hostRam = gib(est.hostRamBytes);
     notes.push({
       id: "FR-15",
       message: `The report ran CPU offload on one RTX 4090 at 17.2 GB VRAM, 0.07 FPS and 92 GB RAM; Headroom predicts ${peak}, ${speed} and ${hostRam} host RAM.`,
@@ -104,7 +105,7 @@ export const reportNotes = (ctx: EstimateContext, est: Draft): Note[] => {
     });
   }
   if (parallel.fsdpCpuOffload) {
-    const peak = gb(worst?.peakBytes ?? 0);
+    const peak = gib(worst?.peakBytes ?? 0);
     const speed = fps(est.speed.fps);
     notes.push({
       id: "FR-12",

@@ -1,5 +1,5 @@
-import type { Estimate, Plan } from "@headroom/estimator";
-import { formatFps, formatGib } from "./format.ts";
+import { formatGib, type Estimate, type Plan } from "@headroom/estimator";
+import { formatFps } from "./format.ts";
 import { LIVEAVATAR_RULES } from "./liveavatar-rules.ts";
 import { worseStatus, type Finding, type FindingDraft, type Rule, type RuleContext, type Severity, type VerdictStatus } from "./rule.ts";
 

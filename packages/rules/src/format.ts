@@ -1,9 +1,3 @@
-import { GIB } from "@headroom/estimator";
-
-export const formatGib = (bytes: number): string => `${(bytes / GIB).toFixed(1)} GiB`;
-
-export const formatGb = (bytes: number): string => `${Math.round(bytes / 1e9)} GB`;
-
 export const formatFps = (fps: number): string => `${fps < 0.1 ? fps.toFixed(3) : fps.toFixed(2)} fps`;
 
 /** Wall times span seconds to days; one readable unit is enough for a message. */

@@ -1,4 +1,4 @@
-import { estimate, GB, GIB, resolvePlan, type Estimate, type PlanInput } from "@headroom/estimator";
+import { estimate, formatGib, GB, GIB, resolvePlan, type Estimate, type PlanInput } from "@headroom/estimator";
 import { afterAll, describe, expect, test } from "vitest";
 import { evaluate, type Verdict } from "./evaluate.ts";
 import type { VerdictStatus } from "./rule.ts";
@@ -122,14 +122,14 @@ const ROWS: Row[] = [
 ];
 
 const printed: string[] = [];
-const gb = (bytes: number) => `${(bytes / GB).toFixed(1)} GB`;
+const gib = (bytes: number) => formatGib(bytes);
 
 describe("golden table: the field report, expressed as plans", () => {
   test.each(ROWS.map((row) => [row.id, row] as const))("%s", (_, row) => {
     const plan = resolvePlan(row.plan);
     const est = estimate(plan);
     const verdict = evaluate(plan, est);
-    printed.push(`${row.id.padEnd(30)} reported: ${row.reported}\n${"".padEnd(30)} Headroom: ${verdict.status}, peak ${gb(peak(est))} (${est.gpus[est.worstRank]?.peakPhase}), ${est.speed.fps.toFixed(2)} FPS, host ${gb(est.hostRamBytes)}`);
+    printed.push(`${row.id.padEnd(30)} reported: ${row.reported}\n${"".padEnd(30)} Headroom: ${verdict.status}, peak ${gib(peak(est))} (${est.gpus[est.worstRank]?.peakPhase}), ${est.speed.fps.toFixed(2)} FPS, host ${gib(est.hostRamBytes)}`);
     expect(verdict.status).toBe(row.status);
     if (row.cites) expect(citesAll(verdict, row.cites)).toBe(true);
     row.check?.(est, verdict);

@@ -1,5 +1,4 @@
-import { resolveGpu } from "@headroom/estimator";
-import { formatGb, formatGib } from "../format.ts";
+import { formatGbInput, formatGib, resolveGpu } from "@headroom/estimator";
 import type { Rule, Severity } from "../rule.ts";
 import { COMMON_HOST_RAM_GB, hostRamBytes, hostRamStepGb, usesCpuOffload } from "./host-ram.ts";
 
@@ -27,7 +26,7 @@ const hostRamNeededRule = (id: string, severity: Severity, isPastCommon: boolean
   cites: ["FR-19"],
   check: ({ plan, estimate }) => {
     if (plan.hardware.hostRamGb !== null || estimate.hostRamBytes > COMMON_HOST_RAM_GB * 1e9 !== isPastCommon) return null;
-    const past = isPastCommon ? ` (${formatGb(estimate.hostRamBytes)}), past common sizes (${COMMON_HOST_RAM_GB} GB)` : "";
+    const past = isPastCommon ? `, past common hosts of ${formatGbInput(COMMON_HOST_RAM_GB)}` : "";
     return { message: `the run needs ${formatGib(estimate.hostRamBytes)} of host RAM${past}; give host_ram_gb to check it`, path: ["hardware", "hostRamGb"] };
   },
 });
@@ -42,7 +41,7 @@ export const HARDWARE_RULES: Rule[] = [
     check: ({ plan }) => {
       const usable = resolveGpu(plan.hardware).usableBytes;
       return usable < FR17_MIN_VRAM_BYTES
-        ? { message: `${formatGb(usable)} usable per GPU, under the field report's 26 GB checklist line; the estimate, not this line, decides whether the plan fits`, path: ["hardware", "gpu"] }
+        ? { message: `${formatGib(usable)} usable per GPU, under the report's 26 GB checklist line (${formatGib(FR17_MIN_VRAM_BYTES)}); the estimate, not this line, decides whether the plan fits`, path: ["hardware", "gpu"] }
         : null;
     },
   },
@@ -68,7 +67,7 @@ export const HARDWARE_RULES: Rule[] = [
       const offload = usesCpuOffload(plan);
       const min = minHostRamGb(offload);
       return plan.hardware.hostRamGb !== null && plan.hardware.hostRamGb < min
-        ? { message: `${plan.hardware.hostRamGb} GB host RAM, under the field report's ${min} GB line${offload ? " for CPU offload" : ""} (OOM killer risk)`, path: ["hardware", "hostRamGb"] }
+        ? { message: `${plan.hardware.hostRamGb} GB host RAM, under the report's ${min} GB line${offload ? " for CPU offload" : ""} (OOM killer risk)`, path: ["hardware", "hostRamGb"] }
         : null;
     },
     fixes: ({ plan }) => [{ label: `${minHostRamGb(usesCpuOffload(plan))} GB host RAM`, patch: { hardware: { hostRamGb: minHostRamGb(usesCpuOffload(plan)) } } }],
@@ -82,7 +81,7 @@ export const HARDWARE_RULES: Rule[] = [
     check: ({ plan, estimate }) => {
       const installed = hostRamBytes(plan);
       return installed !== null && estimate.hostRamBytes > installed
-        ? { message: `the run needs ${formatGb(estimate.hostRamBytes)} of host RAM and the host has ${plan.hardware.hostRamGb} GB: the OOM killer ends it`, path: ["hardware", "hostRamGb"] }
+        ? { message: `the run needs ${formatGib(estimate.hostRamBytes)} of host RAM and the host has ${formatGbInput(plan.hardware.hostRamGb ?? 0)}: the OOM killer ends it`, path: ["hardware", "hostRamGb"] }
         : null;
     },
     fixes: ({ estimate }) => [{ label: `${hostRamStepGb(estimate.hostRamBytes)} GB host RAM`, patch: { hardware: { hostRamGb: hostRamStepGb(estimate.hostRamBytes) } } }],

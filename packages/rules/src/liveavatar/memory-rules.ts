@@ -1,4 +1,4 @@
-import { formatGib } from "../format.ts";
+import { formatGib } from "@headroom/estimator";
 import type { Rule } from "../rule.ts";
 import { tightMarginBytes } from "../thresholds.ts";
 import { memoryFixes, worstGpu } from "./memory-fixes.ts";

@@ -115,7 +115,7 @@ export const RED_LINE_RULES: Rule[] = [
     cites: ["FR-12"],
     check: ({ plan }) =>
       plan.parallel.fsdpCpuOffload
-        ? { message: "FSDP CPU offload is the field report's own patch, not an upstream flag; it measured 18 GB per card at 0.03 fps", path: ["parallel", "fsdpCpuOffload"] }
+        ? { message: "FSDP CPU offload is the field report's own patch, not an upstream flag; it ran at the report's 18 GB per card and 0.03 fps", path: ["parallel", "fsdpCpuOffload"] }
         : null,
     fixes: () => [{ label: "no FSDP CPU offload", patch: { parallel: { fsdpCpuOffload: false } } }],
   },

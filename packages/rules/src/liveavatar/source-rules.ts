@@ -149,7 +149,7 @@ export const SOURCE_RULES: Rule[] = [
     check: ({ plan }) =>
       plan.params.quantizeOnCpu
         ? plan.params.fp8
-          ? { message: "quantize_on_cpu is Headroom's loader patch, not an upstream flag: the DiT is FP8-quantized on the CPU so the 32.6 GB bf16 copy never reaches the GPU", path: ["params", "quantizeOnCpu"] }
+          ? { message: "quantize_on_cpu is Headroom's loader patch, not an upstream flag: the DiT is FP8-quantized on the CPU so the 30.4 GiB bf16 copy never reaches the GPU", path: ["params", "quantizeOnCpu"] }
           : { message: "quantize_on_cpu does nothing without --fp8", path: ["params", "quantizeOnCpu"] }
         : null,
   },
