@@ -1,7 +1,8 @@
-import { GIB, resolvePlan, type Estimate, type GpuEstimate, type PhaseMemory } from "@headroom/estimator";
+import { estimate, formatSignedGibValue, GIB, resolvePlan, type Estimate, type GpuEstimate, type PhaseMemory } from "@headroom/estimator";
+import { evaluate, suggest } from "@headroom/rules";
 import { describe, expect, it } from "vitest";
 import { formatReport, type Report } from "./format-report.ts";
-import { formatDuration, formatNumber, formatSignedGib, formatTable } from "./format-units.ts";
+import { formatDuration, formatNumber, formatTable } from "./format-units.ts";
 
 const phase = (name: PhaseMemory["phase"], gib: number): PhaseMemory =>
   ({ phase: name, residentBytes: gib * GIB, transientBytes: 0, totalBytes: gib * GIB, terms: [] });
@@ -60,7 +61,7 @@ describe("formatReport", () => {
   });
 
   it("shows host RAM, speed, verdict, findings, notes, suggestions and the error bar", () => {
-    expect(lineWith("Host RAM")).toContain("60.00 GiB needed · 128 GB installed");
+    expect(lineWith("Host RAM")).toContain("60.00 GiB needed · 128 GB (119.21 GiB) installed");
     expect(lineWith("Speed")).toContain("0.50 s/step · 2.00 s/clip · 24.0 FPS · wall 4 min 50 s for 100 clips");
     expect(lineWith("Verdict")).toContain("OUT-OF-MEMORY  DiT ranks need 25.80 GiB");
     expect(lineWith("dit-rank-oom")).toMatch(/error\s+dit-rank-oom\s+every TPP DiT rank holds the whole DiT\s+\[FR-5, fsdp\.py\]/);
@@ -86,7 +87,7 @@ describe("formatReport", () => {
     const hostLine = report.split("\n").find((line) => line.startsWith("Host RAM")) ?? "";
     expect(hostLine).toBe("Host RAM   300.00 GiB needed · host RAM not given (pass --host-ram-gb to check it)");
     expect(report.split("\n")[0]).toContain("host RAM not given, pcie4-x16");
-    expect(lineWith("Host RAM")).toContain("60.00 GiB needed · 128 GB installed");
+    expect(lineWith("Host RAM")).toContain("60.00 GiB needed · 128 GB (119.21 GiB) installed");
   });
 
   it("has no colour codes unless asked", () => {
@@ -113,11 +114,40 @@ describe("units", () => {
     expect(formatNumber(value)).toBe(expected));
 
   it("signs margins", () => {
-    expect(formatSignedGib(1.5 * GIB)).toBe("+1.50");
-    expect(formatSignedGib(-3.5 * GIB)).toBe("-3.50");
+    expect(formatSignedGibValue(1.5 * GIB)).toBe("+1.50");
+    expect(formatSignedGibValue(-3.5 * GIB)).toBe("-3.50");
   });
 
   it("aligns table columns", () => {
     expect(formatTable([["a", "1"], ["bbb", "22"]], ["left", "right"])).toEqual(["  a     1", "  bbb  22"]);
+  });
+});
+
+describe("formatReport: one memory unit", () => {
+  // Headroom's own figures are GiB. GB stays only on a typed host RAM size (converted where a GiB figure sits
+  // beside it) and on numbers quoted from the field report, in lines that say so.
+  const strayGb = (report: string): string[] =>
+    report.split("\n").flatMap((line) =>
+      [...line.matchAll(/(\d+(?:\.\d+)?) ?GB\b(?! \(\d+(?:\.\d+)? GiB\))/g)]
+        .filter(() => !/report|FR-\d+|host RAM|host_ram_gb|^Plan /.test(line))
+        .map((match) => `${match[0]} in: ${line}`),
+    );
+
+  it.each([
+    ["5 × RTX 4090, 128 GB host", { hardware: { gpu: "rtx-4090", count: 5, hostRamGb: 128 }, params: { size: "704*384", numClip: 100 } }],
+    ["5 × RTX 4090, no host RAM", { hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100 } }],
+    ["one RTX 4090, offload, 64 GB host", { hardware: { gpu: "rtx-4090", count: 1, hostRamGb: 64 }, params: { offloadModel: true, offloadKvCache: true } }],
+    ["FSDP CPU offload", { hardware: { gpu: "rtx-4090", count: 5, hostRamGb: 128 }, parallel: { ditFsdp: true, fsdpCpuOffload: true } }],
+    ["one H100", { hardware: { gpu: "h100-sxm", count: 1, hostRamGb: 256 } }],
+  ] as const)("%s: every figure Headroom computes is GiB", (_, input) => {
+    const plan = resolvePlan(input);
+    const planEstimate = estimate(plan);
+    const report = formatReport({ plan, estimate: planEstimate, verdict: evaluate(plan, planEstimate), suggestions: suggest(plan, { limit: 3 }) }, { color: false });
+    expect(report).toContain("GiB");
+    expect(strayGb(report)).toEqual([]);
+  });
+
+  it("the check catches a computed GB figure", () => {
+    expect(strayGb("Verdict  the run needs 142.7 GB of 128 GB")).toHaveLength(2);
   });
 });

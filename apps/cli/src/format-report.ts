@@ -1,7 +1,7 @@
-import { PHASES, resolveGpu, type Estimate, type GpuEstimate, type MeasuredNeighbour, type Plan } from "@headroom/estimator";
 import {
-  formatDuration, formatGib, formatNumber, formatPercent, formatSignedGib, formatTable, makePaint, type Paint,
-} from "./format-units.ts";
+  formatGbInput, formatGib, formatGibValue, formatSignedGibValue, GB, PHASES, resolveGpu, type Estimate, type GpuEstimate, type MeasuredNeighbour, type Plan,
+} from "@headroom/estimator";
+import { formatDuration, formatNumber, formatPercent, formatTable, makePaint, type Paint } from "./format-units.ts";
 
 /** The parts of the rules' Verdict and Suggestion the report reads (structural, so either package can grow). */
 export type Cite = string | { ref: string };
@@ -77,11 +77,11 @@ export const formatGpuTable = (gpus: readonly GpuEstimate[], paint: Paint): stri
   const rows = gpus.map((gpu) => {
     const byPhase = PHASES.map((phase) => {
       const found = gpu.phases.find((entry) => entry.phase === phase);
-      return found && found.totalBytes > 0 ? formatGib(found.totalBytes) : "-";
+      return found && found.totalBytes > 0 ? formatGibValue(found.totalBytes) : "-";
     });
-    const margin = formatSignedGib(gpu.marginBytes);
+    const margin = formatSignedGibValue(gpu.marginBytes);
     return [
-      String(gpu.rank), gpu.role, ...byPhase, paint.bold(formatGib(gpu.peakBytes)), gpu.peakPhase, formatGib(gpu.usableBytes),
+      String(gpu.rank), gpu.role, ...byPhase, paint.bold(formatGibValue(gpu.peakBytes)), gpu.peakPhase, formatGibValue(gpu.usableBytes),
       gpu.marginBytes < 0 ? paint.red(`${margin} OOM`) : paint.green(margin),
     ];
   });
@@ -101,13 +101,13 @@ export const formatFrame = (estimate: Estimate, paint: Paint): string[] => {
 };
 
 export const formatHostRam = (plan: Plan, estimate: Estimate, paint: Paint): string => {
-  const needed = `${paint.bold("Host RAM")}   ${formatGib(estimate.hostRamBytes)} GiB needed`;
+  const needed = `${paint.bold("Host RAM")}   ${formatGib(estimate.hostRamBytes, 2)} needed`;
   // Not given: what the run needs is a requirement on the host, never an out-of-memory on an assumed size.
   if (plan.hardware.hostRamGb === null) return `${needed} · host RAM not given (pass --host-ram-gb to check it)`;
-  const installed = plan.hardware.hostRamGb * 1e9;
+  const installed = plan.hardware.hostRamGb * GB;
   const over = estimate.hostRamBytes > installed;
   const verdict = over ? paint.red("over the installed RAM") : `${formatPercent(estimate.hostRamBytes / installed)} of it`;
-  return `${needed} · ${plan.hardware.hostRamGb} GB installed (${formatGib(installed)} GiB) · ${verdict}`;
+  return `${needed} · ${formatGbInput(plan.hardware.hostRamGb, 2)} installed · ${verdict}`;
 };
 
 export const formatSpeed = (estimate: Estimate, paint: Paint): string => {
@@ -158,7 +158,7 @@ export const formatSuggestions = (suggestions: readonly SuggestionView[] | null,
   if (suggestions.length === 0) return [`${title}  none found: no nearby plan runs`];
   const rows = suggestions.map((s, i) => {
     const worst = worstGpu(s.estimate.gpus);
-    const peak = worst ? `peak ${formatGib(worst.peakBytes)} GiB (${worst.peakPhase})` : "";
+    const peak = worst ? `peak ${formatGib(worst.peakBytes, 2)} (${worst.peakPhase})` : "";
     return [`${i + 1}.`, s.changes.join("; "), "→", paintStatus(s.verdict.status, paint), peak, `${formatNumber(s.estimate.speed.fps)} FPS`,
       s.tags.length > 0 ? `[${s.tags.join(", ")}]` : ""];
   });
@@ -167,5 +167,5 @@ export const formatSuggestions = (suggestions: readonly SuggestionView[] | null,
 
 export const formatErrorBar = (estimate: Estimate, paint: Paint): string => {
   const bar = estimate.errorBar;
-  return `${paint.bold("Error bar")}  ±max(${formatPercent(bar.relative)}, ${formatGib(bar.absoluteBytes)} GiB) on each GPU's peak (${bar.source.kind}: ${bar.source.ref}) · estimator ${estimate.estimatorVersion}`;
+  return `${paint.bold("Error bar")}  ±max(${formatPercent(bar.relative)}, ${formatGib(bar.absoluteBytes, 2)}) on each GPU's peak (${bar.source.kind}: ${bar.source.ref}) · estimator ${estimate.estimatorVersion}`;
 };

@@ -1,11 +1,3 @@
-import { GIB } from "@headroom/estimator";
-
-/** Bytes as GiB with two decimals: the unit PyTorch's OOM messages use. */
-export const formatGib = (bytes: number): string => (bytes / GIB).toFixed(2);
-
-/** A signed GiB margin: "+1.20" or "-3.50". */
-export const formatSignedGib = (bytes: number): string => `${bytes >= 0 ? "+" : "-"}${formatGib(Math.abs(bytes))}`;
-
 /** Three significant figures, without exponent noise for ordinary values. */
 export const formatNumber = (value: number): string => {
   if (!Number.isFinite(value)) return String(value);

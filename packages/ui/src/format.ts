@@ -1,7 +1,5 @@
 import { GIB, PLAN_FIELDS, type ErrorBar, type SourceKind } from "@headroom/estimator";
 
-export const formatGib = (bytes: number, digits = 1): string => `${(bytes / GIB).toFixed(digits)} GiB`;
-
 export const formatFps = (fps: number): string => `${fps < 0.1 ? fps.toFixed(3) : fps.toFixed(2)} FPS`;
 
 /** Seconds to days: one readable unit, two where it matters (1 h 05 min). */

@@ -1,9 +1,9 @@
-import { ERROR_BAR, ESTIMATOR_VERSION, GIB, type MeasuredNeighbour } from "@headroom/estimator";
-import { formatErrorBar, formatGib } from "./format.ts";
+import { ERROR_BAR, ESTIMATOR_VERSION, formatGib, formatSignedGibValue, type MeasuredNeighbour } from "@headroom/estimator";
+import { formatErrorBar } from "./format.ts";
 
 const MEASUREMENTS_DIR = "data/measurements";
 
-const formatSignedGib = (bytes: number): string => `${bytes >= 0 ? "+" : "−"}${(Math.abs(bytes) / GIB).toFixed(2)} GiB`;
+const formatSignedGib = (bytes: number): string => `${formatSignedGibValue(bytes)} GiB`;
 
 const capLabel = (capBytes: number | null): string => (capBytes === null ? "uncapped" : `cap ${formatGib(capBytes, 2)}`);
 

@@ -1,5 +1,4 @@
-import type { Estimate, GpuEstimate, Source } from "@headroom/estimator";
-import { formatGib } from "./format.ts";
+import { formatGib, type Estimate, type GpuEstimate, type Source } from "@headroom/estimator";
 import { memorySegments } from "./memory-segments.ts";
 import { SOURCE_KIND_LABEL } from "./format.ts";
 import { SourceTag } from "./source-tag.tsx";

@@ -50,12 +50,34 @@ describe("ReportView", () => {
 
   it("asks for the host's RAM instead of a share bar when it is not given", () => {
     expect(oom.plan.hardware.hostRamGb).toBeNull();
-    expect(html).toMatch(/data-given="false"><span>Needs <b>[\d.]+ GB<\/b> — how much RAM does the host have\?/);
+    expect(html).toMatch(/data-given="false"><span>Needs <b>[\d.]+ GiB<\/b> — how much RAM does the host have\?/);
     expect(html).not.toContain("hostram-track");
     const given = check({ hardware: { gpu: "rtx-4090", count: 5, hostRamGb: 256 }, params: { size: "704*384", numClip: 100 } });
     const givenHtml = renderToStaticMarkup(<ReportView {...given} />);
     expect(givenHtml).toContain("hostram-track");
-    expect(givenHtml).toMatch(/data-given="true"><b>[\d.]+ GB<\/b> of 256 GB/);
+    expect(givenHtml).toMatch(/data-given="true"><b>[\d.]+ GiB<\/b> of 256 GB \(238\.4 GiB\) installed/);
+  });
+});
+
+describe("memory units", () => {
+  // Headroom's figures are GiB; a GB figure is a typed size shown with its GiB, or the field report's, quoted as such.
+  const strayGb = (html: string): string[] =>
+    html
+      // One line per row or paragraph, so a field-report cell keeps its "field report" tag beside it.
+      .replace(/<\/?(?:tr|li|p|div|section|dt|dd|h\d)\b[^>]*>/g, "\n")
+      .replace(/<[^>]+>/g, " ")
+      .split("\n")
+      .flatMap((text) => [...text.matchAll(/(\d+(?:\.\d+)?) ?GB\b(?! \(\d+(?:\.\d+)? GiB\))/g)].filter(() => !/report|FR-\d+|host RAM/.test(text)).map((m) => `${m[0]} in: ${text}`));
+
+  it.each([
+    ["5 × RTX 4090, no host RAM", { hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100 } }],
+    ["5 × RTX 4090, 128 GB host", { hardware: { gpu: "rtx-4090", count: 5, hostRamGb: 128 }, params: { size: "704*384", numClip: 100 } }],
+    ["one RTX 4090, offload, 64 GB host", { hardware: { gpu: "rtx-4090", count: 1, hostRamGb: 64 }, params: { offloadModel: true, offloadKvCache: true } }],
+    ["one H100", { hardware: { gpu: "h100-sxm", count: 1, hostRamGb: 256 } }],
+  ] as const)("%s: every memory figure on the page is GiB", (_, input) => {
+    const html = renderToStaticMarkup(<ReportView {...check(input)} />);
+    expect(html).toContain("GiB");
+    expect(strayGb(html)).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
-import type { Estimate, Term } from "@headroom/estimator";
-import { formatDuration, formatFps, formatGib } from "./format.ts";
+import { formatGbInput, formatGib, GB, type Estimate, type Term } from "@headroom/estimator";
+import { formatDuration, formatFps } from "./format.ts";
 import { SourceTag } from "./source-tag.tsx";
 
 /** Seconds per step and clip, FPS and wall time, with the terms they were computed from. */
@@ -37,7 +37,7 @@ function Stat({ label, value, term, testId }: { label: string; value: string; te
 
 /** Host RAM at the run's peak against what the plan's host has; with no host given, what the run needs. */
 export function HostRamPanel({ estimate, hostRamGb }: { estimate: Estimate; hostRamGb: number | null }) {
-  const needed = <b>{(estimate.hostRamBytes / 1e9).toFixed(1)} GB</b>;
+  const needed = <b>{formatGib(estimate.hostRamBytes)}</b>;
   if (hostRamGb === null) {
     return (
       <div className="panel-body">
@@ -48,7 +48,7 @@ export function HostRamPanel({ estimate, hostRamGb }: { estimate: Estimate; host
       </div>
     );
   }
-  const share = estimate.hostRamBytes / (hostRamGb * 1e9);
+  const share = estimate.hostRamBytes / (hostRamGb * GB);
   return (
     <div className="panel-body">
       <div className="hostram">
@@ -56,7 +56,7 @@ export function HostRamPanel({ estimate, hostRamGb }: { estimate: Estimate; host
           <div className={`hostram-fill${share > 1 ? " is-over" : ""}`} style={{ width: `${Math.min(share, 1) * 100}%` }} />
         </div>
         <span data-testid="host-ram" data-given="true">
-          {needed} of {hostRamGb} GB
+          {needed} of {formatGbInput(hostRamGb)} installed
         </span>
       </div>
       <TermTable terms={estimate.hostRamTerms} unit="bytes" />

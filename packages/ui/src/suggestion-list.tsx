@@ -1,5 +1,6 @@
+import { formatGib } from "@headroom/estimator";
 import type { Suggestion } from "@headroom/rules";
-import { formatFps, formatGib } from "./format.ts";
+import { formatFps } from "./format.ts";
 import { STATUS_LABEL } from "./verdict-banner.tsx";
 
 /** The nearest plans that run, each with its own verdict; "apply" replaces the plan with it. */

@@ -1,6 +1,6 @@
-import type { Estimate } from "@headroom/estimator";
+import { formatGib, type Estimate } from "@headroom/estimator";
 import type { Verdict, VerdictStatus } from "@headroom/rules";
-import { formatErrorBar, formatGib } from "./format.ts";
+import { formatErrorBar } from "./format.ts";
 import { SourceTag } from "./source-tag.tsx";
 
 export const STATUS_LABEL: Record<VerdictStatus, string> = {

@@ -1,5 +1,5 @@
-import { GIB, MIB } from "@headroom/estimator";
-import { formatDuration, formatGib } from "./format.ts";
+import { formatGib, GIB, MIB } from "@headroom/estimator";
+import { formatDuration } from "./format.ts";
 
 /** A chunk of one GPU's samples as the database returns it (every intervalMs from startedAt, in MiB). */
 export type VramChunkInput = { startedAt: Date | string; intervalMs: number; samplesMib: readonly number[] };

@@ -1,4 +1,5 @@
-import { FindingList, formatGib } from "@headroom/ui";
+import { formatGib } from "@headroom/estimator";
+import { FindingList } from "@headroom/ui";
 import { formatWhen } from "@/lib/format";
 import { getServerCaller, requirePageViewer } from "@/server/page-context";
 
@@ -47,7 +48,7 @@ export default async function HostsPage() {
                 </tbody>
               </table>
               <p className="small muted">
-                Host RAM {host.inventory.hostRam ? `${(host.inventory.hostRam.totalBytes / 1e9).toFixed(0)} GB total, ${(host.inventory.hostRam.availableBytes / 1e9).toFixed(0)} GB available` : "unknown"}
+                Host RAM {host.inventory.hostRam ? `${formatGib(host.inventory.hostRam.totalBytes)} total, ${formatGib(host.inventory.hostRam.availableBytes)} available` : "unknown"}
                 {host.inventory.links.length > 0 && <> · links {host.inventory.links.map((link) => `${link.a}↔${link.b} ${link.label}`).join(", ")}</>}
               </p>
               {host.inventory.warnings.length > 0 && <ul className="small muted">{host.inventory.warnings.map((warning) => <li key={warning}>{warning}</li>)}</ul>}
