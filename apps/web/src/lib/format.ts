@@ -1,4 +1,4 @@
-import { GIB } from "@headroom/estimator";
+import { formatGib, GIB, MIB } from "@headroom/estimator";
 
 export const formatWhen = (date: Date | string): string => {
   const d = new Date(date);
@@ -9,7 +9,7 @@ export const jobDurationSeconds = (job: { startedAt: Date | null; finishedAt: Da
   job.startedAt ? ((job.finishedAt ? new Date(job.finishedAt).getTime() : now) - new Date(job.startedAt).getTime()) / 1000 : null;
 
 export const gib = (bytes: number | null): string =>
-  bytes === null ? "—" : bytes < 0.1 * GIB ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / GIB).toFixed(2)} GiB`;
+  bytes === null ? "—" : bytes < 0.1 * GIB ? `${(bytes / MIB).toFixed(1)} MiB` : formatGib(bytes, 2);
 
 /** Measured against predicted, signed: +4.1 % means the GPU used more than predicted. */
 export const peakDelta = (predicted: number | null, measured: number | null): { text: string; isOutsideBar: boolean } | null => {

@@ -1,6 +1,6 @@
 "use client";
 import {
-  GPU_CATALOG, GPU_IDS, PLAN_FIELDS, nearestMeasurements, planFromQuery, planToQuery, applyPatch, type MeasuredRun, type Plan, type PlanField, type PlanPatch,
+  formatGib, GPU_CATALOG, GPU_IDS, PLAN_FIELDS, nearestMeasurements, planFromQuery, planToQuery, applyPatch, type MeasuredRun, type Plan, type PlanField, type PlanPatch,
 } from "@headroom/estimator";
 import { suggest, type Finding, type Suggestion } from "@headroom/rules";
 import { Panel, ReportView, SuggestionList } from "@headroom/ui";
@@ -17,7 +17,7 @@ import { UploadField, type ImageSize, type UploadedAsset } from "./upload-field"
 export type HostOption = { id: string; name: string; isOnline: boolean; inventory: HostInventory };
 
 const byFlag = (flag: string): PlanField => PLAN_FIELDS.find((field) => field.flag === flag)!;
-const GPU_LABELS = Object.fromEntries([...GPU_IDS.map((id) => [id, `${GPU_CATALOG[id].name} — ${(GPU_CATALOG[id].usableBytes / 2 ** 30).toFixed(1)} GiB`]), ["custom", "Custom GPU…"]]);
+const GPU_LABELS = Object.fromEntries([...GPU_IDS.map((id) => [id, `${GPU_CATALOG[id].name} — ${formatGib(GPU_CATALOG[id].usableBytes)}`]), ["custom", "Custom GPU…"]]);
 
 const HARDWARE = ["gpu", "count", "host_ram_gb", "host_link", "gpu_topology"];
 const CUSTOM = ["custom_name", "custom_vram_gib", "custom_bf16_tflops", "custom_bandwidth_gbps"];
