@@ -3,7 +3,7 @@ import type { Phase } from "./estimate-types.ts";
 import type { Plan } from "./plan.ts";
 import { planDifferences, type PlanDifference } from "./plan-diff.ts";
 import { resolveGpu } from "./resolve-gpu.ts";
-import { GIB } from "./units.ts";
+import { formatGib, formatGibValue, GIB } from "./units.ts";
 
 /** A measurement file as read from disk: its name and its parsed JSON (or the reason it could not be read). */
 export type MeasurementFile = { name: string; json: unknown };
@@ -88,9 +88,9 @@ const fullestPeak = (c: MeasurementComparison): MeasuredPeak | null => {
 
 const summarize = (run: MeasuredRun, peak: MeasuredPeak | null): string => {
   const c = run.comparison;
-  const cap = run.capBytes === null ? "uncapped" : `cap ${(run.capBytes / GIB).toFixed(2)} GiB`;
+  const cap = run.capBytes === null ? "uncapped" : `cap ${formatGib(run.capBytes, 2)}`;
   const result = peak
-    ? `${(peak.measuredBytes / GIB).toFixed(2)} GiB peak (predicted ${(peak.predictedBytes / GIB).toFixed(2)})`
+    ? `${formatGib(peak.measuredBytes, 2)} peak (predicted ${formatGibValue(peak.predictedBytes)})`
     : `out of memory at ${c.measuredOomPhase ?? "?"} (predicted ${c.predictedFits ? "fits" : `OOM at ${c.predictedOomPhase ?? "?"}`})`;
   return `measured on ${run.gpu}, ${cap}: ${result}`;
 };
