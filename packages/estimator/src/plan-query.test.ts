@@ -71,6 +71,10 @@ describe("planFromEntries", () => {
     [[["num_clip", "abc"]], "num_clip"],
     [[["fp8", "maybe"]], "fp8"],
     [[["bogus", "1"]], "bogus"],
+    [[["image_size", "1080x1920"]], "image_size"],
+    [[["image_size", "0*10"]], "image_size"],
+    [[["host_ram_gb", "-4"]], "host_ram_gb"],
+    [[["host_ram_gb", "lots"]], "host_ram_gb"],
   ] as const)("names the bad field: %j", (entries, field) => {
     const parsed = planFromEntries(entries);
     expect(parsed.ok).toBe(false);
@@ -95,15 +99,6 @@ describe("fields the user may leave out (image_size, host_ram_gb)", () => {
   it("an empty value means not given", () => {
     const parsed = planFromEntries([["image_size", ""], ["host_ram_gb", " "], ["audio_seconds", ""]]);
     expect(parsed.ok && [parsed.plan.params.imageSize, parsed.plan.hardware.hostRamGb, parsed.plan.params.audioSeconds]).toEqual([null, null, null]);
-  });
-  it.each([
-    [[["image_size", "1080x1920"]], "image_size"],
-    [[["image_size", "0*10"]], "image_size"],
-    [[["host_ram_gb", "-4"]], "host_ram_gb"],
-    [[["host_ram_gb", "lots"]], "host_ram_gb"],
-  ] as const)("a bad value names its field: %j", (entries, field) => {
-    const parsed = planFromEntries(entries);
-    expect(parsed.ok ? null : parsed.error.field).toBe(field);
   });
   it("a required field still refuses an empty value", () => {
     expect(planFromEntries([["num_clip", ""]]).ok).toBe(false);
