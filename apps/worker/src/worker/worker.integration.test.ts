@@ -214,6 +214,27 @@ describe("worker processes sharing one database", () => {
     survivor = null;
   }, 120_000);
 
+  it("hands its running job back on SIGTERM (as npm start stops it): queued with no attempt spent, then done elsewhere", async () => {
+    const stopped = start("stopped", { HEADROOM_PROBE_SCRIPT: QUICK_PROBE, QUICK_PROBE_PHASE_S: "30", HEADROOM_SHUTDOWN_GRACE_S: "1" });
+    await ready(stopped);
+    const job = await submitJob(bed);
+    await waitFor("the worker to run the probe", async () => (await loadStarts(job.id)) > 0);
+    stopped.child.kill("SIGTERM");
+    expect(await stopped.exited).toBe(0);
+    expect(await getJobById(bed.db, job.id)).toMatchObject({ state: "queued", attempts: 0, hostId: null, errorClass: null });
+
+    const { settings, config } = testSettings("after-stop", bed.storageDir, { HEADROOM_PROBE_SCRIPT: QUICK_PROBE });
+    survivor = createWorker({ db: bed.db, queue: bed.queue, settings, config, log: () => {} });
+    await survivor.start();
+    const done = await waitFor("the job to finish", async () => {
+      const row = await getJobById(bed.db, job.id);
+      return row.state === "succeeded" || row.state === "failed" ? row : null;
+    }, 60_000);
+    expect(done).toMatchObject({ state: "succeeded", attempts: 1, errorClass: null });
+    await survivor.stop();
+    survivor = null;
+  }, 120_000);
+
   it("never lets two workers run the same job", async () => {
     // the queue is under test, not PyTorch: the stand-in probe; two busy processes on two cores may starve a heartbeat
     const racer = { HEADROOM_PROBE_SCRIPT: QUICK_PROBE, HEADROOM_LOST_AFTER_S: "30" };
