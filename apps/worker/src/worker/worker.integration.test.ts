@@ -187,6 +187,19 @@ describe("worker processes sharing one database", () => {
     for (const pid of pidsMentioning(bed.storageDir)) process.kill(pid, "SIGKILL");
   });
 
+  /** A second, in-process worker on the stand-in probe: where a stopped or killed worker's job ends up. */
+  const startSurvivor = async (name: string) => {
+    const { settings, config } = testSettings(name, bed.storageDir, { HEADROOM_PROBE_SCRIPT: QUICK_PROBE });
+    const worker = createWorker({ db: bed.db, queue: bed.queue, settings, config, log: () => {} });
+    await worker.start();
+    return worker;
+  };
+  const settled = (jobId: string) =>
+    waitFor("the job to finish", async () => {
+      const row = await getJobById(bed.db, jobId);
+      return row.state === "succeeded" || row.state === "failed" ? row : null;
+    }, 60_000);
+
   it("detects a worker killed mid-job (kill -9) as lost; another worker retries the job to completion", async () => {
     // the torch-free stand-in probe: the victim's run lasts long enough to be killed in, the survivor's a second
     const victim = start("victim", { HEADROOM_PROBE_SCRIPT: QUICK_PROBE, QUICK_PROBE_PHASE_S: "30" });
@@ -197,13 +210,8 @@ describe("worker processes sharing one database", () => {
     victim.child.kill("SIGKILL");
     expect(await victim.exited).toBeNull();
 
-    const { settings, config } = testSettings("survivor", bed.storageDir, { HEADROOM_PROBE_SCRIPT: QUICK_PROBE });
-    survivor = createWorker({ db: bed.db, queue: bed.queue, settings, config, log: () => {} });
-    await survivor.start();
-    const done = await waitFor("the job to finish on the survivor", async () => {
-      const row = await getJobById(bed.db, job.id);
-      return row.state === "succeeded" || row.state === "failed" ? row : null;
-    }, 60_000);
+    survivor = await startSurvivor("survivor");
+    const done = await settled(job.id);
     expect(done).toMatchObject({ state: "succeeded", attempts: 2, hostId: survivor.hostId(), errorClass: null });
     const log = await listJobEvents(bed.db, { teamId: bed.teamId, jobId: job.id, limit: 5000 });
     expect(log.filter((e) => e.type === "result")).toHaveLength(1); // the survivor's run only
@@ -223,13 +231,8 @@ describe("worker processes sharing one database", () => {
     expect(await stopped.exited).toBe(0);
     expect(await getJobById(bed.db, job.id)).toMatchObject({ state: "queued", attempts: 0, hostId: null, errorClass: null });
 
-    const { settings, config } = testSettings("after-stop", bed.storageDir, { HEADROOM_PROBE_SCRIPT: QUICK_PROBE });
-    survivor = createWorker({ db: bed.db, queue: bed.queue, settings, config, log: () => {} });
-    await survivor.start();
-    const done = await waitFor("the job to finish", async () => {
-      const row = await getJobById(bed.db, job.id);
-      return row.state === "succeeded" || row.state === "failed" ? row : null;
-    }, 60_000);
+    survivor = await startSurvivor("after-stop");
+    const done = await settled(job.id);
     expect(done).toMatchObject({ state: "succeeded", attempts: 1, errorClass: null });
     await survivor.stop();
     survivor = null;
