@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import {
   audioEmbBytes, audioEncoderBytes, blockWeightBytes, comparedPlan, DEFAULT_AUDIO_SECONDS, ditWeightBytes, FITTED, generationFrame, getProfile,
-  kvCacheLayout, latentFramesPerClip, Measurement, motionFrames, motionLatentFrames, singleDecodeOutputFrames, videosLastFramesBytes,
+  kvCacheLayout, latentFramesPerClip, Measurement, motionFrames, motionLatentFrames, singleDecodeOutputFrames, tokensPerFrameOf, videosLastFramesBytes,
   vaeWeightBytes, GIB, type Plan,
 } from "@headroom/estimator";
 
@@ -43,7 +43,7 @@ const single = (p: Point) => p.plan.parallel.mode === "single" && p.ranks === 1;
 const dit = (plan: Plan) => ditWeightBytes(profile, plan.params.fp8);
 // The frame comes from the reference image (get_gen_size), not from --size.
 const pixelsOf = (plan: Plan) => { const f = generationFrame(plan.params.size, plan.params.imageSize); return f.width * f.height; };
-const tfOf = (plan: Plan) => { const f = generationFrame(plan.params.size, plan.params.imageSize); return Math.ceil(f.height / 16) * Math.ceil(f.width / 16); };
+const tfOf = (plan: Plan) => { const f = generationFrame(plan.params.size, plan.params.imageSize); return tokensPerFrameOf(f.width, f.height, profile); };
 const kv = (plan: Plan) => kvCacheLayout(profile, plan.params.inferFrames, tfOf(plan), "single", plan.params.sampleSteps, plan.params.offloadKvCache);
 const audioSecondsOf = (plan: Plan) => plan.params.audioSeconds ?? DEFAULT_AUDIO_SECONDS;
 // Resident from the encode on, on one GPU: the audio embedding and the 365-frame motion context.

@@ -107,7 +107,7 @@ const condCache = (ctx: EstimateContext): Term | null =>
 
 /** VAE encode of the reference and the motion context (365 frames on one GPU, 73 under TPP). */
 const mediaEncode = (ctx: EstimateContext): Term =>
-  bytesTerm("media-encode", `VAE encode of the ${ctx.motionFrames}-frame motion context`, mediaEncodeBytes(ctx.pixels, ctx.motionFrames), "transient", { pixels: ctx.pixels, motionFrames: ctx.motionFrames }, FITTED_SOURCE);
+  bytesTerm("media-encode", `VAE encode of the ${ctx.motionFrames}-frame motion context`, mediaEncodeBytes(ctx.pixels), "transient", { pixels: ctx.pixels, motionFrames: ctx.motionFrames }, FITTED_SOURCE);
 
 /** wav2vec2 runs over the whole audio in one pass: its hidden states grow with the audio's length. */
 const wav2vecActivations = (ctx: EstimateContext): Term =>

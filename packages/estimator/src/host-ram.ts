@@ -65,14 +65,14 @@ export const hostLoadTerms = (ctx: EstimateContext): Term[] => {
   const { params, parallel } = plan;
   const { processes, pipelineProcesses } = processCount(ctx);
   const t5Load = bytesTerm("host-t5-load", "T5 built in fp32 and loaded on the CPU (per process)", pipelineProcesses * profile.textEncoderParams * T5_LOAD_BYTES_PER_PARAM, "transient", { pipelineProcesses, params: profile.textEncoderParams, bytesPerParam: T5_LOAD_BYTES_PER_PARAM }, SRC_T5_LOAD);
+  const base = processTerms(processes);
   const staged = parallel.ditFsdp || (params.quantizeOnCpu && params.fp8);
-  if (!staged) return [...processTerms(processes), t5Load];
+  if (!staged) return [...base, t5Load];
   const t5Bf16 = bytesTerm("host-t5", "T5 (bf16) on the CPU while the DiT loads", pipelineProcesses * textEncoderBytes(profile), "resident", { pipelineProcesses }, SRC_T5_LOAD);
   const dit = parallel.ditFsdp
     ? bytesTerm("host-dit-fsdp-load", "whole bf16 DiT on the CPU before FSDP shards it (per process)", pipelineProcesses * ditWeightBytes(profile, false), "transient", { pipelineProcesses }, SRC_DIT_FSDP_LOAD)
     : bytesTerm("host-checkpoint", "bf16 DiT staged on the CPU for fp8 quantization", pipelineProcesses * ditWeightBytes(profile, false), "transient", { pipelineProcesses }, SRC_LOADER_PATCH);
-  const withDit = [...processTerms(processes), t5Bf16, dit];
-  return sumBytes(withDit) >= sumBytes([...processTerms(processes), t5Load]) ? withDit : [...processTerms(processes), t5Load];
+  return t5Bf16.value + dit.value >= t5Load.value ? [...base, t5Bf16, dit] : [...base, t5Load];
 };
 
 /** While generating: every process, the encoders the pipeline keeps on the CPU, offloaded caches and the frames collected. */

@@ -14,9 +14,9 @@ export { PROBE_HOST_TERM_IDS } from "./host-ram.ts";
 export * from "./calibration.ts";
 export { FITTED, FITTED_SOURCE } from "./fitted.ts";
 export { audioEncoderBytes, blockWeightBytes, ditWeightBytes, textEncoderBytes, vaeWeightBytes } from "./weights.ts";
-export { kvCacheLayout, kvBytesPerToken } from "./kv-cache.ts";
+export { condTokensNeeded, kvCacheLayout, kvBytesPerToken } from "./kv-cache.ts";
 export { singleDecodeOutputFrames } from "./vae-decode.ts";
-export { latentFramesPerClip, tokensPerBlock, tokensPerLatentFrame, pixelsPerFrame } from "./tokens.ts";
+export { latentFramesPerClip, tokensPerFrameOf } from "./tokens.ts";
 export {
   measuredRunsFrom, nearestMeasurements, type MeasuredNeighbour, type MeasuredPeak, type MeasuredRun, type MeasurementFile,
 } from "./nearest-measurements.ts";

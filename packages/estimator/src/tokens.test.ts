@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getProfile } from "./model-profile.ts";
-import { blocksPerClip, latentFramesPerClip, tokensPerBlock, tokensPerLatentFrame } from "./tokens.ts";
+import { blocksPerClip, latentFramesPerClip, tokensPerFrameOf } from "./tokens.ts";
 
 const profile = getProfile("liveavatar-1.0");
 
@@ -10,8 +10,8 @@ describe("tokens (liveavatar.md: 1,056 tokens per latent frame at 704×384)", ()
     expect(blocksPerClip(48, profile)).toBe(4);
   });
   it("704*384 gives 1,056 tokens per latent frame and 3,168 per block", () => {
-    expect(tokensPerLatentFrame("704*384", profile)).toBe(1056);
-    expect(tokensPerBlock("704*384", profile)).toBe(3168);
+    expect(tokensPerFrameOf(704, 384, profile)).toBe(1056);
+    expect(tokensPerFrameOf(704, 384, profile) * profile.framesPerLatentBlock).toBe(3168);
   });
   it("more frames never mean fewer latent frames", () => {
     for (let frames = 1; frames < 200; frames++) {

@@ -1,5 +1,4 @@
 import type { ModelProfile } from "./model-profile.ts";
-import { parseSize } from "./plan.ts";
 
 /** causal_s2v_pipeline.py: `(infer_frames + 3 + motion_frames)//4 − 19` latent frames per clip (12 for 48 frames). */
 export const latentFramesPerClip = (inferFrames: number, profile: ModelProfile): number =>
@@ -16,15 +15,3 @@ export const tokensPerFrameOf = (width: number, height: number, profile: ModelPr
   return Math.ceil(height / sy) * Math.ceil(width / sx);
 };
 
-export const tokensPerLatentFrame = (size: string, profile: ModelProfile): number => {
-  const { width, height } = parseSize(size);
-  return tokensPerFrameOf(width, height, profile);
-};
-
-export const tokensPerBlock = (size: string, profile: ModelProfile): number =>
-  tokensPerLatentFrame(size, profile) * profile.framesPerLatentBlock;
-
-export const pixelsPerFrame = (size: string): number => {
-  const { width, height } = parseSize(size);
-  return width * height;
-};

@@ -20,7 +20,7 @@ export const vaeDecodeBytes = (pixelsPerFrame: number, outputFrames: number): nu
  */
 export const MEDIA_ENCODE_BASE_BYTES = FITTED.mediaEncodeBaseBytes;
 export const MEDIA_ENCODE_BYTES_PER_PIXEL = FITTED.mediaEncodeBytesPerPixel;
-export const mediaEncodeBytes = (pixelsPerFrame: number, _motionFrames: number): number => MEDIA_ENCODE_BASE_BYTES + pixelsPerFrame * MEDIA_ENCODE_BYTES_PER_PIXEL;
+export const mediaEncodeBytes = (pixelsPerFrame: number): number => MEDIA_ENCODE_BASE_BYTES + pixelsPerFrame * MEDIA_ENCODE_BYTES_PER_PIXEL;
 
 /** wav2vec2-large over the whole audio in one pass (bf16 hidden states of 24 layers + the features): bytes per second
  *  of audio, fitted to the probe's runs at 60 s to 1 h of audio (fitted.json). */

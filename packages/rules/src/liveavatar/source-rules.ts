@@ -1,4 +1,4 @@
-import { GPU_CATALOG, generationFrame, type GpuId, type Plan } from "@headroom/estimator";
+import { condTokensNeeded, generationFrame, getProfile, GPU_CATALOG, tokensPerFrameOf, type GpuId, type Plan } from "@headroom/estimator";
 import type { Rule } from "../rule.ts";
 
 /** Facts read in LiveAvatar's pipelines (Alibaba-Quark/LiveAvatar @9c2c38d) that decide whether a plan can run at all. */
@@ -13,7 +13,8 @@ const FAMILY = "upstream-source";
 const condCapacity = (mode: "single" | "tpp"): number => (mode === "single" ? 2800 : 3000);
 const condNeeded = (plan: Plan): { tokens: number; frame: string } => {
   const { width, height } = generationFrame(plan.params.size, plan.params.imageSize);
-  return { tokens: Math.ceil(2.5 * Math.ceil(height / 16) * Math.ceil(width / 16)), frame: `${width}×${height}` };
+  const profile = getProfile(plan.model);
+  return { tokens: condTokensNeeded(profile, tokensPerFrameOf(width, height, profile)), frame: `${width}×${height}` };
 };
 
 const hasFp8TensorCores = (gpu: string): boolean => gpu === "custom" || GPU_CATALOG[gpu as GpuId]?.fp8Tflops !== null;
