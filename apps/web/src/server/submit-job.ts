@@ -1,6 +1,6 @@
 import type { AssetDto, DbClient, JobDto, JobRunner, Queue } from "@headroom/db";
 import { Size, type Plan } from "@headroom/estimator";
-import type { Finding } from "@headroom/rules";
+import { jobRefusals, type Finding } from "@headroom/rules";
 import { checkPlan } from "../lib/check-plan.ts";
 import { createJob, enqueueJob, getAssets, queueNameFor, withTransaction } from "./data.ts";
 
@@ -62,7 +62,8 @@ const withStoredImageSize = async (db: DbClient, input: SubmitJobInput): Promise
 };
 
 /**
- * Re-checks the plan with the same rules the browser ran (with the stored image's real size): errors refuse the job, warnings need a confirmation;
+ * Re-checks the plan with the same rules the browser ran (with the stored image's real size): what `jobRefusals` refuses (the
+ * worker asks it again) and a plan no queue takes are refused, warnings need a confirmation;
  * otherwise the job row and its queue entry are written in one transaction.
  */
 export const submitJob = async (db: DbClient, queue: Queue, input: SubmitJobInput): Promise<SubmitOutcome> => {
@@ -70,7 +71,7 @@ export const submitJob = async (db: DbClient, queue: Queue, input: SubmitJobInpu
   const plan = await withStoredImageSize(db, input);
   const { estimate, verdict } = checkPlan(plan);
   const unqueueable = queueFinding(plan);
-  const errors = [...verdict.findings.filter((finding) => finding.severity === "error"), ...(unqueueable ? [unqueueable] : [])];
+  const errors = [...jobRefusals(verdict, input.runner), ...(unqueueable ? [unqueueable] : [])];
   if (errors.length > 0) return { kind: "refused", findings: errors };
   const warnings = verdict.findings.filter((finding) => finding.severity === "warning");
   if (warnings.length > 0 && !input.confirmWarnings) return { kind: "confirm", warnings };

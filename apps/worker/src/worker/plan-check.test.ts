@@ -14,7 +14,7 @@ describe("planRefusal", () => {
     expect(planRefusal(fp16, "liveavatar")).toMatch(/\[precision\/fr-11\]/);
   });
 
-  it("lets the probe measure a predicted out-of-memory, which LiveAvatar itself is refused", () => {
+  it("asks the rules' jobRefusals: the probe measures a predicted out-of-memory, LiveAvatar itself is refused", () => {
     const oom = resolvePlan({ hardware: { gpu: "rtx-4090", count: 5 } });
     expect(planRefusal(oom, "probe")).toBeNull();
     expect(planRefusal(oom, "liveavatar")).toMatch(/\[memory\/out-of-memory\]/);

@@ -1,18 +1,13 @@
 import { estimate, type Plan } from "@headroom/estimator";
 import type { JobRunner } from "@headroom/db";
-import { evaluate, LIVEAVATAR_RULES } from "@headroom/rules";
-
-// A predicted out-of-memory is what a measuring run (the probe, the upstream harness) measures, so those run such
-// plans; LiveAvatar itself does not.
-const PROBE_MEASURES = new Set(LIVEAVATAR_RULES.filter((rule) => rule.implies === "out-of-memory").map((rule) => rule.id));
+import { evaluate, jobRefusals } from "@headroom/rules";
 
 /**
- * The same evaluate() the web ran at submit, re-run on the worker: a plan with an error-level finding is refused
- * before any process starts. Returns the refusal message, or null when the plan may run.
+ * The web's submit-time answer (`jobRefusals`), asked again on the worker before any process starts: the plan may
+ * have been queued by an older web, or the rules may have changed since. Returns the refusal message, or null.
  */
 export const planRefusal = (plan: Plan, runner: JobRunner): string | null => {
-  const verdict = evaluate(plan, estimate(plan));
-  const errors = verdict.findings.filter((f) => f.severity === "error" && !(runner !== "liveavatar" && PROBE_MEASURES.has(f.ruleId)));
-  if (errors.length === 0) return null;
-  return `plan refused before it reached a GPU: ${errors.map((f) => `${f.message} [${f.ruleId}]`).join("; ")}`;
+  const refusals = jobRefusals(evaluate(plan, estimate(plan)), runner);
+  if (refusals.length === 0) return null;
+  return `plan refused before it reached a GPU: ${refusals.map((f) => `${f.message} [${f.ruleId}]`).join("; ")}`;
 };

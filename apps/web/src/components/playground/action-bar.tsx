@@ -1,6 +1,6 @@
 "use client";
 import type { Plan } from "@headroom/estimator";
-import type { Finding } from "@headroom/rules";
+import { jobRefusals, type Finding } from "@headroom/rules";
 import { FindingList } from "@headroom/ui";
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
@@ -37,7 +37,7 @@ export function ActionBar({ plan, check, isSignedIn, image, audio, prompt }: { p
   const run = (confirmWarnings: boolean) =>
     submit.mutate({ plan, runner, ...(!isPromptBlank && { prompt }), inputAssetIds: runner === "liveavatar" && image && audio ? [image.id, audio.id] : [], confirmWarnings });
   const missingInputs = runner === "liveavatar" && (!image || !audio);
-  const hasErrors = check.verdict.findings.some((finding) => finding.severity === "error");
+  const hasErrors = jobRefusals(check.verdict, runner).length > 0;
 
   if (!isSignedIn) {
     return (
@@ -58,7 +58,7 @@ export function ActionBar({ plan, check, isSignedIn, image, audio, prompt }: { p
           <option value="probe">probe — measure memory with LiveAvatar&apos;s shapes</option>
           <option value="liveavatar">liveavatar — generate the video</option>
         </select>
-        <button type="button" className="btn btn-primary" onClick={() => run(false)} disabled={submit.isPending || missingInputs || promptIssue !== null} data-testid="submit-job" title={hasErrors ? "the server will refuse a plan with errors" : undefined}>
+        <button type="button" className="btn btn-primary" onClick={() => run(false)} disabled={submit.isPending || missingInputs || promptIssue !== null} data-testid="submit-job" title={hasErrors ? `the server will refuse this plan for the ${runner} runner` : undefined}>
           {submit.isPending ? "Submitting…" : "Submit job"}
         </button>
       </div>

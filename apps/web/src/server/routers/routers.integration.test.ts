@@ -65,11 +65,17 @@ describe("reports", () => {
 });
 
 describe("jobs", () => {
-  it("refuses a plan with error-level findings and shows them", async () => {
-    const outcome = await h.callerFor(alice).jobs.submit({ plan: resolvePlan(OOM_PLAN), runner: "probe" });
+  it("refuses an invalid plan for any runner and shows the findings", async () => {
+    const outcome = await h.callerFor(alice).jobs.submit({ plan: resolvePlan({ params: { precision: "fp16" } }), runner: "probe", confirmWarnings: true });
     expect(outcome.kind).toBe("refused");
-    if (outcome.kind === "refused") expect(outcome.findings.map((f) => f.ruleId)).toContain("memory/out-of-memory");
+    if (outcome.kind === "refused") expect(outcome.findings.map((f) => f.ruleId)).toContain("precision/fr-11");
     expect((await h.callerFor(alice).jobs.list({})).items).toHaveLength(0);
+  });
+
+  it("queues a probe job of a predicted out-of-memory: measuring one is the probe's work (the worker's answer too)", async () => {
+    const carol = await h.signUp("Carol");
+    const outcome = await h.callerFor(carol).jobs.submit({ plan: resolvePlan(OOM_PLAN), runner: "probe", confirmWarnings: true });
+    expect(outcome.kind).toBe("queued");
   });
 
   it("asks to confirm warnings, then stores and enqueues the job in one transaction", async () => {
@@ -160,6 +166,12 @@ describe("job prompts", () => {
     expect((error as TRPCError).code).toBe("BAD_REQUEST");
     return (error as TRPCError).message;
   };
+
+  it("refuses a LiveAvatar job of a predicted out-of-memory, naming the finding", async () => {
+    const outcome = await h.callerFor(alice).jobs.submit({ plan: resolvePlan(OOM_PLAN), runner: "liveavatar", inputAssetIds: await assetsFor(alice), prompt: "A portrait.", confirmWarnings: true });
+    expect(outcome.kind).toBe("refused");
+    if (outcome.kind === "refused") expect(outcome.findings.map((f) => f.ruleId)).toContain("memory/out-of-memory");
+  });
 
   it("stores the submitted prompt, trimmed, and shows it on the job", async () => {
     const inputAssetIds = await assetsFor(alice);
