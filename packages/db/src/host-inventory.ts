@@ -43,5 +43,9 @@ export const HostInventory = z.object({
   cudaVersion: z.string().nullable(),
   /** Lines preflight could not read: shown, never dropped silently. */
   warnings: z.array(z.string()),
+  /** Where the worker runs probes: "cpu" runs every plan at tiny shapes. Absent (older workers): "cuda" iff it has GPUs. */
+  device: z.enum(["cuda", "cpu"]).optional(),
+  /** The runners installed on the host (job-vocabulary's JOB_RUNNERS). Absent (older workers): not reported, none assumed missing. */
+  runners: z.array(z.enum(["liveavatar", "probe", "upstream"])).optional(),
 });
 export type HostInventory = z.infer<typeof HostInventory>;

@@ -5,6 +5,7 @@ import type { ProbeResult } from "../protocol/probe-result.ts";
 import { TASKS } from "../tasks/registry.ts";
 import { TaskFailure, type TaskContext } from "../tasks/task.ts";
 import type { HostProfile } from "./host-profile.ts";
+import { userFacingNotInstalled } from "./installed-runners.ts";
 import { createJobReporter } from "./job-reporter.ts";
 import { planRefusal } from "./plan-check.ts";
 import { liveavatarPayload, probePayload, upstreamPayload } from "./task-payload.ts";
@@ -114,6 +115,11 @@ export const runJob = async (deps: RunJobDeps, owner: JobOwner, job: JobDto, rel
   } finally {
     clearInterval(watcher);
     release.removeEventListener("abort", onRelease);
+  }
+  if (outcome.kind === "failed" && outcome.errorClass === "not-installed") {
+    // paths and settings are the operator's: they go to this log and the hosts page, the job gets a sentence a user can act on
+    log(`job ${job.id}: ${job.runner} cannot start here: ${outcome.message}`);
+    outcome = { ...outcome, message: userFacingNotInstalled(job.runner) };
   }
   const sampledPeak = vram === null ? null : await (vram as VramRecorder).stop();
   if (outcome.kind === "failed" && isReportable(outcome.errorClass)) reporter.report({ type: "error", errorClass: outcome.errorClass, message: outcome.message, phase: outcome.phase ?? null });

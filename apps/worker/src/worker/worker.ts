@@ -5,6 +5,7 @@ import type { WorkerConfig } from "../env.ts";
 import type { Collectors } from "../preflight/collect-captures.ts";
 import { sweepOnce } from "../queue/sweeper.ts";
 import { describeHost, inspectHost, type HostProfile } from "./host-profile.ts";
+import { installedRunners } from "./installed-runners.ts";
 import { runJob } from "./run-job.ts";
 import type { WorkerSettings } from "./worker-settings.ts";
 
@@ -56,7 +57,10 @@ export const createWorker = (deps: WorkerDeps): Worker => {
 
   const register = async () => {
     if (!profile) return;
-    const host = await upsertWorkerHost(db, { name: settings.name, hostname: hostname(), inventory: profile.inventory, preflight: profile.findings });
+    // the runners installed here travel with the inventory (the web offers only those); what is missing goes to the host page
+    const installed = installedRunners(config);
+    const inventory = { ...profile.inventory, device: profile.device, runners: installed.runners };
+    const host = await upsertWorkerHost(db, { name: settings.name, hostname: hostname(), inventory, preflight: [...profile.findings, ...installed.findings] });
     hostId = host.id;
   };
   const every = (ms: number, what: string, fn: () => Promise<unknown>) =>
