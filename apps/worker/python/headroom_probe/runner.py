@@ -410,7 +410,9 @@ class Probe:
                     if timed:
                         self.step_times.append(time.perf_counter() - t0)
                     n += 1
-                    self.em.emit("progress", phase="denoise", clip=r, forward=n, of=total,
+                    # block 0 of clip 0 is the one-step warm-up; the web names block/step, not only forward n of total
+                    self.em.emit("progress", phase="denoise", clip=r, clips=self.clips, forward=n, of=total,
+                                 block=b, blocks=self.blocks if r == 0 else self.clip_blocks, step=i + 1, steps=steps,
                                  seconds=round(self.forward_times[-1], 5) if timed and self.forward_times else None)
                 start = ((b - 1) % g.blocks_per_clip) * shapes.FRAMES_PER_BLOCK if b > 0 else 0
                 end = min(start + shapes.FRAMES_PER_BLOCK, g.lat_target_frames)
@@ -500,7 +502,8 @@ class Probe:
                         if b > 0:
                             self.step_times.append(time.perf_counter() - t0)
                         n += 1
-                        self.em.emit("progress", phase="denoise", forward=n, of=(self.blocks + 1) * steps)
+                        self.em.emit("progress", phase="denoise", forward=n, of=(self.blocks + 1) * steps,
+                                     block=b, blocks=self.blocks, step=i + 1, steps=steps)
                     if role == "dit":
                         nxt = self.rank + 1
                         if nxt < dit_ranks or (vae_rank is not None and nxt == vae_rank):

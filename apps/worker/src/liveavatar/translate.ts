@@ -49,7 +49,7 @@ const enterPhase = (state: LiveAvatarState, phase: Phase): WorkerEvent[] => {
   return [...events, { type: "phase", phase, state: "start" }];
 };
 
-const progress = (state: LiveAvatarState): ProgressEvent => {
+const progress = (state: LiveAvatarState): ProgressEvent & { forward: number } => {
   const { forwards, steps, ranks } = state.expected;
   const done = Math.floor((state.barsDone * steps) / ranks);
   return { type: "progress", phase: "denoise", forward: forwards === null ? done : Math.min(done, forwards), of: forwards };

@@ -22,6 +22,10 @@ describe("the probe speaks the protocol", () => {
     expect(last("probe-cpu-tiny-oom.jsonl")).toMatchObject({ fits: false, oomPhase: "load", needBytes: 8192 });
   });
 
+  it("reads the probe's decode progress, which counts clips, not forwards (runner.py _decode_clips)", () => {
+    expect(parseProtocolLine('{"type": "progress", "rank": 0, "phase": "decode", "clip": 0, "of": 1}')).toEqual({ type: "progress", rank: 0, phase: "decode", clip: 0, of: 1 });
+  });
+
   it("keeps the fields an event adds beyond the schema", () => {
     const event = parseProtocolLine('{"type": "log", "rank": 0, "message": "out of memory", "phase": "load", "needBytes": 8192}');
     expect(event).toEqual({ type: "log", rank: 0, message: "out of memory", phase: "load", needBytes: 8192 });
@@ -37,7 +41,7 @@ describe("parseProtocolLine", () => {
   it("keeps JSON that is not an event as a warning with the reason", () => {
     const event = parseProtocolLine('{"type": "progress", "phase": "denoise"}');
     expect(event).toMatchObject({ type: "log", level: "warning" });
-    expect(event.type === "log" && event.message).toContain("forward");
+    expect(event.type === "log" && event.message).toContain("of");
     expect(parseProtocolLine('{"type": "nonsense"}')).toMatchObject({ type: "log", level: "warning" });
   });
 });

@@ -71,7 +71,7 @@ export const createJobReporter = ({ db, jobId, teamId, storageDir, flushMs = 500
     report: (event) => {
       events.push({ type: event.type, payload: event as JsonObject, at: event.t ? new Date(event.t * 1000) : new Date() });
       if (event.type === "phase" && event.state === "start") progress.phase = event.phase;
-      if (event.type === "progress" && event.of) progress.progress = Math.min(1, event.forward / event.of);
+      if (event.type === "progress" && event.of && event.forward !== undefined) progress.progress = Math.min(1, event.forward / event.of);
       if (event.type === "artifact") artifacts.push({ kind: event.kind, path: event.path });
     },
     flush,
