@@ -56,12 +56,12 @@ describe("matchHosts", () => {
     const offline = { ...rtx4090x5, isOnline: false };
     const match = matchHosts([offline], plan("rtx-4090", 5), "liveavatar");
     expect(match.able).toEqual([]);
-    expect(noHostMessage(match, plan("rtx-4090", 5), "liveavatar")).toBe("No online host can run 5 × RTX 4090 (23.6 GiB usable each) with LiveAvatar (no host is online).");
+    expect(noHostMessage(match, plan("rtx-4090", 5), "liveavatar")).toBe("No online host can run 5 × RTX 4090 (23.65 GiB usable each) with LiveAvatar (no host is online).");
   });
   it("says host by host what is missing", () => {
     const p = plan("rtx-4090", 5);
     expect(noHostMessage(matchHosts([h200x2, cpu], p, "liveavatar"), p, "liveavatar")).toBe(
-      "No online host can run 5 × RTX 4090 (23.6 GiB usable each) with LiveAvatar (h200-box: LiveAvatar is not installed there; laptop: LiveAvatar is not installed there).",
+      "No online host can run 5 × RTX 4090 (23.65 GiB usable each) with LiveAvatar (h200-box: LiveAvatar is not installed there; laptop: LiveAvatar is not installed there).",
     );
   });
 });

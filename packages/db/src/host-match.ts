@@ -29,7 +29,7 @@ const deviceOf = (inventory: HostInventory): "cuda" | "cpu" => inventory.device 
 /** "5 × RTX 4090 (21.5 GiB usable each)": what the plan asks of a host. */
 export const describeNeed = (plan: Plan): string => {
   const gpu = resolveGpu(plan.hardware);
-  return `${plan.hardware.count} × ${gpu.name.replace(/^NVIDIA (GeForce )?/, "")} (${formatGib(gpu.usableBytes)} usable each)`;
+  return `${plan.hardware.count} × ${gpu.name.replace(/^NVIDIA (GeForce )?/, "")} (${formatGib(gpu.usableBytes, 2)} usable each)`;
 };
 
 /**
@@ -40,8 +40,9 @@ export const gpusForPlan = (inventory: HostInventory, plan: Plan): { ok: true; g
   const need = plan.hardware.count;
   const usable = resolveGpu(plan.hardware).usableBytes;
   const large = inventory.gpus.filter((gpu) => usableGpuBytes(gpu) + ROUNDING_SLACK_BYTES >= usable);
-  if (inventory.gpus.length < need) return { ok: false, reason: `the plan needs ${need} GPUs; this host has ${inventory.gpus.length}` };
-  if (large.length < need) return { ok: false, reason: `the plan needs ${need} GPUs of at least ${formatGib(usable, 2)}; this host has ${large.length}` };
+  const gpus = `${need} GPU${need === 1 ? "" : "s"}`;
+  if (inventory.gpus.length < need) return { ok: false, reason: `the plan needs ${gpus}; this host has ${inventory.gpus.length}` };
+  if (large.length < need) return { ok: false, reason: `the plan needs ${gpus} of at least ${formatGib(usable, 2)}; this host has ${large.length}` };
   return { ok: true, gpus: large.slice(0, need).map((gpu) => gpu.index) };
 };
 

@@ -1,8 +1,9 @@
 import type { AssetDto, DbClient, JobDto, JobRunner, Queue } from "@headroom/db";
+import { matchHosts, noHostMessage } from "@headroom/db/host-match";
 import { Size, type Plan } from "@headroom/estimator";
 import { jobRefusals, type Finding } from "@headroom/rules";
 import { checkPlan } from "../lib/check-plan.ts";
-import { createJob, enqueueJob, getAssets, queueNameFor, withTransaction } from "./data.ts";
+import { createFeasibilityReport, createJob, enqueueJob, getAssets, listWorkerHosts, queueNameFor, withTransaction } from "./data.ts";
 
 export type SubmitJobInput = {
   teamId: string;
@@ -17,7 +18,9 @@ export type SubmitJobInput = {
 };
 
 export type SubmitOutcome =
-  | { kind: "queued"; job: JobDto }
+  | { kind: "queued"; job: JobDto; hosts: string[] }
+  /** No online host can run it: kept as a feasibility report (like "Share this check") instead of a job nobody takes. */
+  | { kind: "saved-as-check"; reportId: string; message: string }
   | { kind: "refused"; findings: Finding[] }
   | { kind: "confirm"; warnings: Finding[] };
 
@@ -63,7 +66,8 @@ const withStoredImageSize = async (db: DbClient, input: SubmitJobInput): Promise
 
 /**
  * Re-checks the plan with the same rules the browser ran (with the stored image's real size): what `jobRefusals` refuses (the
- * worker asks it again) and a plan no queue takes are refused, warnings need a confirmation;
+ * worker asks it again) and a plan no queue takes are refused, a plan no online host can run is saved as a check, warnings
+ * need a confirmation;
  * otherwise the job row and its queue entry are written in one transaction.
  */
 export const submitJob = async (db: DbClient, queue: Queue, input: SubmitJobInput): Promise<SubmitOutcome> => {
@@ -73,6 +77,12 @@ export const submitJob = async (db: DbClient, queue: Queue, input: SubmitJobInpu
   const unqueueable = queueFinding(plan);
   const errors = [...jobRefusals(verdict, input.runner), ...(unqueueable ? [unqueueable] : [])];
   if (errors.length > 0) return { kind: "refused", findings: errors };
+  // the form asked the same question (matchHosts) from the host list it loaded; the answer now is the one that counts
+  const hosts = matchHosts(await listWorkerHosts(db), plan, input.runner);
+  if (hosts.able.length === 0) {
+    const report = await createFeasibilityReport(db, { plan, estimate, verdict, teamId: input.teamId, createdById: input.userId });
+    return { kind: "saved-as-check", reportId: report.id, message: `${noHostMessage(hosts, plan, input.runner)} Saved as a check instead of a job.` };
+  }
   const warnings = verdict.findings.filter((finding) => finding.severity === "warning");
   if (warnings.length > 0 && !input.confirmWarnings) return { kind: "confirm", warnings };
   const job = await withTransaction(db, async (tx) => {
@@ -81,5 +91,5 @@ export const submitJob = async (db: DbClient, queue: Queue, input: SubmitJobInpu
     await enqueueJob(tx, queue, { jobId: created.id, plan });
     return created;
   });
-  return { kind: "queued", job };
+  return { kind: "queued", job, hosts: hosts.able.map((fit) => fit.host.name) };
 };

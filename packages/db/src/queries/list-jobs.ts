@@ -17,6 +17,8 @@ export type ListJobsInput = {
   teamId: string;
   state?: JobState;
   userId?: string;
+  /** The plan's GPU model (a catalog id or "custom"), read from the stored plan JSON. */
+  gpu?: string;
   /** `nextCursor` from the previous page; omit for the newest jobs. */
   cursor?: string | null;
   limit?: number;
@@ -57,13 +59,14 @@ const select = {
   measuredPeakBytes: true,
 } as const;
 
-/** The team's jobs, newest first, filtered by state and member. */
+/** The team's jobs, newest first, filtered by state, member and GPU model. */
 export const listJobs = async (db: DbClient, input: ListJobsInput): Promise<JobPage> => {
   const limit = Math.min(Math.max(Math.trunc(input.limit ?? 20), 1), LIST_JOBS_MAX_LIMIT);
   const where: Prisma.JobWhereInput = {
     teamId: input.teamId,
     ...(input.state && { state: input.state }),
     ...(input.userId && { userId: input.userId }),
+    ...(input.gpu && { plan: { path: ["hardware", "gpu"], equals: input.gpu } }),
   };
   if (input.cursor) {
     const after = decodeCursor(input.cursor);

@@ -29,6 +29,7 @@ export function JobView({ id }: { id: string }) {
     trpc.jobs.rerun.mutationOptions({
       onSuccess: (outcome) => {
         if (outcome.kind === "queued") router.push(`/jobs/${outcome.job.id}`);
+        else if (outcome.kind === "saved-as-check") setRerunNotice({ kind: "refused", findings: [{ ruleId: "host/none-online", severity: "error", message: `${outcome.message} ${window.location.origin}/r/${outcome.reportId}`, path: [], cites: [], fixes: [] }] });
         else setRerunNotice({ kind: outcome.kind, findings: outcome.kind === "refused" ? outcome.findings : outcome.warnings });
       },
     }),

@@ -1,4 +1,4 @@
-import { Plan } from "@headroom/estimator";
+import { Hardware, Plan } from "@headroom/estimator";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { JobPrompt, LIVEAVATAR_NEEDS_PROMPT } from "../../lib/job-prompt.ts";
@@ -33,7 +33,7 @@ export const SubmitJobInput = z
 
 export const jobsRouter = router({
   list: teamProcedure
-    .input(z.object({ state: z.enum(JOB_STATES).optional(), userId: z.string().max(64).optional(), cursor: z.string().max(200).nullish(), limit: z.number().int().min(1).max(100).default(20) }))
+    .input(z.object({ state: z.enum(JOB_STATES).optional(), userId: z.string().max(64).optional(), gpu: Hardware.shape.gpu.optional(), cursor: z.string().max(200).nullish(), limit: z.number().int().min(1).max(100).default(20) }))
     .query(({ ctx, input }) => listJobs(ctx.db, { ...input, teamId: ctx.teamId })),
   get: teamProcedure.input(JobId).query(async ({ ctx, input }) => {
     const job = await getJob(ctx.db, { teamId: ctx.teamId, id: input.id });
