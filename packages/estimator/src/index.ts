@@ -1,6 +1,9 @@
 export * from "./units.ts";
 export * from "./sources.ts";
 export * from "./gpu-catalog.ts";
+export {
+  GPU_PRICES, PRICES_READ_ON, dollarsPerHour, dollarsPerVideoMinute, pricePerGpuHour, type GpuPrice, type PricedPlan,
+} from "./gpu-prices.ts";
 export * from "./plan.ts";
 export * from "./plan-fields.ts";
 export * from "./plan-query.ts";
