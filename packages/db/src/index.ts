@@ -7,7 +7,6 @@ export { startDatabase, type RunningDatabase, type StartDatabaseOptions } from "
 export { migrate, MIGRATIONS_DIR, type AppliedMigration } from "./migrate.ts";
 export { openDatabase, type OpenDatabase } from "./open-database.ts";
 export { GPU_LINK_KINDS, GpuInventory, GpuLink, HostInventory } from "./host-inventory.ts";
-export { describeNeed, gpusForPlan, hostFit, matchHosts, noHostMessage, usableGpuBytes, type HostFit, type HostMatch, type HostMiss, type MatchableHost } from "./host-match.ts";
 export { EstimateJson, predictedPeakBytes } from "./json/estimate.ts";
 export { FindingJson, VerdictJson } from "./json/verdict.ts";
 export type { Json, JsonObject } from "./json/json.ts";

@@ -1,7 +1,6 @@
 import type { AssetDto, DbClient, JobDto, JobRunner, Queue } from "@headroom/db";
-import { matchHosts, noHostMessage } from "@headroom/db/host-match";
 import { Size, type Plan } from "@headroom/estimator";
-import { jobRefusals, type Finding } from "@headroom/rules";
+import { jobRefusals, matchHosts, noHostMessage, type Finding } from "@headroom/rules";
 import { checkPlan } from "../lib/check-plan.ts";
 import { createFeasibilityReport, createJob, enqueueJob, getAssets, listWorkerHosts, queueNameFor, withTransaction } from "./data.ts";
 

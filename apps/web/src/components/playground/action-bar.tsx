@@ -1,23 +1,35 @@
 "use client";
 import type { Plan } from "@headroom/estimator";
-import { jobRefusals, type Finding } from "@headroom/rules";
+import { jobRefusals, matchHosts, type Finding } from "@headroom/rules";
 import { FindingList } from "@headroom/ui";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { Check } from "@/lib/check-plan";
 import { LIVEAVATAR_NEEDS_PROMPT, promptProblem } from "@/lib/job-prompt";
 import { useTRPC } from "@/lib/trpc";
+import { HostHint } from "./host-hint";
+import type { HostOption } from "./playground";
 import type { UploadedAsset } from "./upload-field";
 
 type Runner = "probe" | "liveavatar";
+const RUNNERS: { id: Runner; label: string }[] = [
+  { id: "probe", label: "probe — measure memory with LiveAvatar's shapes" },
+  { id: "liveavatar", label: "liveavatar — generate the video" },
+];
 
 /** Share this check, or submit the plan as a job (the server re-checks it with the same rules). */
-export function ActionBar({ plan, check, isSignedIn, image, audio, prompt }: { plan: Plan; check: Check; isSignedIn: boolean; image: UploadedAsset | null; audio: UploadedAsset | null; prompt: string }) {
+export function ActionBar({ plan, check, isSignedIn, image, audio, prompt, hosts }: { plan: Plan; check: Check; isSignedIn: boolean; image: UploadedAsset | null; audio: UploadedAsset | null; prompt: string; hosts: HostOption[] }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const [runner, setRunner] = useState<Runner>("probe");
+  const [chosen, setRunner] = useState<Runner>("probe");
+  // hosts come and go: the page's list first, then a fresh one every 15 s (the server asks the same matchHosts at submit)
+  const liveHosts = useQuery({ ...trpc.hosts.list.queryOptions(), enabled: isSignedIn, refetchInterval: 15_000 }).data ?? hosts;
+  const matches = Object.fromEntries(RUNNERS.map(({ id }) => [id, matchHosts(liveHosts, plan, id)])) as Record<Runner, ReturnType<typeof matchHosts>>;
+  // a runner no online host can run is not offered; the chosen one gives way to one that runs
+  const runner = matches[chosen].able.length > 0 ? chosen : (RUNNERS.find(({ id }) => matches[id].able.length > 0)?.id ?? chosen);
+  const [savedCheck, setSavedCheck] = useState<{ id: string; message: string } | null>(null);
   const [shared, setShared] = useState<{ id: string; url: string } | null>(null);
   const [refused, setRefused] = useState<Finding[] | null>(null);
   const [warnings, setWarnings] = useState<Finding[] | null>(null);
@@ -26,6 +38,7 @@ export function ActionBar({ plan, check, isSignedIn, image, audio, prompt }: { p
     trpc.jobs.submit.mutationOptions({
       onSuccess: (outcome) => {
         setRefused(outcome.kind === "refused" ? outcome.findings : null);
+        setSavedCheck(outcome.kind === "saved-as-check" ? { id: outcome.reportId, message: outcome.message } : null);
         setWarnings(outcome.kind === "confirm" ? outcome.warnings : null);
         if (outcome.kind === "queued") router.push(`/jobs/${outcome.job.id}`);
       },
@@ -55,13 +68,15 @@ export function ActionBar({ plan, check, isSignedIn, image, audio, prompt }: { p
         <span className="spacer" />
         <label className="small muted" htmlFor="runner">Runner</label>
         <select id="runner" value={runner} onChange={(event) => setRunner(event.target.value as Runner)} style={{ width: "auto" }}>
-          <option value="probe">probe — measure memory with LiveAvatar&apos;s shapes</option>
-          <option value="liveavatar">liveavatar — generate the video</option>
+          {RUNNERS.map(({ id, label }) => (
+            <option key={id} value={id} disabled={matches[id].able.length === 0 && id !== runner}>{label}{matches[id].able.length === 0 ? " (no online host)" : ""}</option>
+          ))}
         </select>
         <button type="button" className="btn btn-primary" onClick={() => run(false)} disabled={submit.isPending || missingInputs || promptIssue !== null} data-testid="submit-job" title={hasErrors ? `the server will refuse this plan for the ${runner} runner` : undefined}>
-          {submit.isPending ? "Submitting…" : "Submit job"}
+          {submit.isPending ? "Submitting…" : matches[runner].able.length === 0 ? "Save as check" : "Submit job"}
         </button>
       </div>
+      <HostHint match={matches[runner]} plan={plan} runner={runner} />
       {missingInputs && <div className="callout callout-info">LiveAvatar needs a reference image and an audio file: upload both, or run the probe.</div>}
       {promptIssue && <div className="callout callout-info" data-testid="prompt-problem">{promptIssue}</div>}
       {share.error && <div className="callout callout-error">{share.error.message}</div>}
@@ -74,6 +89,11 @@ export function ActionBar({ plan, check, isSignedIn, image, audio, prompt }: { p
         </div>
       )}
       {submit.error && <div className="callout callout-error" role="alert">{submit.error.message}</div>}
+      {savedCheck && (
+        <div className="callout callout-warning" role="status" data-testid="saved-as-check">
+          {savedCheck.message} <Link href={`/r/${savedCheck.id}`}>Open the saved check</Link>
+        </div>
+      )}
       {refused && (
         <div className="callout callout-error" role="alert" data-testid="submit-refused">
           <h4>The server refused this job: the plan has {refused.length === 1 ? "an error" : `${refused.length} errors`}.</h4>

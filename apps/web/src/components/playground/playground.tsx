@@ -180,7 +180,7 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
         </Panel>
       </form>
       <div className="playground-result">
-        <ActionBar plan={plan} check={check} isSignedIn={isSignedIn} image={image} audio={audio} prompt={prompt} />
+        <ActionBar plan={plan} check={check} isSignedIn={isSignedIn} image={image} audio={audio} prompt={prompt} hosts={hosts} />
         <ReportView
           plan={plan}
           estimate={check.estimate}

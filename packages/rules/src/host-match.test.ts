@@ -1,15 +1,11 @@
 import { GIB, resolvePlan, type Plan } from "@headroom/estimator";
 import { describe, expect, it } from "vitest";
-import type { HostInventory } from "./host-inventory.ts";
-import { gpusForPlan, matchHosts, noHostMessage, type MatchableHost } from "./host-match.ts";
+import { gpusForPlan, matchHosts, noHostMessage, type HostCapacity, type MatchableHost } from "./host-match.ts";
 
 // nvidia-smi's totals for the cards (apps/worker/src/preflight/captures: H200 143771 MiB; RTX 4090 24564 MiB).
-const gpu = (index: number, totalMib: number) => ({
-  index, name: totalMib > 100_000 ? "NVIDIA H200" : "NVIDIA GeForce RTX 4090", busId: null, totalBytes: totalMib * 2 ** 20,
-  freeBytes: totalMib * 2 ** 20, usedBytes: 0, reservedBytes: null, driverVersion: "570.0", pcieWidth: 16, pcieGen: 4,
-});
-const inventory = (gpus: HostInventory["gpus"], extra: Partial<HostInventory> = {}): HostInventory => ({ gpus, links: [], hostRam: null, cudaVersion: null, warnings: [], ...extra });
-const host = (name: string, inv: HostInventory, isOnline = true): MatchableHost => ({ id: name, name, isOnline, inventory: inv });
+const gpu = (index: number, totalMib: number) => ({ index, totalBytes: totalMib * 2 ** 20, reservedBytes: null as number | null });
+const inventory = (gpus: HostCapacity["gpus"], extra: Partial<HostCapacity> = {}): HostCapacity => ({ gpus, ...extra });
+const host = (name: string, inv: HostCapacity, isOnline = true): MatchableHost => ({ id: name, name, isOnline, inventory: inv });
 
 const h200x2 = host("h200-box", inventory([gpu(0, 143_771), gpu(1, 143_771)], { device: "cuda", runners: ["probe", "upstream"] }));
 const rtx4090x5 = host("4090-box", inventory([0, 1, 2, 3, 4].map((i) => gpu(i, 24_564)), { device: "cuda", runners: ["probe", "liveavatar"] }));

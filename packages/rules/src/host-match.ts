@@ -1,14 +1,19 @@
 // Which online hosts can run a plan with a runner: one answer for the playground's form, the web's submit and the
-// worker's GPU pick. Pure (estimator + rules + zod types only), so the browser imports it through
-// "@headroom/db/host-match" without Prisma.
+// worker's GPU pick (beside jobRefusals, the answer to "may this job run at all?").
 import { formatGib, resolveGpu, type Plan } from "@headroom/estimator";
-import { JOB_PURPOSE } from "@headroom/rules";
-import type { HostInventory } from "./host-inventory.ts";
+import { JOB_PURPOSE, type JobRunnerName as Runner } from "./job-admission.ts";
 
-type Runner = "liveavatar" | "probe" | "upstream";
+/** What a host's inventory says that matching reads (@headroom/db's HostInventory has these fields, and more). */
+export type HostCapacity = {
+  gpus: readonly { index: number; totalBytes: number; reservedBytes: number | null }[];
+  /** Where the worker runs probes: "cpu" runs every plan at tiny shapes. Absent (older workers): "cuda" iff it has GPUs. */
+  device?: "cuda" | "cpu" | undefined;
+  /** The runners installed there. Absent (older workers): not reported, none assumed missing. */
+  runners?: readonly Runner[] | undefined;
+};
 
-/** The fields of a registered host the match reads (WorkerHostDto has them). */
-export type MatchableHost = { id: string; name: string; isOnline: boolean; inventory: HostInventory };
+/** The fields of a registered host the match reads (the db's WorkerHostDto has them). */
+export type MatchableHost = { id: string; name: string; isOnline: boolean; inventory: HostCapacity };
 
 /** A host that takes the job: the GPUs it gives the plan ([] on a CPU host, which runs the plan at tiny shapes). */
 export type HostFit = { host: MatchableHost; gpus: number[]; isSmokeRun: boolean };
@@ -21,10 +26,10 @@ const ROUNDING_SLACK_BYTES = 64 * 1024 * 1024;
 const RUNNER_LABEL: Record<Runner, string> = { liveavatar: "LiveAvatar", probe: "the probe", upstream: "the upstream harness" };
 
 /** What one process can hold, as PyTorch's total_memory reports it: the card's total less what the driver reserves. */
-export const usableGpuBytes = (gpu: HostInventory["gpus"][number]): number => gpu.totalBytes - (gpu.reservedBytes ?? 0);
+export const usableGpuBytes = (gpu: HostCapacity["gpus"][number]): number => gpu.totalBytes - (gpu.reservedBytes ?? 0);
 
 /** Older workers report no device: a host with GPUs runs on them (the worker's own default). */
-const deviceOf = (inventory: HostInventory): "cuda" | "cpu" => inventory.device ?? (inventory.gpus.length > 0 ? "cuda" : "cpu");
+const deviceOf = (inventory: HostCapacity): "cuda" | "cpu" => inventory.device ?? (inventory.gpus.length > 0 ? "cuda" : "cpu");
 
 /** "5 × RTX 4090 (21.5 GiB usable each)": what the plan asks of a host. */
 export const describeNeed = (plan: Plan): string => {
@@ -36,7 +41,7 @@ export const describeNeed = (plan: Plan): string => {
  * The GPUs of this inventory that run the plan: `count` cards each at least as large as the plan's GPU (a larger card
  * runs it; the probe caps itself to the plan's usable VRAM), or why not.
  */
-export const gpusForPlan = (inventory: HostInventory, plan: Plan): { ok: true; gpus: number[] } | { ok: false; reason: string } => {
+export const gpusForPlan = (inventory: HostCapacity, plan: Plan): { ok: true; gpus: number[] } | { ok: false; reason: string } => {
   const need = plan.hardware.count;
   const usable = resolveGpu(plan.hardware).usableBytes;
   const large = inventory.gpus.filter((gpu) => usableGpuBytes(gpu) + ROUNDING_SLACK_BYTES >= usable);
