@@ -23,6 +23,7 @@ export default async function PlaygroundPage({ searchParams }: { searchParams: S
       parseError={parseError}
       hosts={hosts.map(({ id, name, isOnline, inventory }) => ({ id, name, isOnline, inventory }))}
       isSignedIn={viewer !== null}
+      teamId={viewer?.teamId ?? null}
       measuredRuns={getMeasuredRuns()}
     />
   );

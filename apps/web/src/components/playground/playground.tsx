@@ -8,6 +8,7 @@ import type { HostInventory } from "@headroom/db/host-inventory";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { checkPlan, type Check } from "@/lib/check-plan";
+import { readDraftUploads, writeDraftUploads } from "@/lib/draft-uploads";
 import { JOB_PROMPT_MAX_CHARS } from "@/lib/job-prompt";
 import { clipsForAudio, hardwareFromHost, readField, writeField, type FieldValue } from "@/lib/plan-edit";
 import { ActionBar } from "./action-bar";
@@ -40,11 +41,13 @@ type PlaygroundProps = {
   parseError: string | null;
   hosts: HostOption[];
   isSignedIn: boolean;
+  /** The viewer's team: its uploads are kept with the draft plan in this tab (null signed out). */
+  teamId?: string | null;
   /** The committed probe runs, read once by the server; the nearest ones are picked here on every change. */
   measuredRuns: readonly MeasuredRun[];
 };
 
-export function Playground({ initialPlan, initialCheck, parseError, hosts, isSignedIn, measuredRuns }: PlaygroundProps) {
+export function Playground({ initialPlan, initialCheck, parseError, hosts, isSignedIn, teamId = null, measuredRuns }: PlaygroundProps) {
   const searchParams = useSearchParams();
   const query = searchParams.toString();
   const [plan, setPlanState] = useState(initialPlan);
@@ -114,6 +117,24 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
     setAudio(asset);
     if (asset?.durationSeconds) setPlan({ ...planRef.current, params: { ...planRef.current.params, audioSeconds: +asset.durationSeconds.toFixed(3) } }, "push");
   };
+
+  // Uploads survive navigation: kept in this tab beside the draft plan, restored on return; a plan that names no image or
+  // audio of its own takes the kept ones' size and length, one that does (a shared link) keeps its own.
+  const [isRestored, setIsRestored] = useState(false);
+  useEffect(() => {
+    if (!teamId) return;
+    const kept = readDraftUploads(window.sessionStorage, teamId);
+    const params = { ...planRef.current.params };
+    if (kept.image) setImage(kept.image);
+    if (kept.audio) setAudio(kept.audio);
+    if (kept.image?.width && kept.image.height && params.imageSize === null) params.imageSize = `${kept.image.width}*${kept.image.height}`;
+    if (kept.audio?.durationSeconds && params.audioSeconds === null) params.audioSeconds = +kept.audio.durationSeconds.toFixed(3);
+    if (params.imageSize !== planRef.current.params.imageSize || params.audioSeconds !== planRef.current.params.audioSeconds) setPlan({ ...planRef.current, params }, "replace");
+    setIsRestored(true);
+  }, [teamId]); // once per team, on arrival: later changes are the person's own
+  useEffect(() => {
+    if (teamId && isRestored) writeDraftUploads(window.sessionStorage, teamId, { image, audio });
+  }, [teamId, isRestored, image, audio]);
 
   const audioSeconds = plan.params.audioSeconds;
   const neededClips = audioSeconds ? clipsForAudio(audioSeconds, plan.params.inferFrames) : null;

@@ -1,5 +1,6 @@
 "use client";
 import { useState } from "react";
+import { DraftAsset } from "@/lib/draft-uploads";
 
 export type ImageSize = { width: number; height: number };
 
@@ -18,7 +19,8 @@ const readImageSize = async (file: File): Promise<ImageSize | null> => {
   }
 };
 
-export type UploadedAsset = { id: string; kind: "image" | "audio"; mime: string; bytes: number; width: number | null; height: number | null; durationSeconds: number | null };
+/** What the playground keeps of an upload (with the draft plan, in the tab's storage): the server's fields and the file's name. */
+export type UploadedAsset = DraftAsset;
 
 /** Sends the file as the raw request body; the server decides its type from the bytes and explains a refusal. */
 export function UploadField({ kind, asset, onUploaded, onImageSize, isSignedIn }: { kind: "image" | "audio"; asset: UploadedAsset | null; onUploaded: (asset: UploadedAsset | null) => void; onImageSize?: (size: ImageSize) => void; isSignedIn: boolean }) {
@@ -43,7 +45,7 @@ export function UploadField({ kind, asset, onUploaded, onImageSize, isSignedIn }
         return;
       }
       setNote(body.note ?? null);
-      onUploaded(body.asset);
+      onUploaded(DraftAsset.parse({ ...body.asset, name: file.name.slice(0, 255) }));
     } catch {
       setError("The upload did not reach the server.");
     } finally {
@@ -63,7 +65,14 @@ export function UploadField({ kind, asset, onUploaded, onImageSize, isSignedIn }
         </span>
       )}
       {isSignedIn ? (
-        <input type="file" aria-label={`${kind} file`} disabled={isUploading} onChange={(event) => { const file = event.target.files?.[0]; if (file) void upload(file); event.target.value = ""; }} />
+        // the native input forgets its file once uploaded (and after navigation): the kept upload's name stands beside it
+        <span className="file-pick">
+          <label className="btn btn-sm">
+            {asset ? "Replace…" : "Choose file…"}
+            <input type="file" className="visually-hidden" aria-label={`${kind} file`} disabled={isUploading} onChange={(event) => { const file = event.target.files?.[0]; if (file) void upload(file); event.target.value = ""; }} />
+          </label>
+          <span className="small" data-testid={`${kind}-name`}>{asset ? (asset.name ?? "uploaded file") : "No file chosen"}</span>
+        </span>
       ) : kind === "image" ? (
         <>
           <input type="file" accept="image/png,image/jpeg,image/webp" aria-label="image file (size only)" onChange={(event) => { const file = event.target.files?.[0]; if (file) void measure(file).then((size) => setNote(size ? `${size.width}×${size.height} px, read in your browser; sign in to upload it.` : "This file could not be read as an image.")); event.target.value = ""; }} />
