@@ -1,8 +1,10 @@
 import "@headroom/ui/styles.css";
 import "./globals.css";
+import "./console.css";
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/site-header";
+import { THEME_BOOT_SCRIPT } from "@/lib/theme";
 import { Providers } from "@/lib/trpc";
 import { getPageViewer } from "@/server/page-context";
 import { getServerCaller } from "@/server/page-context";
@@ -13,7 +15,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const viewer = await getPageViewer();
   const teams = viewer ? await (await getServerCaller()).team.list() : [];
   return (
-    <html lang="en">
+    // The boot script may set data-theme before React hydrates: that attribute is expected to differ.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_BOOT_SCRIPT }} />
+      </head>
       <body>
         <Providers>
           <SiteHeader viewer={viewer ? { name: viewer.name, email: viewer.email } : null} teams={teams.map(({ id, name, isActive }) => ({ id, name, isActive }))} />

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { authClient } from "@/lib/auth-client";
 import { TeamSwitcher, type TeamOption } from "./team/team-switcher";
+import { ThemeToggle } from "./theme-toggle";
 
 const NAV = [
   { href: "/", label: "Playground" },
@@ -35,6 +36,7 @@ export function SiteHeader({ viewer, teams }: { viewer: { name: string; email: s
         })}
       </nav>
       <div className="site-user">
+        <ThemeToggle />
         {viewer ? (
           <>
             <TeamSwitcher teams={teams} />

@@ -1,27 +1,6 @@
-type Event = { seq: number; type: string; payload: Record<string, unknown>; at: Date };
+import { describeEvent, type StoredEvent } from "@/lib/job-events";
 
-const mib = (value: unknown) => (typeof value === "number" ? `${(value / 2 ** 20).toFixed(value < 2 ** 30 ? 1 : 0)} MiB` : "?");
-const str = (value: unknown) => (value === undefined || value === null ? "" : String(value));
-
-/** One protocol line as a person reads it; unknown shapes fall back to their JSON. */
-export const describeEvent = (event: Event): string => {
-  const p = event.payload;
-  const rank = p.rank !== undefined ? `rank ${str(p.rank)} · ` : "";
-  switch (event.type) {
-    case "log":
-      return `${p.stream ? `[${str(p.stream)}] ` : ""}${str(p.message ?? p.line ?? p.text ?? JSON.stringify(p))}`;
-    case "phase":
-      return `${rank}${str(p.phase)} ${str(p.state)}`.trim();
-    case "progress":
-      return `${rank}${str(p.phase)} ${p.forward !== undefined ? `forward ${str(p.forward)}/${str(p.of)}` : ""}${typeof p.seconds === "number" ? ` (${p.seconds.toFixed(3)} s)` : ""}`;
-    case "memory":
-      return `${rank}${str(p.phase)}: reserved ${mib(p.reserved)}, allocated ${mib(p.allocated)}${p.deviceUsed !== undefined ? `, device ${mib(p.deviceUsed)}` : ""}`;
-    case "error":
-      return str(p.message ?? JSON.stringify(p));
-    default:
-      return JSON.stringify(p);
-  }
-};
+type Event = StoredEvent;
 
 /** The runner's protocol lines as they arrived, newest last. */
 export function EventLog({ events }: { events: readonly Event[] }) {

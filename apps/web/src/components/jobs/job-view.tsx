@@ -9,7 +9,12 @@ import { useState } from "react";
 import { describePlan } from "@/lib/describe-plan";
 import { formatWhen, gib, jobDurationSeconds, peakDelta } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
+import { etaSeconds } from "@/lib/job-eta";
+import { currentProgress, isSmokeRun } from "@/lib/job-events";
 import { EventLog, tracesFromMemoryEvents } from "./event-log";
+import { JobEndNotice } from "./job-end-notice";
+import { JobInputs } from "./job-inputs";
+import { PeakCompare } from "./peak-compare";
 
 const isActive = (state: string | undefined) => state === "queued" || state === "running";
 
@@ -22,6 +27,7 @@ export function JobView({ id }: { id: string }) {
   const active = isActive(job.data?.job.state);
   const events = useQuery({ ...trpc.jobs.events.queryOptions({ id, afterSeq: 0 }), refetchInterval: active ? 1000 : false });
   const vram = useQuery({ ...trpc.jobs.vram.queryOptions({ id }), refetchInterval: active ? 2000 : false });
+  const context = useQuery({ ...trpc.jobs.context.queryOptions({ id }), refetchInterval: job.data?.job.state === "queued" ? 2000 : false });
   const [rerunNotice, setRerunNotice] = useState<{ kind: "refused" | "confirm"; findings: Finding[] } | null>(null);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.jobs.pathKey() });
   const cancel = useMutation(trpc.jobs.cancel.mutationOptions({ onSuccess: refresh }));
@@ -46,13 +52,20 @@ export function JobView({ id }: { id: string }) {
   const origin = new Date(current.startedAt ?? current.createdAt).getTime();
   const sampled = (vram.data?.length ?? 0) > 0;
   const traces = sampled ? vram.data! : tracesFromMemoryEvents(events.data ?? []);
+  // A probe at tiny CPU shapes checked the pipeline; its readings are not this plan's memory.
+  const smoke = isSmokeRun(events.data ?? []);
+  const now = currentProgress(events.data ?? []);
+  const eta = current.state === "running" && duration !== null && !smoke
+    ? etaSeconds({ predictedWallSeconds: current.runner === "liveavatar" ? (current.estimate?.speed.wallSeconds ?? null) : null, elapsedSeconds: duration, progress: current.progress })
+    : null;
+  const host = context.data?.host ?? null;
 
   return (
     <>
       <div className="page-head">
         <div>
           <div className="crumbs"><Link href="/jobs">Jobs</Link> / <code>{current.id}</code></div>
-          <h1>{describePlan(current.plan)} <StateBadge state={current.state} /></h1>
+          <h1>{describePlan(current.plan)} <StateBadge state={current.state} />{smoke && <span className="smoke-badge" data-testid="smoke-run">smoke run — not a measurement</span>}</h1>
         </div>
         <div className="actions">
           {active && <button type="button" className="btn btn-danger" onClick={() => cancel.mutate({ id })} disabled={cancel.isPending} data-testid="cancel-job">Cancel</button>}
@@ -74,7 +87,12 @@ export function JobView({ id }: { id: string }) {
         <div className="report">
           <Panel title="Progress" aside={<span className="small muted">{active ? "live · updates every second" : "final"}</span>}>
             <div className="panel-body">
-              <ProgressBar value={current.progress} label={`${current.phase ?? current.state} · ${Math.round(current.progress * 100)} %`} />
+              <ProgressBar value={active ? (now.fraction ?? current.progress) : current.progress} label={active ? (now.label ?? current.phase ?? current.state) : current.state} />
+              <div className="job-status-line small" data-testid="job-status-line">
+                <span>{current.state === "queued" ? "Waiting for a host" : host ? <>Host <b data-testid="job-host">{host.name}</b>{host.gpus.length > 0 && ` · ${host.gpus.length} × ${host.gpus[0]!.name.replace(/^NVIDIA (GeForce )?/, "")}`}</> : "No host recorded"}</span>
+                {eta !== null && <span data-testid="job-eta">ETA {formatDuration(eta)}{current.runner === "liveavatar" ? " (predicted wall time, corrected by progress)" : " (from progress so far)"}</span>}
+                <JobEndNotice id={id} state={current.state} title={describePlan(current.plan)} />
+              </div>
               {current.state === "failed" && (
                 <div className="callout callout-error" data-testid="job-failure">
                   <h4>Failed: {current.errorClass ?? "unknown"}</h4>
@@ -84,9 +102,21 @@ export function JobView({ id }: { id: string }) {
               {current.state === "cancelled" && <div className="callout callout-info">Cancelled. {current.errorMessage}</div>}
             </div>
           </Panel>
-          <Panel title="VRAM per GPU" aside={<span className="small muted">{sampled ? "blue: sampled every 100 ms" : "blue: the runner's memory readings (no VRAM sampler on this host)"} · dashed: predicted peak · dotted: usable</span>}>
-            <VramTimeline traces={traces} origin={origin} predictedPeaks={predictedPeaks} usableBytes={usable} />
-          </Panel>
+          {smoke ? (
+            <Panel title="VRAM">
+              <div className="panel-body">
+                <div className="callout callout-info" data-testid="smoke-note">
+                  <h4>Smoke run — not a measurement</h4>
+                  The probe ran at its tiny test shapes (what it uses where there is no GPU): it checked that every phase runs end to end. Its memory readings are kept in the log and probe-result.json, not compared with the {gib(current.predictedPeakBytes)} prediction.
+                </div>
+              </div>
+            </Panel>
+          ) : (
+            <Panel title="VRAM per GPU" aside={<span className="small muted">{sampled ? "blue: sampled every 100 ms" : "blue: the runner's memory readings (no VRAM sampler on this host)"} · dashed: predicted peak · dotted: usable</span>}>
+              <PeakCompare predicted={current.predictedPeakBytes} measured={current.measuredPeakBytes} usable={usable} />
+              <VramTimeline traces={traces} origin={origin} predictedPeaks={predictedPeaks} usableBytes={usable} />
+            </Panel>
+          )}
           <Panel title={`Log (${events.data?.length ?? 0} events)`}>
             <EventLog events={events.data ?? []} />
           </Panel>
@@ -96,6 +126,7 @@ export function JobView({ id }: { id: string }) {
             <dl className="kv">
               <dt>State</dt><dd><StateBadge state={current.state} /></dd>
               <dt>Runner</dt><dd>{current.runner}</dd>
+              <dt>Host</dt><dd>{host ? `${host.name}${host.isOnline ? "" : " (offline now)"}` : "—"}</dd>
               <dt>Phase</dt><dd>{current.phase ?? "—"}</dd>
               <dt>Attempts</dt><dd>{current.attempts}</dd>
               <dt>Created</dt><dd>{formatWhen(current.createdAt)}</dd>
@@ -103,18 +134,12 @@ export function JobView({ id }: { id: string }) {
               <dt>Finished</dt><dd>{current.finishedAt ? formatWhen(current.finishedAt) : "—"}</dd>
               <dt>Duration</dt><dd>{duration === null ? "—" : formatDuration(duration)}</dd>
               <dt>Predicted peak</dt><dd>{gib(current.predictedPeakBytes)}</dd>
-              <dt>Measured peak</dt><dd data-testid="measured-peak">{gib(current.measuredPeakBytes)} {delta && <span className={delta.isOutsideBar ? "delta-bad" : "delta-ok"}>{delta.text}</span>}</dd>
+              <dt>Measured peak</dt><dd data-testid="measured-peak">{smoke ? "— (smoke run)" : gib(current.measuredPeakBytes)} {!smoke && delta && <span className={delta.isOutsideBar ? "delta-bad" : "delta-ok"}>{delta.text}</span>}</dd>
               <dt>Error class</dt><dd>{current.errorClass ?? "—"}</dd>
             </dl>
           </Panel>
-          <Panel title="Prompt" aside={<span className="small muted">LiveAvatar&apos;s --prompt</span>}>
-            <div className="panel-body">
-              {current.prompt !== null ? (
-                <p className="job-prompt" data-testid="job-prompt">{current.prompt}</p>
-              ) : (
-                <span className="muted small">{current.runner === "probe" ? "None: the probe does not read a prompt." : "None: this job was stored before jobs kept their prompt."}</span>
-              )}
-            </div>
+          <Panel title="Inputs">
+            <JobInputs plan={current.plan} prompt={current.prompt} runner={current.runner} inputs={context.data?.inputs ?? []} />
           </Panel>
           <Panel title="Result">
             <div className="panel-body">

@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { JobPrompt, LIVEAVATAR_NEEDS_PROMPT } from "../../lib/job-prompt.ts";
 import { cancelTeamJob } from "../cancel-job.ts";
-import { getJob, getVramSeries, JOB_RUNNERS, JOB_STATES, listArtifacts, listJobEvents, listJobs } from "../data.ts";
+import { getAssets, getJob, getVramSeries, JOB_RUNNERS, JOB_STATES, listArtifacts, listJobEvents, listJobs, listWorkerHosts } from "../data.ts";
 import { submitJob } from "../submit-job.ts";
 import { router, teamProcedure } from "../trpc.ts";
 
@@ -42,6 +42,15 @@ export const jobsRouter = router({
   events: teamProcedure
     .input(JobId.extend({ afterSeq: z.number().int().min(0).max(PG_INT_MAX).default(0) }))
     .query(({ ctx, input }) => listJobEvents(ctx.db, { teamId: ctx.teamId, jobId: input.id, afterSeq: input.afterSeq, limit: 2000 })),
+  /** What the job page shows beside the job: its uploads (never their storage path) and the host that took it. */
+  context: teamProcedure.input(JobId).query(async ({ ctx, input }) => {
+    const job = await getJob(ctx.db, { teamId: ctx.teamId, id: input.id });
+    const assets = job.inputAssetIds.length === 0 ? [] : await getAssets(ctx.db, { teamId: ctx.teamId, ids: job.inputAssetIds }).catch(() => []);
+    const inputs = assets.map(({ id, kind, mime, bytes, durationSeconds, width, height }) => ({ id, kind, mime, bytes, durationSeconds, width, height }));
+    const found = job.hostId === null ? undefined : (await listWorkerHosts(ctx.db)).find((host) => host.id === job.hostId);
+    const host = found ? { name: found.name, isOnline: found.isOnline, gpus: found.inventory.gpus.map((gpu) => ({ name: gpu.name, totalBytes: gpu.totalBytes })) } : null;
+    return { inputs, host };
+  }),
   vram: teamProcedure.input(JobId).query(({ ctx, input }) => getVramSeries(ctx.db, { teamId: ctx.teamId, jobId: input.id })),
   submit: teamProcedure
     .input(SubmitJobInput)
