@@ -140,7 +140,13 @@ describe("the worker loop in this process", () => {
     const done = await settled(job.id);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(done).toMatchObject({ state: "failed", errorClass: "not-installed", attempts: 1 });
-    expect(done.errorMessage).toMatch(/^LiveAvatar is not installed on this host/);
+    // the user reads whom to ask; the operator's setting goes to the worker log and the host's findings (the hosts page)
+    expect(done.errorMessage).toBe("This host has no LiveAvatar installed; ask your admin (the hosts page says what is missing).");
+    expect(JSON.stringify(await events(job.id))).not.toContain("HEADROOM_LIVEAVATAR_DIR");
+    expect(logs.some((line) => line.includes("HEADROOM_LIVEAVATAR_DIR is not set"))).toBe(true);
+    const host = (await listWorkerHosts(bed.db)).find((h) => h.name === "cpu-e");
+    expect(host?.inventory).toMatchObject({ device: "cpu", runners: expect.not.arrayContaining(["liveavatar"]) });
+    expect(host?.preflight).toContainEqual(expect.objectContaining({ ruleId: "host/liveavatar-not-installed", message: expect.stringContaining("HEADROOM_LIVEAVATAR_DIR is not set") }));
     expect(await bed.queue.boss.getJobById(queueNameFor(job.plan), job.id)).toMatchObject({ state: "completed" });
   }, 30_000);
 
