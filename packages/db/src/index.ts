@@ -73,7 +73,7 @@ export {
   type UpsertWorkerHostInput,
   type WorkerHostDto,
 } from "./queries/worker-hosts.ts";
-export { consumeInvitationToken, getPendingInvitation, markInvitationAccepted, setInvitationToken, type InvitationDto } from "./queries/invitations.ts";
+export { consumeInvitationToken, getPendingInvitation, invitationTokenMatches, markInvitationAccepted, setInvitationToken, type InvitationDto } from "./queries/invitations.ts";
 export { createAsset, getAssets, type AssetDto, type AssetKind, type CreateAssetInput } from "./queries/assets.ts";
 export { listArtifacts, recordArtifact, type ArtifactDto, type ArtifactKind } from "./queries/artifacts.ts";
 export {

@@ -9,6 +9,7 @@ import { nextCookies } from "better-auth/next-js";
 import { organization } from "better-auth/plugins";
 import { getDatabase } from "./database.ts";
 import { env, REPO_ROOT } from "./env.ts";
+import { signsUpThroughInvitation } from "./invitations.ts";
 import { createPersonalTeam } from "./teams.ts";
 
 const INVITATION_EXPIRES_S = 7 * 24 * 3600;
@@ -25,7 +26,15 @@ export const createAuth = (db: Db, options: { secret: string; baseURL?: string |
     session: { cookieCache: { enabled: true, maxAge: 60 } },
     databaseHooks: {
       // Runs after the sign-up transaction commits, so the user row exists for the membership's foreign key.
-      user: { create: { after: async (user) => void (await createPersonalTeam(db, user)) } },
+      // Not when the sign-up comes through a live invite link for this address: the invitee joins that team instead.
+      user: {
+        create: {
+          after: async (user, ctx) => {
+            if (await signsUpThroughInvitation(db, user, (ctx?.body as { callbackURL?: unknown } | undefined)?.callbackURL)) return;
+            await createPersonalTeam(db, user);
+          },
+        },
+      },
       // A new sign-in starts in the user's first team (sign-up's session predates its team: the viewer falls back).
       session: {
         create: {

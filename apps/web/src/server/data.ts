@@ -31,6 +31,7 @@ export const {
   getPendingInvitation,
   setInvitationToken,
   consumeInvitationToken,
+  invitationTokenMatches,
   markInvitationAccepted,
   getAssets,
   listArtifacts,

@@ -3,7 +3,7 @@
 // invitee's address. better-auth's own accept endpoint is closed (auth.ts); accepting goes through here.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { DbClient } from "@headroom/db";
-import { NotFoundError, addMember, consumeInvitationToken, getMemberRole, getPendingInvitation, markInvitationAccepted, setInvitationToken, withTransaction } from "./data.ts";
+import { NotFoundError, addMember, consumeInvitationToken, getMemberRole, getPendingInvitation, invitationTokenMatches, markInvitationAccepted, setInvitationToken, withTransaction } from "./data.ts";
 
 export const hashInviteToken = (token: string): string => createHash("sha256").update(token).digest("hex");
 
@@ -20,6 +20,30 @@ export const issueInviteToken = async (db: DbClient, input: { invitationId: stri
   const token = randomBytes(32).toString("base64url");
   await setInvitationToken(db, { invitationId: invitation.id, tokenHash: hashInviteToken(token), expiresAt: invitation.expiresAt });
   return { token };
+};
+
+/** The invitation a sign-up came from: the invite page sends its own path (/invite/<id>?token=…) as the sign-up's callbackURL. */
+export const invitationInPath = (path: unknown): { invitationId: string; token: string } | null => {
+  if (typeof path !== "string") return null;
+  const match = /^\/invite\/([^/?#]{1,200})\?token=([\w-]{16,128})$/.exec(path);
+  if (!match) return null;
+  try {
+    return { invitationId: decodeURIComponent(match[1]!), token: match[2]! };
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * True when a new account signs up through a live invite link made for its address: it is about to join that
+ * team, so it gets no empty team of its own first. Checked, not spent: accepting still needs the token.
+ */
+export const signsUpThroughInvitation = async (db: DbClient, user: { email: string }, callbackURL: unknown): Promise<boolean> => {
+  const link = invitationInPath(callbackURL);
+  if (!link) return false;
+  const invitation = await getPendingInvitation(db, link.invitationId).catch(() => null);
+  if (!invitation || !sameEmail(invitation.email, user.email)) return false;
+  return invitationTokenMatches(db, { invitationId: invitation.id, tokenHash: hashInviteToken(link.token) });
 };
 
 /**

@@ -23,6 +23,10 @@ export const setInvitationToken = async (db: DbClient, input: { invitationId: st
 export const consumeInvitationToken = async (db: DbClient, input: { invitationId: string; tokenHash: string; now?: Date }): Promise<boolean> =>
   (await db.verification.deleteMany({ where: { identifier: tokenKey(input.invitationId), value: input.tokenHash, expiresAt: { gt: input.now ?? new Date() } } })).count === 1;
 
+/** Whether the token is the invitation's live one, without spending it (sign-up checks it; accepting spends it). */
+export const invitationTokenMatches = async (db: DbClient, input: { invitationId: string; tokenHash: string; now?: Date }): Promise<boolean> =>
+  (await db.verification.count({ where: { identifier: tokenKey(input.invitationId), value: input.tokenHash, expiresAt: { gt: input.now ?? new Date() } } })) === 1;
+
 export const markInvitationAccepted = async (db: DbClient, id: string): Promise<void> => {
   await db.invitation.update({ where: { id }, data: { status: "accepted" } });
 };

@@ -18,7 +18,8 @@ export function AuthForm({ mode, next }: { mode: "sign-in" | "sign-up"; next: st
     setError(null);
     const result =
       mode === "sign-up"
-        ? await authClient.signUp.email({ name: String(form.get("name") ?? "").trim() || email.split("@")[0]!, email, password })
+        ? // callbackURL: a sign-up through an invite link (next = /invite/…) gets no team of its own (auth.ts)
+          await authClient.signUp.email({ name: String(form.get("name") ?? "").trim() || email.split("@")[0]!, email, password, callbackURL: next })
         : await authClient.signIn.email({ email, password });
     setIsPending(false);
     if (result.error) return setError(result.error.message ?? "Something went wrong");
@@ -31,7 +32,9 @@ export function AuthForm({ mode, next }: { mode: "sign-in" | "sign-up"; next: st
     <div className="auth-card">
       <h1>{isSignUp ? "Create your Headroom account" : "Sign in to Headroom"}</h1>
       <p className="muted small" style={{ margin: 0 }}>
-        {isSignUp ? "Your account starts with its own team; invite teammates from the Team page." : "Your team's jobs, uploads and shared checks."}
+        {isSignUp
+          ? next.startsWith("/invite/") ? "Use the address the invitation was made for; you join that team next." : "Your account starts with its own team; invite teammates from the Team page."
+          : "Your team's jobs, uploads and shared checks."}
       </p>
       <form onSubmit={onSubmit}>
         {isSignUp && (

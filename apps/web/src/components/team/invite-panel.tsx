@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { authClient } from "@/lib/auth-client";
 import { useTRPC } from "@/lib/trpc";
+import { CopyLink } from "./copy-link";
 
 type Invitation = { id: string; email: string; role: string | null; status: string; expiresAt: Date };
 
@@ -48,7 +49,7 @@ export function InvitePanel({ teamId, canInvite }: { teamId: string; canInvite: 
         {created && (
           <div className="callout callout-ok" data-testid="invite-link">
             Send this link to your teammate only (no email is sent); it works once, for an account with that address:
-            <input type="text" readOnly value={created} onFocus={(event) => event.target.select()} className="copy-field" />
+            <CopyLink value={created} testId="invite-link-text" />
           </div>
         )}
         {invitations.length > 0 && (
