@@ -1,4 +1,4 @@
-import { catalogGpuId, compareHostRam, compareInstruments, compareMeasurement, compareSpeed, estimate, GIB, HOST_RAM_ERROR_BAR, Measurement, summarizeCalibration } from "@headroom/estimator";
+import { catalogGpuId, compareHostRam, compareInstruments, compareMeasurement, compareSpeed, estimate, GIB, HOST_RAM_ERROR_BAR, Measurement, PROBE_FORWARD_EXTREMES, summarizeCalibration } from "@headroom/estimator";
 import { describe, expect, it } from "vitest";
 import { readMeasurements } from "./read-measurements.ts";
 import { runCli, type Io } from "./run-cli.ts";
@@ -47,6 +47,14 @@ describe("calibration against data/measurements", () => {
       const bf16Single = timed.filter((row) => !row.fp8 && measurements.find((m) => m.id === row.id)!.plan.parallel.mode === "single");
       expect(bf16Single.length).toBeGreaterThanOrEqual(1);
       for (const row of bf16Single) expect(Math.abs(row.predictedSeconds / row.measuredSeconds - 1), row.id).toBeLessThan(0.15);
+    });
+    // SPEED_ERROR_BAR's compute side rests on the probe's slowest and fastest forward against the prediction.
+    it("the probe's extremes that speed's error bar cites are still the extremes in data/measurements", () => {
+      const ratio = (row: { measuredSeconds: number; predictedSeconds: number }) => row.measuredSeconds / row.predictedSeconds;
+      const sorted = [...timed].sort((a, b) => ratio(b) - ratio(a));
+      const [slowest, fastest] = PROBE_FORWARD_EXTREMES;
+      expect(ratio(sorted[0]!)).toBeCloseTo(ratio(slowest!), 1);
+      expect(ratio(sorted.at(-1)!)).toBeCloseTo(ratio(fastest!), 1);
     });
   });
 

@@ -1,4 +1,4 @@
-import { estimate, formatSignedGibValue, GIB, resolvePlan, type Estimate, type GpuEstimate, type PhaseMemory } from "@headroom/estimator";
+import { estimate, formatSignedGibValue, GIB, resolvePlan, speedRanges, type Estimate, type GpuEstimate, type PhaseMemory } from "@headroom/estimator";
 import { evaluate, suggest } from "@headroom/rules";
 import { describe, expect, it } from "vitest";
 import { formatReport, type Report } from "./format-report.ts";
@@ -26,6 +26,7 @@ const ESTIMATE: Estimate = {
   speed: {
     forwardSeconds: 0.5, stepSeconds: 0.5, clipSeconds: 2, fps: 24, clips: 100, videoSeconds: 192,
     startupSeconds: 90, wallSeconds: 290, offloadShare: 0, terms: [],
+    ...speedRanges({ fps: 24, stepSeconds: 0.5, startupSeconds: 90, wallSeconds: 290, offloadShare: 0 }),
   },
   notes: [{ id: "FR-9", message: "num_clip moves host RAM, not GPU memory", reported: "10 clips removed the OOM", predicted: "GPU peak flat in num_clip", cites: ["FR-9"] }],
   errorBar: { relative: 0.03, absoluteBytes: 0.5 * GIB, source: { kind: "assumption", ref: "target" } },

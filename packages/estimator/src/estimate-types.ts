@@ -1,4 +1,5 @@
 import type { Source } from "./sources.ts";
+import type { Range, SpeedErrorBar } from "./speed-error-bar.ts";
 
 export const PHASES = ["load", "encode", "denoise", "decode"] as const;
 export type Phase = (typeof PHASES)[number];
@@ -47,6 +48,11 @@ export type SpeedEstimate = {
   wallSeconds: number;
   /** Share of a forward spent moving weights or caches over PCIe or between GPUs (offload, FSDP gathers). */
   offloadShare: number;
+  /** fps widened by speedErrorBar (speed-error-bar.ts); show these, keep fps for sorting and JSON. */
+  fpsRange: Range;
+  stepSecondsRange: Range;
+  wallSecondsRange: Range;
+  speedErrorBar: SpeedErrorBar;
   terms: Term[];
 };
 

@@ -8,7 +8,7 @@ import { ERROR_BAR } from "./error-bar.ts";
 import { estimateSpeed } from "./throughput.ts";
 import { EXAMPLE_IMAGE_SIZE } from "./frame.ts";
 
-export const ESTIMATOR_VERSION = "0.2.0";
+export const ESTIMATOR_VERSION = "0.2.1";
 
 
 const roleOf = (plan: Plan, rank: number): GpuRole => {

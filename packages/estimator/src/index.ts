@@ -25,6 +25,14 @@ export {
 } from "./nearest-measurements.ts";
 export { planDifferences, type PlanDifference } from "./plan-diff.ts";
 export { compareSpeed, median, type SpeedComparison } from "./speed-calibration.ts";
+export {
+  OFFLOAD_REGIME_SHARE, SPEED_ERROR_BAR, SPEED_REGIMES, formatFpsRange, roundRange, significantFigures, speedRanges, speedRegime,
+  type Range, type SpeedErrorBar, type SpeedRanges, type SpeedRegime,
+} from "./speed-error-bar.ts";
+export {
+  FPS_OBSERVATIONS, PROBE_FORWARD_EXTREMES, deriveSpeedErrorBar, forwardMiss, fpsMiss, speedMisses,
+  type FpsObservation, type ForwardObservation, type SpeedMiss,
+} from "./speed-observations.ts";
 export { EXAMPLE_IMAGE_SIZE, MAX_AREA_CONFIGS, generationFrame, fitArea, type Frame } from "./frame.ts";
 export { DEFAULT_AUDIO_SECONDS, audioEmbBytes } from "./audio-embedding.ts";
 export { motionFrames, motionLatentFrames, videosLastFramesBytes } from "./motion-context.ts";

@@ -3,6 +3,7 @@ import type { SpeedEstimate, Term } from "./estimate-types.ts";
 import { ditForwardFlops, vaeDecodeFlops, vaeEncodeFlops } from "./flops.ts";
 import { assumption, fieldReport, measured, upstream } from "./sources.ts";
 import { secondsTerm } from "./term.ts";
+import { speedRanges } from "./speed-error-bar.ts";
 import { DEFAULT_AUDIO_SECONDS } from "./audio-embedding.ts";
 import { singleDecodeOutputFrames } from "./vae-decode.ts";
 import { audioEncoderBytes, ditWeightBytes, textEncoderBytes, vaeWeightBytes } from "./weights.ts";
@@ -104,5 +105,7 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
     secondsTerm("vae-rank-swap", "TPP VAE rank moving its DiT to the CPU (once)", vaeRankSwapSeconds, { bytes: whole }, SRC_VAE_RANK_SWAP),
     secondsTerm("startup", "weights load + compile", startupSeconds, { loadBytes, compile: params.enableCompile }, SRC_STARTUP),
   ];
-  return { forwardSeconds, stepSeconds, clipSeconds, fps, clips, videoSeconds, startupSeconds, wallSeconds, offloadShare: forwardSeconds > 0 ? offloadSeconds / forwardSeconds : 0, terms };
+  const offloadShare = forwardSeconds > 0 ? offloadSeconds / forwardSeconds : 0;
+  const ranges = speedRanges({ fps, stepSeconds, startupSeconds, wallSeconds, offloadShare });
+  return { forwardSeconds, stepSeconds, clipSeconds, fps, clips, videoSeconds, startupSeconds, wallSeconds, offloadShare, ...ranges, terms };
 };

@@ -1,4 +1,4 @@
-import { GIB, resolvePlan, type Estimate, type GpuEstimate, type Note, type Plan, type PlanInput } from "@headroom/estimator";
+import { GIB, resolvePlan, speedRanges, type Estimate, type GpuEstimate, type Note, type Plan, type PlanInput } from "@headroom/estimator";
 import type { RuleContext } from "./rule.ts";
 
 /** Test-only builders: a resolved plan, and an estimate whose margins and speed a test states directly. */
@@ -45,6 +45,7 @@ export const fakeEstimate = (fake: FakeEstimate = {}): Estimate => {
       startupSeconds: 60,
       wallSeconds: 60 + (fake.videoSeconds ?? 19.2) * 25 / (fake.fps ?? 10),
       offloadShare: fake.offloadShare ?? 0,
+      ...speedRanges({ fps: fake.fps ?? 10, stepSeconds: 0.1, startupSeconds: 60, wallSeconds: 60 + ((fake.videoSeconds ?? 19.2) * 25) / (fake.fps ?? 10), offloadShare: fake.offloadShare ?? 0 }),
       terms: [],
     },
     notes: fake.notes ?? [],

@@ -1,7 +1,7 @@
 // zod for the Estimate stored as JSON (reports, jobs): read back through this, never cast.
 // Typed as ZodType<Estimate>, so a new required field in the estimator's type fails typecheck here;
 // loose objects keep fields this schema does not know yet instead of dropping them.
-import { PHASES, type Estimate } from "@headroom/estimator";
+import { PHASES, speedRanges, type Estimate } from "@headroom/estimator";
 import { z } from "zod";
 
 const Source = z.looseObject({
@@ -50,6 +50,11 @@ const SpeedEstimate = z.looseObject({
   startupSeconds: z.number(),
   wallSeconds: z.number(),
   offloadShare: z.number(),
+  // Speed ranges arrived with estimator 0.2.1's speed error bar; older snapshots get them from their point values.
+  fpsRange: z.tuple([z.number(), z.number()]).optional(),
+  stepSecondsRange: z.tuple([z.number(), z.number()]).optional(),
+  wallSecondsRange: z.tuple([z.number(), z.number()]).optional(),
+  speedErrorBar: z.looseObject({ regime: z.enum(["compute", "offload"]), slower: z.number(), faster: z.number(), source: Source }).optional(),
   terms: z.array(Term),
 });
 
@@ -87,7 +92,13 @@ export const EstimateJson: z.ZodType<Estimate> = z
     notes: z.array(Note),
     errorBar: z.looseObject({ relative: z.number(), absoluteBytes: z.number(), source: Source }),
   })
-  .transform((e) => ({ ...e, hostRamPhases: e.hostRamPhases ?? [{ phase: "run" as const, bytes: e.hostRamBytes, terms: e.hostRamTerms }] }));
+  .transform((e) => ({
+    ...e,
+    hostRamPhases: e.hostRamPhases ?? [{ phase: "run" as const, bytes: e.hostRamBytes, terms: e.hostRamTerms }],
+    speed: { ...speedRanges(e.speed), ...stripUndefined(e.speed) },
+  }));
+
+const stripUndefined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 /** The largest per-GPU peak an estimate predicts: what a job's measured peak is compared with. */
 export const predictedPeakBytes = (estimate: Estimate): number =>
