@@ -403,6 +403,9 @@ class Clips(unittest.TestCase):
         self.assertEqual(len(result["forwardSeconds"]), 2)  # clip 0's timed forwards only
         progress = [e for e in events if e["type"] == "progress" and e["phase"] == "denoise"]
         self.assertEqual(len(progress), 1 + 2 + 2 * 1)  # warm-up, clip 0's block, one forward in each later clip
+        # each forward names where it sits, so the job page says "warm-up" / "block 1/1 · step 2/2", not only "forward n/total"
+        where = [(e["clip"], e["block"], e["step"], e["steps"]) for e in progress]
+        self.assertEqual(where, [(0, 0, 1, 1), (0, 1, 1, 2), (0, 1, 2, 2), (1, 1, 1, 1), (2, 1, 1, 1)])
         self.assertEqual(len(result["decodeSecondsPerClip"]), 3)
         self.assertIsNotNone(result["reencodeSeconds"])
         frames = result["host"]["frames"]
