@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { resolvePlan } from "./defaults.ts";
 import { estimate } from "./estimate.ts";
 import { GPU_IDS } from "./gpu-catalog.ts";
-import { GPU_PRICES, dollarsPerHour, dollarsPerVideoMinute, pricePerGpuHour } from "./gpu-prices.ts";
+import { GPU_PRICES, dollarsPerHour, dollarsPerVideoMinute, formatDollars, pricePerGpuHour } from "./gpu-prices.ts";
 
 describe("GPU_PRICES: a dated, cited on-demand price per catalog GPU", () => {
   it("every catalog GPU has a row; every price names its provider, an https page and an ISO date", () => {
@@ -42,5 +42,13 @@ describe("dollarsPerHour and dollarsPerVideoMinute", () => {
     const ratio = compiled.speed.wallSeconds / eager.speed.wallSeconds;
     expect(ratio).toBeGreaterThan(1);
     expect(dollarsPerVideoMinute(plan, compiled.speed)! / dollarsPerVideoMinute(plan, eager.speed)!).toBeCloseTo(ratio, 9);
+  });
+});
+
+describe("formatDollars", () => {
+  it("cents from a dollar up, two significant figures below", () => {
+    expect(formatDollars(17.45)).toBe("$17.45");
+    expect(formatDollars(0.5112)).toBe("$0.51");
+    expect(formatDollars(0.04249)).toBe("$0.042");
   });
 });

@@ -5,6 +5,7 @@
  *   PRICES_READ_ON        the date Headroom read the copies below
  *   pricePerGpuHour(gpu)  USD per GPU-hour for a catalog id, null for a custom GPU or an unpriced one
  *   dollarsPerHour(plan)  the plan's GPUs together, USD per hour, or null
+ *   formatDollars(usd)    "$3.49", "$0.51"
  *   dollarsPerVideoMinute(plan, speed)  USD per minute of generated video: the whole run's wall time (start-up
  *                         included) at dollarsPerHour, divided by the video it produces; null when unpriced or no video
  *
@@ -95,3 +96,6 @@ export const dollarsPerVideoMinute = (plan: PricedPlan, speed: { wallSeconds: nu
   if (perHour === null || !(speed.videoSeconds > 0) || !Number.isFinite(speed.wallSeconds)) return null;
   return (perHour * speed.wallSeconds) / 3600 / (speed.videoSeconds / 60);
 };
+
+/** "$3.49" from a dollar up; two significant figures below one ("$0.51", "$0.042"). */
+export const formatDollars = (usd: number): string => (usd >= 1 ? `$${usd.toFixed(2)}` : `$${Number(usd.toPrecision(2))}`);

@@ -2,7 +2,7 @@ export * from "./units.ts";
 export * from "./sources.ts";
 export * from "./gpu-catalog.ts";
 export {
-  GPU_PRICES, PRICES_READ_ON, dollarsPerHour, dollarsPerVideoMinute, pricePerGpuHour, type GpuPrice, type PricedPlan,
+  GPU_PRICES, PRICES_READ_ON, dollarsPerHour, dollarsPerVideoMinute, formatDollars, pricePerGpuHour, type GpuPrice, type PricedPlan,
 } from "./gpu-prices.ts";
 export * from "./plan.ts";
 export * from "./plan-fields.ts";

@@ -36,7 +36,7 @@ describe("estimate.speed carries ranges around its point values", () => {
     expect(speed.fpsRange[0]).toBeCloseTo(speed.fps / 5.2, 9);
     expect(speed.fpsRange[1]).toBeCloseTo(speed.fps * 1.2, 9);
     expect(speed.fpsRange[0]).toBeLessThan(speed.fps);
-    expect(formatFpsRange(speed.fpsRange)).toBe("8–60 FPS");
+    expect(formatFpsRange(speed.fpsRange)).toBe("8–55 FPS");
     expect(speed.stepSecondsRange[0]).toBeLessThan(speed.stepSeconds);
     expect(speed.stepSecondsRange[1]).toBeGreaterThan(speed.stepSeconds);
   });
@@ -51,12 +51,13 @@ describe("estimate.speed carries ranges around its point values", () => {
 });
 
 describe("rounding to what the bar supports", () => {
-  it("two figures while the range is narrower than 4×, one when wider", () => {
+  it("two figures while the range is narrower than 4×, one for the low end when wider", () => {
     expect(significantFigures([10, 39])).toBe(2);
     expect(significantFigures([10, 40])).toBe(1);
   });
   it("rounds outward so the printed range still contains the computed one", () => {
-    expect(roundRange([8.65, 54])).toEqual([8, 60]);
+    expect(roundRange([8.65, 54.01])).toEqual([8, 55]);
+    expect(roundRange([16.3, 113])).toEqual([10, 120]);
     expect(roundRange([1.23, 2.46])).toEqual([1.2, 2.5]);
     expect(roundRange([0.00306, 0.294])).toEqual([0.003, 0.3]);
     expect(formatFpsRange([0.7, 0.7])).toBe("0.7 FPS");

@@ -82,11 +82,11 @@ const roundTo = (value: number, figures: number, round: (x: number) => number): 
   return round(Number((value * scale).toPrecision(12))) / scale;
 };
 
-/** Rounded outward to the figures the range supports, so the printed range still holds the bar. */
-export const roundRange = (range: Range): Range => {
-  const figures = significantFigures(range);
-  return [roundTo(range[0], figures, Math.floor), roundTo(range[1], figures, Math.ceil)];
-};
+/**
+ * Rounded outward, so the printed range still holds the bar: both ends to 2 figures while the range is narrow; when
+ * it is wide the low end to 1 and the top to 2 (a top ceiled to 1 figure could nearly double: 113 → 200).
+ */
+export const roundRange = (range: Range): Range => [roundTo(range[0], significantFigures(range), Math.floor), roundTo(range[1], 2, Math.ceil)];
 
 const plain = (value: number): string => String(Number(value.toPrecision(6)));
 
