@@ -8,14 +8,17 @@ export type CheckArgs = { plans: PlanFlag[]; image: string | null; json: boolean
 
 export type CalibrationArgs = { json: boolean; dir: string | null };
 
-export type Command = { kind: "help" } | ({ kind: "check" } & CheckArgs) | ({ kind: "calibration" } & CalibrationArgs);
+/** `rank` takes check's plan flags, --json and --image, plus --by cost|fps. */
+export type RankArgs = CheckArgs & { by: "cost" | "fps" };
+
+export type Command = { kind: "help" } | ({ kind: "check" } & CheckArgs) | ({ kind: "rank" } & RankArgs) | ({ kind: "calibration" } & CalibrationArgs);
 
 /** `flag` is the flag as typed (with its dashes), or null when the error is about the command line as a whole. */
 export type ArgError = { flag: string | null; message: string; showUsage: boolean };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ArgError };
 
-export const COMMANDS = ["check", "calibration", "help"] as const;
+export const COMMANDS = ["check", "rank", "calibration", "help"] as const;
 
 const fail = (flag: string | null, message: string, showUsage = false): { ok: false; error: ArgError } =>
   ({ ok: false, error: { flag, message, showUsage } });
@@ -29,6 +32,7 @@ export const parseArgs = (argv: readonly string[]): Parsed<Command> => {
     return { ok: true, value: { kind: "help" } };
   }
   if (command === "calibration") return parseCalibrationArgs(rest);
+  if (command === "rank") return parseRankArgs(rest);
   if (command !== "check") return fail(null, `unknown command "${command}"`, true);
   const parsed = parseCheckArgs(rest);
   return parsed.ok ? { ok: true, value: { kind: "check", ...parsed.value } } : parsed;
@@ -147,4 +151,25 @@ export const parseCalibrationArgs = (tokens: readonly string[]): Parsed<Command>
     } else return fail(token, "is not a calibration flag (use --json or --dir)");
   }
   return { ok: true, value: { kind: "calibration", ...args } };
+};
+
+const RANK_ORDERS = ["cost", "fps"] as const;
+
+/** `rank [plan flags] [--by cost|fps] [--json] [--image path]`: --by is taken out, the rest parses as check's. */
+export const parseRankArgs = (tokens: readonly string[]): Parsed<Command> => {
+  let by: RankArgs["by"] = "cost";
+  const rest: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] ?? "";
+    if (token !== "--by" && !token.startsWith("--by=")) {
+      rest.push(token);
+      continue;
+    }
+    const value = token.includes("=") ? token.slice("--by=".length) : tokens[++i];
+    const order = RANK_ORDERS.find((candidate) => candidate === value);
+    if (!order) return fail("--by", `expects cost or fps, got "${value ?? ""}"`);
+    by = order;
+  }
+  const parsed = parseCheckArgs(rest);
+  return parsed.ok ? { ok: true, value: { kind: "rank", ...parsed.value, by } } : parsed;
 };

@@ -81,12 +81,16 @@ describe("headroom check --json", { timeout: SPAWN_TIMEOUT_MS }, () => {
       expect(["load", "encode", "denoise", "decode"]).toContain(gpu.peakPhase);
     }
     expect(report.estimate.speed.fps).toBeGreaterThan(0);
+    // The point value stays; the range its error bar allows comes beside it.
+    expect(report.estimate.speed.fpsRange[0]).toBeLessThan(report.estimate.speed.fps);
+    expect(report.estimate.speed.fpsRange[1]).toBeGreaterThan(report.estimate.speed.fps);
     expect(report.estimate.hostRamBytes).toBeGreaterThan(0);
     expect(Array.isArray(report.suggestions)).toBe(true);
     for (const suggestion of report.suggestions) {
       expect(suggestion).toMatchObject({ changes: expect.any(Array), tags: expect.any(Array), verdict: { status: expect.any(String) } });
       expect(suggestion.estimate.gpus[0].peakBytes).toBeGreaterThan(0);
       expect(typeof suggestion.estimate.speed.fps).toBe("number");
+      expect(suggestion.estimate.speed.fpsRange).toHaveLength(2);
     }
   });
 
@@ -111,5 +115,44 @@ describe("headroom check --image", { timeout: SPAWN_TIMEOUT_MS }, () => {
     expect(run.stdout).toMatch(/^Frame {2}runs at 384×704 from your 1080×1920 image/m);
     expect(run.stdout).toContain("host RAM not given (pass --host-ram-gb to check it)");
     expect(run.stdout).not.toMatch(/host-ram-exceeded/);
+  });
+});
+
+describe("headroom rank", { timeout: SPAWN_TIMEOUT_MS }, () => {
+  it.concurrent("answers 'cheapest card that runs 720*400' and 'what do 5 × H100 give me' in one table", async () => {
+    const run = await headroom("rank", "--size", "720*400");
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split("\n");
+    expect(lines[0]).toMatch(/^Which GPUs\? {2}every catalog GPU at 1, 2, 4, 5 and 8, best first \(verdict, then \$ per minute of video\)/);
+    // The first row runs and has a range of FPS and of $ per video minute.
+    expect(lines[2]).toMatch(/^ +1 {2}\d × \S+ .* RUNS +[\d.]+ \/ [\d.]+ {2}[\d.]+–[\d.]+ FPS +\$[\d.]+ +\$[\d.]+–[\d.]+$/);
+    expect(run.stdout).toMatch(/5 × h100-sxm +TPP: 4 DiT ranks \+ 1 VAE rank +RUNS .* FPS +\$17\.45 /);
+    // Out of memory: speed only "if it fit"; no upstream layout at 2 or 4 GPUs: said, and no speed.
+    expect(run.stdout).toMatch(/1 × rtx-4090 +single GPU +OUT-OF-MEMORY .*\(if it fit: [\d.]+–[\d.]+ FPS\) +\$0\.74 +-$/m);
+    expect(run.stdout).toMatch(/2 × h100-sxm +none: upstream runs 1 GPU or ≥ 5 \(TPP\), not 2 +INVALID +- +- +\$6\.98 +-$/m);
+    expect(run.stdout).toContain("rtx-5090: no public on-demand price found");
+    expect(run.stdout).toMatch(/h100-sxm: \$3\.49\/GPU-hour, RunPod H100 SXM, Secure Cloud pod \(on-demand\), https:\/\/www\.runpod\.io\/pricing \(as of 2026-09-25\)/);
+  });
+
+  it.concurrent("--json keeps the point values and adds the ranges, fastest first with --by fps", async () => {
+    const run = await headroom("rank", "--size", "720*400", "--by", "fps", "--json");
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.by).toBe("fps");
+    expect(report.rows).toHaveLength(55);
+    const running = report.rows.filter((row: { status: string }) => row.status === report.rows[0].status);
+    for (let i = 1; i < running.length; i++) expect(running[i - 1].fps).toBeGreaterThanOrEqual(running[i].fps);
+    const h100 = report.rows.find((row: { gpu: string; count: number }) => row.gpu === "h100-sxm" && row.count === 5);
+    expect(h100).toMatchObject({ status: "runs", speedShown: "range", price: { provider: "RunPod", url: "https://www.runpod.io/pricing" } });
+    expect(h100.dollarsPerHour).toBeCloseTo(17.45, 9);
+    expect(h100.fpsRange[0]).toBeLessThan(h100.fps);
+    expect(h100.fpsRange[1]).toBeGreaterThan(h100.fps);
+    expect(h100.plan.hardware).toMatchObject({ gpu: "h100-sxm", count: 5 });
+  });
+
+  it.concurrent("--by with another value exits 2 naming the flag", async () => {
+    const run = await headroom("rank", "--by", "price");
+    expect(run.code).toBe(2);
+    expect(stderrLines(run)).toEqual(['headroom: --by: expects cost or fps, got "price"']);
   });
 });

@@ -63,7 +63,9 @@ describe("formatReport", () => {
 
   it("shows host RAM, speed, verdict, findings, notes, suggestions and the error bar", () => {
     expect(lineWith("Host RAM")).toContain("60.00 GiB needed · 128 GB (119.21 GiB) installed");
-    expect(lineWith("Speed")).toContain("0.50 s/step · 2.00 s/clip · 24.0 FPS · wall 4 min 50 s for 100 clips");
+    // Out of memory: speed only as "if it fit", in the ranges the compute bar allows (×1/1.2 to ×5.2), rounded outward.
+    expect(lineWith("Speed")).toContain("if it fit: 0.4–2.6 s/step · 1–11 s/clip · 4–29 FPS · wall 3 min 20 s–20 min 00 s for 100 clips");
+    expect(lineWith("error bar (compute-bound)")).toContain("up to 5.2× slower, 1.2× faster than predicted");
     expect(lineWith("Verdict")).toContain("OUT-OF-MEMORY  DiT ranks need 25.80 GiB");
     expect(lineWith("dit-rank-oom")).toMatch(/error\s+dit-rank-oom\s+every TPP DiT rank holds the whole DiT\s+\[FR-5, fsdp\.py\]/);
     expect(lineWith("FR-9:")).toContain("num_clip moves host RAM");
@@ -71,6 +73,14 @@ describe("formatReport", () => {
     expect(lineWith("--dit-fsdp")).toMatch(/1\.\s+--dit-fsdp true\s+→\s+RUNS\s+peak 20\.10 GiB \(denoise\)\s+9\.50 FPS\s+\[nearest\]/);
     expect(lineWith("a100-80gb")).toMatch(/2\.\s+--gpu a100-80gb; --count 1\s+→\s+RUNS-SLOWLY\s+peak 62\.00 GiB \(decode\)\s+1\.25 FPS\s+\[cheapest, fastest\]/);
     expect(lines.at(-1)).toBe("Error bar  ±max(3 %, 0.50 GiB) on each GPU's peak (assumption: target) · estimator test");
+  });
+
+  it("shows a plan that runs its speed range without 'if it fit', and an invalid plan none", () => {
+    const runs = formatReport({ ...REPORT, verdict: { ...REPORT.verdict, status: "runs" } }, { color: false });
+    expect(runs).toMatch(/^Speed {6}0\.4–2\.6 s\/step · 1–11 s\/clip · 4–29 FPS/m);
+    const invalid = formatReport({ ...REPORT, verdict: { ...REPORT.verdict, status: "invalid" } }, { color: false });
+    expect(invalid).toContain("Speed      not shown: upstream would not run this plan");
+    expect(invalid).not.toMatch(/FPS ·/);
   });
 
   it("says which frame the run generates, and from which image", () => {

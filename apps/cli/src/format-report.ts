@@ -1,6 +1,8 @@
 import {
-  formatGbInput, formatGib, formatGibValue, formatSignedGibValue, GB, PHASES, resolveGpu, type Estimate, type GpuEstimate, type MeasuredNeighbour, type Plan,
+  formatFpsRange, formatGbInput, formatGib, formatGibValue, formatSignedGibValue, GB, PHASES, resolveGpu, roundRange,
+  type Estimate, type GpuEstimate, type MeasuredNeighbour, type Plan, type Range,
 } from "@headroom/estimator";
+import { speedShownAs } from "@headroom/rules";
 import { formatDuration, formatNumber, formatPercent, formatTable, makePaint, type Paint } from "./format-units.ts";
 
 /** The parts of the rules' Verdict and Suggestion the report reads (structural, so either package can grow). */
@@ -37,7 +39,7 @@ export const formatReport = (report: Report, options: { color: boolean }): strin
     ...formatGpuTable(estimate.gpus, paint),
     "",
     formatHostRam(plan, estimate, paint),
-    formatSpeed(estimate, paint),
+    formatSpeed(estimate, paint, report.verdict.status),
     "",
     `${paint.bold("Verdict")}    ${paintStatus(report.verdict.status, paint)}  ${report.verdict.headline}`,
     // Estimate notes get their own section below, with the reported and predicted numbers side by side.
@@ -110,16 +112,30 @@ export const formatHostRam = (plan: Plan, estimate: Estimate, paint: Paint): str
   return `${needed} · ${formatGbInput(plan.hardware.hostRamGb, 2)} installed · ${verdict}`;
 };
 
-export const formatSpeed = (estimate: Estimate, paint: Paint): string => {
+const secondsRange = (range: Range): string => {
+  const [low, high] = roundRange(range);
+  return `${formatDuration(low)}–${formatDuration(high)}`;
+};
+const numberRange = (range: Range): string => roundRange(range).join("–");
+
+/**
+ * Speed as the ranges its error bar allows; "if it fit" for a plan that runs out of memory, nothing for an invalid one.
+ * The point values stay in --json.
+ */
+export const formatSpeed = (estimate: Estimate, paint: Paint, status = "runs"): string => {
   const s = estimate.speed;
+  const shown = speedShownAs(status);
+  if (shown === "hidden") return `${paint.bold("Speed")}      not shown: upstream would not run this plan`;
+  const bar = s.speedErrorBar;
   const parts = [
-    `${formatNumber(s.stepSeconds)} s/step`,
-    `${formatNumber(s.clipSeconds)} s/clip`,
-    `${formatNumber(s.fps)} FPS`,
-    `wall ${formatDuration(s.wallSeconds)} for ${s.clips} clips (${formatDuration(s.videoSeconds)} of video, ${formatDuration(s.startupSeconds)} start-up)`,
+    `${numberRange(s.stepSecondsRange)} s/step`,
+    `${numberRange([s.clipSeconds / bar.faster, s.clipSeconds * bar.slower])} s/clip`,
+    formatFpsRange(s.fpsRange),
+    `wall ${secondsRange(s.wallSecondsRange)} for ${s.clips} clips (${formatDuration(s.videoSeconds)} of video, ${formatDuration(s.startupSeconds)} start-up)`,
   ];
   if (s.offloadShare > 0) parts.push(`${formatPercent(s.offloadShare)} of each forward moving bytes over PCIe`);
-  return `${paint.bold("Speed")}      ${parts.join(" · ")}`;
+  const barLine = `${paint.dim(`           error bar (${bar.regime}-bound): up to ${bar.slower}× slower, ${bar.faster}× faster than predicted (${bar.source.kind}: ${bar.source.ref})`)}`;
+  return `${paint.bold("Speed")}      ${shown === "if-it-fit" ? "if it fit: " : ""}${parts.join(" · ")}\n${barLine}`;
 };
 
 const STATUS_PAINT: Record<string, keyof Paint> = {

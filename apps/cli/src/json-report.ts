@@ -29,7 +29,10 @@ export const toJsonReport = <V>(input: JsonReportInput<V>) => ({
         ({ rank, role, peakBytes, peakPhase, usableBytes, marginBytes })),
       worstRank: s.estimate.worstRank,
       hostRamBytes: s.estimate.hostRamBytes,
-      speed: { stepSeconds: s.estimate.speed.stepSeconds, clipSeconds: s.estimate.speed.clipSeconds, fps: s.estimate.speed.fps, wallSeconds: s.estimate.speed.wallSeconds },
+      speed: {
+        stepSeconds: s.estimate.speed.stepSeconds, clipSeconds: s.estimate.speed.clipSeconds, fps: s.estimate.speed.fps, wallSeconds: s.estimate.speed.wallSeconds,
+        fpsRange: s.estimate.speed.fpsRange, stepSecondsRange: s.estimate.speed.stepSecondsRange, wallSecondsRange: s.estimate.speed.wallSecondsRange,
+      },
     },
   })),
   suggestionsSkipped: input.suggestions === null,

@@ -1,10 +1,12 @@
 import {
   compareHostRam, compareInstruments, compareMeasurement, compareSpeed, estimate, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasurementFile, type Plan,
 } from "@headroom/estimator";
-import { evaluate, suggest } from "@headroom/rules";
+import { evaluate, rank, suggest } from "@headroom/rules";
 import { formatArgError, parseArgs, resolveCheckPlan, type ArgError } from "./args.ts";
 import { formatCalibration } from "./calibration-report.ts";
 import { formatReport } from "./format-report.ts";
+import { formatRank, toJsonRank } from "./rank-report.ts";
+import { makePaint } from "./format-units.ts";
 import { imageSizeFlag, type ReadFileHead } from "./image-flag.ts";
 import { stringifyReport, toJsonReport } from "./json-report.ts";
 import { formatUsage } from "./usage.ts";
@@ -36,7 +38,7 @@ export const runCli = (argv: readonly string[], io: Io): number => {
   const parsed = parseArgs(argv);
   if (!parsed.ok) return usageError(parsed.error, io);
   const command = parsed.value;
-  if (command.kind === "help" || (command.kind === "check" && command.help)) {
+  if (command.kind === "help" || ((command.kind === "check" || command.kind === "rank") && command.help)) {
     io.out(formatUsage());
     return EXIT_OK;
   }
@@ -47,6 +49,11 @@ export const runCli = (argv: readonly string[], io: Io): number => {
   if (!resolved.ok) return usageError(resolved.error, io);
 
   const plan = resolved.value;
+  if (command.kind === "rank") {
+    const rows = rank(plan, { by: command.by });
+    io.out(command.json ? stringifyReport(toJsonRank(rows, command.by)) : formatRank(rows, command.by, makePaint(io.color)));
+    return EXIT_OK;
+  }
   const planEstimate = estimate(plan);
   const verdict = evaluate(plan, planEstimate);
   const suggestions = command.suggest ? suggest(plan) : null;

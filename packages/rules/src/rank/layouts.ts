@@ -20,7 +20,7 @@ const tpp = (count: number) => (plan: Plan): PlanPatch => ({
 const single = (plan: Plan): PlanPatch => ({ hardware: { count: 1 }, parallel: plan.parallel.mode === "single" ? {} : SINGLE_GPU_PARALLEL });
 
 const NO_LAYOUT = (count: number): RankLayout => ({
-  label: `no upstream layout: LiveAvatar runs 1 GPU or 5 or more (TPP), not ${count}`,
+  label: `none: upstream runs 1 GPU or ≥ 5 (TPP), not ${count}`,
   isUpstream: false,
   patch: tpp(count),
 });
