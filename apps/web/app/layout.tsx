@@ -6,13 +6,14 @@ import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/site-header";
 import { THEME_BOOT_SCRIPT } from "@/lib/theme";
 import { Providers } from "@/lib/trpc";
-import { getPageViewer } from "@/server/page-context";
+import { getSignedInViewer } from "@/server/page-context";
 import { getServerCaller } from "@/server/page-context";
 
 export const metadata: Metadata = { title: "Headroom — know before you OOM", description: "Will this LiveAvatar run fit these GPUs?" };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const viewer = await getPageViewer();
+  // Not getPageViewer: the header must not give a new invitee a team of their own before they accept.
+  const viewer = await getSignedInViewer();
   const teams = viewer ? await (await getServerCaller()).team.list() : [];
   return (
     // The boot script may set data-theme before React hydrates: that attribute is expected to differ.

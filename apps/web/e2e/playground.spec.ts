@@ -142,6 +142,7 @@ test("sign up, find the OOM, fix it, share it, upload, submit and follow the job
     await teammate.getByRole("button", { name: "Create account" }).click();
     await teammate.getByRole("button", { name: "Accept invitation" }).click();
     await expect(teammate.getByTestId("team-name")).toHaveText("Erin Example's team");
+    await expect(teammate.getByTestId("team-switcher")).not.toContainText("Tess Teammate's team"); // no empty team of their own first
     await expect(teammate.getByTestId("members").locator("tbody tr")).toHaveCount(2);
     await teammate.goto("/jobs"); // the team's history, including Erin's job
     await expect(teammate.getByTestId("jobs-table").locator("tbody tr")).toHaveCount(1);

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { AcceptInvite } from "@/components/team/accept-invite";
-import { getPageViewer } from "@/server/page-context";
+import { getSignedInViewer } from "@/server/page-context";
 
 export const metadata = { title: "Join a team — Headroom" };
 
@@ -9,7 +9,7 @@ export default async function InvitePage({ params, searchParams }: { params: Pro
   const raw = (await searchParams).token;
   // The link's one-time token rides along through sign-in (base64url: nothing safeNext would refuse).
   const token = typeof raw === "string" && /^[\w-]{16,128}$/.test(raw) ? raw : "";
-  const viewer = await getPageViewer();
+  const viewer = await getSignedInViewer(); // a new invitee has no team until they accept
   const next = encodeURIComponent(`/invite/${encodeURIComponent(id)}${token ? `?token=${token}` : ""}`);
   return (
     <div className="auth-card">

@@ -5,7 +5,7 @@ import { FindingList, formatDuration, Panel, ProgressBar, StateBadge, VramTimeli
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { describePlan } from "@/lib/describe-plan";
 import { formatWhen, gib, jobDurationSeconds, peakDelta } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
@@ -27,7 +27,11 @@ export function JobView({ id }: { id: string }) {
   const active = isActive(job.data?.job.state);
   const events = useQuery({ ...trpc.jobs.events.queryOptions({ id, afterSeq: 0 }), refetchInterval: active ? 1000 : false });
   const vram = useQuery({ ...trpc.jobs.vram.queryOptions({ id }), refetchInterval: active ? 2000 : false });
-  const context = useQuery({ ...trpc.jobs.context.queryOptions({ id }), refetchInterval: job.data?.job.state === "queued" ? 2000 : false });
+  // The host is known once a worker takes the job: asked again on every change of state, and each second until then.
+  const context = useQuery({ ...trpc.jobs.context.queryOptions({ id }), refetchInterval: (query) => (active && !query.state.data?.host ? 1000 : false) });
+  const { refetch: refetchContext } = context;
+  const state = job.data?.job.state;
+  useEffect(() => void refetchContext(), [state, refetchContext]);
   const [rerunNotice, setRerunNotice] = useState<{ kind: "refused" | "confirm"; findings: Finding[] } | null>(null);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.jobs.pathKey() });
   const cancel = useMutation(trpc.jobs.cancel.mutationOptions({ onSuccess: refresh }));
@@ -90,7 +94,7 @@ export function JobView({ id }: { id: string }) {
               <ProgressBar value={active ? (now.fraction ?? current.progress) : current.progress} label={active ? (now.label ?? current.phase ?? current.state) : current.state} />
               <div className="job-status-line small" data-testid="job-status-line">
                 <span>{current.state === "queued" ? "Waiting for a host" : host ? <>Host <b data-testid="job-host">{host.name}</b>{host.gpus.length > 0 && ` · ${host.gpus.length} × ${host.gpus[0]!.name.replace(/^NVIDIA (GeForce )?/, "")}`}</> : "No host recorded"}</span>
-                {eta !== null && <span data-testid="job-eta">ETA {formatDuration(eta)}{current.runner === "liveavatar" ? " (predicted wall time, corrected by progress)" : " (from progress so far)"}</span>}
+                {eta !== null && <span data-testid="job-eta">ETA {eta >= 1 ? formatDuration(eta) : "any moment now"}{current.runner === "liveavatar" ? " (predicted wall time, corrected by progress)" : " (from progress so far)"}</span>}
                 <JobEndNotice id={id} state={current.state} title={describePlan(current.plan)} />
               </div>
               {current.state === "failed" && (
