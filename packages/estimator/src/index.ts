@@ -24,6 +24,7 @@ export {
   measuredRunsFrom, nearestMeasurements, type MeasuredNeighbour, type MeasuredPeak, type MeasuredRun, type MeasurementFile,
 } from "./nearest-measurements.ts";
 export { planDifferences, type PlanDifference } from "./plan-diff.ts";
+export { standInOf } from "./stand-in.ts";
 export { compareSpeed, median, type SpeedComparison } from "./speed-calibration.ts";
 export {
   OFFLOAD_REGIME_SHARE, SPEED_ERROR_BAR, SPEED_REGIMES, formatFpsRange, roundRange, significantFigures, speedRanges, speedRegime,

@@ -3,6 +3,7 @@ import type { Phase } from "./estimate-types.ts";
 import type { Plan } from "./plan.ts";
 import { planDifferences, type PlanDifference } from "./plan-diff.ts";
 import { resolveGpu } from "./resolve-gpu.ts";
+import { standInOf } from "./stand-in.ts";
 import { formatGib, formatGibValue, GIB } from "./units.ts";
 
 /** A measurement file as read from disk: its name and its parsed JSON (or the reason it could not be read). */
@@ -18,6 +19,8 @@ export type MeasuredRun = {
   capBytes: number | null;
   plan: Plan;
   comparison: MeasurementComparison;
+  /** How the run stood in for `plan` ("measured in bf16, the plan asks bf16+fp8"); [] when it ran the plan as written. */
+  standIn: string[];
 };
 
 /** The files that are probe measurements, each compared with its prediction; anything else is left out. */
@@ -26,7 +29,7 @@ export const measuredRunsFrom = (files: readonly MeasurementFile[]): MeasuredRun
     const parsed = Measurement.safeParse(file.json);
     if (!parsed.success) return [];
     const { id, gpu, capBytes, plan } = parsed.data;
-    return [{ file: file.name, id, gpu, capBytes, plan, comparison: compareMeasurement(parsed.data) }];
+    return [{ file: file.name, id, gpu, capBytes, plan, comparison: compareMeasurement(parsed.data), standIn: standInOf(parsed.data) }];
   });
 
 /** The fullest rank of a run that fit: its measured peak, the phase it came in, and how far the prediction was. */
@@ -55,6 +58,8 @@ export type MeasuredNeighbour = {
   verdictAgrees: boolean;
   /** What the measured plan sets differently from the plan being checked. */
   differences: PlanDifference[];
+  /** How the run stood in for its own plan: another precision, fewer ranks, ranks sharing a GPU ([] if none). */
+  standIn: string[];
   /** "measured on NVIDIA H100 80GB HBM3, cap 23.65 GiB: 22.88 GiB peak (predicted 23.37)" */
   summary: string;
   distance: number;
@@ -92,7 +97,8 @@ const summarize = (run: MeasuredRun, peak: MeasuredPeak | null): string => {
   const result = peak
     ? `${formatGib(peak.measuredBytes, 2)} peak (predicted ${formatGibValue(peak.predictedBytes)})`
     : `out of memory at ${c.measuredOomPhase ?? "?"} (predicted ${c.predictedFits ? "fits" : `OOM at ${c.predictedOomPhase ?? "?"}`})`;
-  return `measured on ${run.gpu}, ${cap}: ${result}`;
+  const standIn = run.standIn.length > 0 ? ` (stand-in: ${run.standIn.join("; ")})` : "";
+  return `measured on ${run.gpu}, ${cap}: ${result}${standIn}`;
 };
 
 /** The committed runs closest to a plan, each with what it measured, what was predicted and how its plan differs. */
@@ -118,6 +124,7 @@ export const nearestMeasurements = (plan: Plan, runs: readonly MeasuredRun[], li
         predictedOomPhase: c.predictedOomPhase,
         verdictAgrees: c.verdictAgrees,
         differences,
+        standIn: run.standIn,
         summary: summarize(run, peak),
         distance,
       };

@@ -1,7 +1,8 @@
+import { estimate } from "@headroom/estimator";
 import { describe, expect, test } from "vitest";
 import { evaluate } from "./evaluate.ts";
 import type { Rule, VerdictStatus } from "./rule.ts";
-import { ctx, fakeEstimate, plan } from "./test-fixtures.ts";
+import { ctx, fakeEstimate, measuredRun, plan } from "./test-fixtures.ts";
 
 const always = (id: string, implies: VerdictStatus, severity: Rule["severity"] = "warning"): Rule => ({
   id,
@@ -26,6 +27,8 @@ describe("evaluate", () => {
     [["out-of-memory", "invalid"], "invalid"],
     [["invalid", "out-of-memory", "tight", "runs-slowly", "runs"], "invalid"],
     [["runs"], "runs"],
+    [["tight", "risky", "runs-slowly"], "risky"],
+    [["risky", "out-of-memory"], "out-of-memory"],
   ] as const)("implied %j → %s", (implied, expected) => {
     const rules = implied.map((status, i) => always(`r${i}`, status));
     expect(evaluate(plan(), fakeEstimate(), rules).status).toBe(expected);
@@ -34,6 +37,20 @@ describe("evaluate", () => {
   test("the headline names the first finding that set the status", () => {
     const verdict = evaluate(plan(), fakeEstimate(), [always("slow", "runs-slowly"), always("oom", "out-of-memory", "error"), always("oom2", "out-of-memory", "error")]);
     expect(verdict.headline).toBe("Out of memory: oom fired");
+  });
+
+  test("a risky plan's headline says it fits, then names the finding that makes it risky", () => {
+    const verdict = evaluate(plan(), fakeEstimate({ marginsGib: [4] }), [always("tight", "tight"), always("stall", "risky")]);
+    expect(verdict.status).toBe("risky");
+    expect(verdict.headline).toBe("Risky: fits (4.0 GiB headroom on the fullest GPU), but stall fired");
+  });
+
+  test("the committed runs reach the rules through the context", () => {
+    const seen: number[] = [];
+    const rule: Rule = { ...always("reads", "runs"), check: ({ measured }) => (seen.push(measured.length), null) };
+    evaluate(plan(), fakeEstimate(), [rule]);
+    evaluate(plan(), fakeEstimate(), [rule], ctx({}, {}, [measuredRun({}, false)]).measured);
+    expect(seen).toEqual([0, 1]);
   });
 
   test("findings are errors, then warnings, then info, stable within a severity", () => {
@@ -90,6 +107,15 @@ describe("evaluate with the LiveAvatar pack", () => {
   });
   test("warnings and info alone leave it running", () => {
     expect(status(ctx({ hardware: { gpu: "rtx-4090", hostRamGb: 64 }, params: { offloadModel: true } }))).toBe("runs");
+  });
+  test("a plan that fits but leans on an inferred combination is risky, never runs: fp8 under FSDP, FSDP under TPP", () => {
+    const fsdp = { hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100, t5Cpu: true, fp8: true }, parallel: { ditFsdp: true } } as const;
+    const real = plan(fsdp);
+    const verdict = evaluate(real, estimate(real));
+    expect(estimate(real).gpus.every((gpu) => gpu.marginBytes >= 0)).toBe(true);
+    expect(verdict.status).toBe("risky");
+    expect(verdict.headline).toMatch(/^Risky: fits \(.+ headroom on the fullest GPU\), but /);
+    expect(verdict.findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(["source/tpp-fsdp-group", "source/fp8-under-fsdp"]));
   });
   test("findings point at plan fields", () => {
     const c = ctx({ params: { size: "700*400" } });

@@ -1,4 +1,4 @@
-import { formatGib, type Estimate, type Plan } from "@headroom/estimator";
+import { formatGib, type Estimate, type MeasuredRun, type Plan } from "@headroom/estimator";
 import { formatFps } from "./format.ts";
 import { LIVEAVATAR_RULES } from "./liveavatar-rules.ts";
 import { worseStatus, type Finding, type FindingDraft, type Rule, type RuleContext, type Severity, type VerdictStatus } from "./rule.ts";
@@ -9,6 +9,7 @@ const STATUS_LABEL: Record<VerdictStatus, string> = {
   runs: "Runs",
   "runs-slowly": "Runs slowly",
   tight: "Tight",
+  risky: "Risky",
   "out-of-memory": "Out of memory",
   invalid: "Invalid",
 };
@@ -30,16 +31,30 @@ const toFinding = (rule: Rule, ctx: RuleContext, draft: FindingDraft): Finding =
   fixes: rule.fixes?.(ctx) ?? [],
 });
 
-const runsHeadline = (estimate: Estimate): string => {
+const headroomOf = (estimate: Estimate): string => {
   let margin = Infinity;
   for (const gpu of estimate.gpus) margin = Math.min(margin, gpu.marginBytes);
-  const headroom = Number.isFinite(margin) ? `, ${formatGib(margin)} headroom on the fullest GPU` : "";
-  return `${STATUS_LABEL.runs}: ${formatFps(estimate.speed.fps)}${headroom}`;
+  return Number.isFinite(margin) ? `${formatGib(margin)} headroom on the fullest GPU` : "";
 };
 
-/** One loop over the rules: each fired rule adds its findings and may worsen the status it implies. */
-export const evaluate = (plan: Plan, estimate: Estimate, rules: readonly Rule[] = LIVEAVATAR_RULES): Verdict => {
-  const ctx: RuleContext = { plan, estimate };
+const runsHeadline = (estimate: Estimate): string => {
+  const headroom = headroomOf(estimate);
+  return `${STATUS_LABEL.runs}: ${formatFps(estimate.speed.fps)}${headroom ? `, ${headroom}` : ""}`;
+};
+
+/** A risky plan fits: the headline says so first, then names the finding that makes it risky. */
+const causeHeadline = (status: VerdictStatus, cause: Finding, estimate: Estimate): string => {
+  if (status !== "risky") return `${STATUS_LABEL[status]}: ${cause.message}`;
+  const headroom = headroomOf(estimate);
+  return `${STATUS_LABEL.risky}: fits${headroom ? ` (${headroom})` : ""}, but ${cause.message}`;
+};
+
+/**
+ * One loop over the rules: each fired rule adds its findings and may worsen the status it implies.
+ * measured: the committed probe runs the caller has (rules that compare with a measured run stay quiet without).
+ */
+export const evaluate = (plan: Plan, estimate: Estimate, rules: readonly Rule[] = LIVEAVATAR_RULES, measured: readonly MeasuredRun[] = []): Verdict => {
+  const ctx: RuleContext = { plan, estimate, measured };
   let status: VerdictStatus = "runs";
   let cause: Finding | null = null;
   // Findings are listed errors first, then warnings, then info, each in rule order.
@@ -59,6 +74,6 @@ export const evaluate = (plan: Plan, estimate: Estimate, rules: readonly Rule[] 
     }
   }
   const findings = [...bySeverity.error, ...bySeverity.warning, ...bySeverity.info];
-  const headline = cause ? `${STATUS_LABEL[status]}: ${cause.message}` : runsHeadline(estimate);
+  const headline = cause ? causeHeadline(status, cause, estimate) : runsHeadline(estimate);
   return { status, findings, headline };
 };

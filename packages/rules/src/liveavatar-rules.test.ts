@@ -2,9 +2,11 @@ import { applyPatch } from "@headroom/estimator";
 import { describe, expect, test } from "vitest";
 import { LIVEAVATAR_RULES } from "./liveavatar-rules.ts";
 import type { RuleContext } from "./rule.ts";
-import { ctx } from "./test-fixtures.ts";
+import { ctx, measuredRun } from "./test-fixtures.ts";
 
 const FR21 = { hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100 } } as const;
+const FSDP_FP8 = { hardware: { gpu: "rtx-4090", count: 5 }, params: { fp8: true, t5Cpu: true }, parallel: { ditFsdp: true } } as const;
+const STAND_IN = ["measured in bf16, the plan asks bf16+fp8", "measured on 4 ranks, the plan has 5"];
 const NOTE = { id: "FR-9", message: "num_clip moves host RAM", reported: "OOM", predicted: "flat", cites: ["FR-9"] };
 
 /** Per rule: a context where it fires and one where it stays quiet. */
@@ -46,6 +48,10 @@ const CASES: Record<string, { fires: RuleContext; quiet: RuleContext }> = {
   "source/kv-offload-single-only": { fires: ctx({ hardware: { count: 5 }, params: { offloadKvCache: true } }), quiet: ctx({ params: { offloadKvCache: true } }) },
   "source/guide-scale-unused": { fires: ctx({ params: { sampleGuideScale: 4.5 } }), quiet: ctx({ params: { sampleGuideScale: 0 } }) },
   "source/infer-frames-multiple-of-12": { fires: ctx({ params: { inferFrames: 80 } }), quiet: ctx({ params: { inferFrames: 48 } }) },
+  "measured/oom-of-this-plan": {
+    fires: ctx(FSDP_FP8, { marginsGib: [1, 1, 1, 1, 19], usableGib: 23.65 }, [measuredRun(FSDP_FP8, false, STAND_IN)]),
+    quiet: ctx(FSDP_FP8, { marginsGib: [1, 1, 1, 1, 19], usableGib: 23.65 }, [measuredRun(FSDP_FP8, true), measuredRun({ ...FSDP_FP8, params: { fp8: false, t5Cpu: true } }, false)]),
+  },
   "source/quantize-on-cpu-patch": { fires: ctx({ params: { quantizeOnCpu: true } }), quiet: ctx({ params: { quantizeOnCpu: false } }) },
 };
 
@@ -103,6 +109,24 @@ describe("LiveAvatar rule pack", () => {
     expect([needed.severity, past.severity, needed.implies, past.implies]).toEqual(["info", "warning", "runs", "runs"]);
     expect(fired("hardware/host-ram-exceeded", ctx({}, { hostRamBytes: 1000e9 }))).toBe(false);
     expect(fired("hardware/fr-19-host-ram", ctx({ params: { offloadModel: true } }))).toBe(false);
+  });
+
+  test("risky rules are warnings, each says why the plan likely fails", () => {
+    const risky = LIVEAVATAR_RULES.filter((rule) => rule.implies === "risky").map((rule) => rule.id);
+    expect(risky.sort()).toEqual(["measured/oom-of-this-plan", "red-line/fr-22", "source/fp8-under-fsdp", "source/single-offload-model-false", "source/tpp-fsdp-group"]);
+    for (const id of risky) expect(LIVEAVATAR_RULES.find((rule) => rule.id === id)?.severity).toBe("warning");
+  });
+
+  test("a measured OOM of this plan names the run and how it stood in; an estimate already OOM leaves it quiet", () => {
+    const rule = LIVEAVATAR_RULES.find((r) => r.id === "measured/oom-of-this-plan")!;
+    const run = measuredRun(FSDP_FP8, false, STAND_IN);
+    expect(rule.check(ctx(FSDP_FP8, { marginsGib: [1, 1, 1, 1, 19], usableGib: 23.65 }, [run]))).toEqual([
+      { message: `a probe run of this plan ran out of memory at load (a stand-in: ${STAND_IN.join("; ")})`, path: [], cites: ["data/measurements/test-run.json"] },
+    ]);
+    // num_clip moves host RAM only: the run still measured this plan's GPUs.
+    expect(fired("measured/oom-of-this-plan", ctx({ ...FSDP_FP8, params: { ...FSDP_FP8.params, numClip: 10 } }, { marginsGib: [1] }, [run]))).toBe(true);
+    expect(fired("measured/oom-of-this-plan", ctx(FSDP_FP8, { marginsGib: [-1] }, [run]))).toBe(false);
+    expect(fired("measured/oom-of-this-plan", ctx(FSDP_FP8, { marginsGib: [1] }))).toBe(false);
   });
 
   test("the size fix keeps the orientation", () => {

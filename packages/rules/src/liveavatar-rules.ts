@@ -1,4 +1,5 @@
 import { HARDWARE_RULES } from "./liveavatar/hardware-rules.ts";
+import { MEASURED_RULES } from "./liveavatar/measured-rules.ts";
 import { MEMORY_RULES } from "./liveavatar/memory-rules.ts";
 import { NOTE_RULES } from "./liveavatar/note-rules.ts";
 import { RED_LINE_RULES } from "./liveavatar/red-line-rules.ts";
@@ -13,6 +14,7 @@ export const LIVEAVATAR_RULES: readonly Rule[] = [
   ...SOURCE_RULES,
   ...RED_LINE_RULES,
   ...MEMORY_RULES,
+  ...MEASURED_RULES,
   ...HARDWARE_RULES,
   ...SPEED_RULES,
   ...NOTE_RULES,

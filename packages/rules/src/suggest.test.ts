@@ -2,10 +2,11 @@ import { applyPatch, estimate, GPU_IDS, Plan, resolvePlan, SUPPORTED_SIZES, type
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { evaluate } from "./evaluate.ts";
-import { suggest, type Suggestion } from "./suggest.ts";
+import { suggest, SUGGESTION_GROUPS, type Suggestion } from "./suggest.ts";
 import { WARNING_DISTANCE } from "./suggest/pick.ts";
+import { measuredRun } from "./test-fixtures.ts";
 
-const FEASIBLE = ["runs", "runs-slowly", "tight"];
+const FEASIBLE = ["runs", "runs-slowly", "tight", "risky"];
 const FR21 = resolvePlan({ hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", numClip: 100 } });
 
 const expectSound = (original: Plan, suggestion: Suggestion): void => {
@@ -31,14 +32,64 @@ describe("suggest", () => {
     expect(suggest(FR21)).toEqual(suggest(FR21));
   });
 
-  test("nearest first, at most `limit` of them, ranks ascending, one fastest and one cheapest", () => {
+  test("nearest first, at most `limit` safe ones and the nearest risky one, one fastest and one cheapest", () => {
     const suggestions = suggest(FR21, { limit: 2 });
     const nearest = suggestions.filter((s) => s.tags.includes("nearest"));
-    expect(nearest.length).toBe(2);
-    expect(suggestions.map((s) => s.rank)).toEqual([...suggestions.map((s) => s.rank)].sort((a, b) => a - b));
-    expect(nearest[0]!.distance).toBeLessThanOrEqual(nearest[1]!.distance);
+    const safe = nearest.filter((s) => s.verdict.status !== "risky");
+    expect(safe.length).toBe(2);
+    expect(nearest.length - safe.length).toBeLessThanOrEqual(1);
+    expect(safe[0]!.distance).toBeLessThanOrEqual(safe[1]!.distance);
     expect(suggestions.filter((s) => s.tags.includes("fastest")).length).toBe(1);
     expect(suggestions.filter((s) => s.tags.includes("cheapest")).length).toBe(1);
+  });
+
+  test("listed by group (flags only, then other hardware), ranks ascending in each; a plan without risky findings ranks first", () => {
+    const suggestions = suggest(FR21);
+    const groups = suggestions.map((s) => s.group);
+    expect(groups).toEqual([...groups].sort((a, b) => SUGGESTION_GROUPS.indexOf(a) - SUGGESTION_GROUPS.indexOf(b)));
+    for (const group of SUGGESTION_GROUPS) {
+      const ranks = suggestions.filter((s) => s.group === group).map((s) => s.rank);
+      expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    }
+    const riskyRanks = suggestions.filter((s) => s.verdict.status === "risky").map((s) => s.rank);
+    const safeRanks = suggestions.filter((s) => s.verdict.status !== "risky").map((s) => s.rank);
+    // FR-21's nearest on its own 4090s adds --dit_fsdp under TPP: an inferred stall, so risky and ranked after every safe plan.
+    expect(riskyRanks.length).toBeGreaterThan(0);
+    expect(Math.min(...riskyRanks)).toBeGreaterThan(Math.max(...safeRanks));
+  });
+
+  test("a suggestion that changes hardware says each change in words; one that changes flags only says none", () => {
+    for (const s of suggest(FR21)) {
+      expect(s.group).toBe(s.hardwareChanges.length === 0 ? "same-hardware" : "different-hardware");
+      const countChanged = s.plan.hardware.count !== FR21.hardware.count;
+      expect(s.hardwareChanges.includes(`GPU count ${FR21.hardware.count} → ${s.plan.hardware.count}`)).toBe(countChanged);
+      const gpuChanged = s.plan.hardware.gpu !== FR21.hardware.gpu;
+      expect(s.hardwareChanges.includes(`GPU model ${FR21.hardware.gpu} → ${s.plan.hardware.gpu}`)).toBe(gpuChanged);
+    }
+  });
+
+  test("cheapest rests on the price table: the lowest $ per minute of video among priced plans, never an unpriced one", () => {
+    const suggestions = suggest(FR21);
+    const cheapest = suggestions.find((s) => s.tags.includes("cheapest"));
+    expect(cheapest?.dollarsPerVideoMinute).toBeGreaterThan(0);
+    for (const s of suggestions) {
+      if (s.verdict.status === "risky" || s.dollarsPerVideoMinute === null) continue;
+      expect(s.dollarsPerVideoMinute).toBeGreaterThanOrEqual(cheapest!.dollarsPerVideoMinute!);
+    }
+    // The RTX 5090 has no price (gpu-prices.ts): a search that only finds 5090 plans tags none cheapest.
+    const on5090 = resolvePlan({ hardware: { gpu: "rtx-5090", count: 1 }, params: { size: "384*256" } });
+    for (const s of suggest(on5090)) {
+      if (s.plan.hardware.gpu === "rtx-5090") expect(s.dollarsPerVideoMinute).toBeNull();
+      if (s.tags.includes("cheapest")) expect(s.dollarsPerVideoMinute).not.toBeNull();
+    }
+  });
+
+  test("a suggestion a committed run measured out of memory is risky and names the run", () => {
+    const nearest = suggest(FR21).find((s) => s.group === "same-hardware")!;
+    const run = measuredRun({ hardware: nearest.plan.hardware, params: nearest.plan.params, parallel: nearest.plan.parallel }, false, ["measured in bf16, the plan asks bf16+fp8"]);
+    const again = suggest(FR21, { measured: [run] }).find((s) => JSON.stringify(s.plan) === JSON.stringify(nearest.plan));
+    expect(again?.verdict.status).toBe("risky");
+    expect(again?.verdict.findings.map((f) => f.ruleId)).toContain("measured/oom-of-this-plan");
   });
 
   test("changes read in upstream flag names", () => {
@@ -67,6 +118,8 @@ describe("suggest", () => {
     const [first] = suggest(plan);
     expect(first?.changes).toHaveLength(1);
     expect(first?.changes[0]).toMatch(/^host_ram_gb: 16 → \d+$/);
+    expect(first?.group).toBe("different-hardware");
+    expect(first?.hardwareChanges).toEqual([expect.stringMatching(/^host RAM raised to \d+ GB \([\d.]+ GiB\) \(from 16 GB\)$/)]);
     const warnings = first?.verdict.findings.filter((finding) => finding.severity === "warning").length ?? 0;
     expect(first?.distance).toBe(5 + WARNING_DISTANCE * warnings);
   });
@@ -124,7 +177,10 @@ describe("suggest properties", () => {
     fc.assert(
       fc.property(planInput, (r) => {
         const plan = toPlan(r);
-        for (const suggestion of suggest(plan)) expectSound(plan, suggestion);
+        for (const suggestion of suggest(plan)) {
+          expectSound(plan, suggestion);
+          if (suggestion.tags.includes("cheapest")) expect(suggestion.dollarsPerVideoMinute).not.toBeNull();
+        }
       }),
       { numRuns: 50, seed: 20261126 },
     );

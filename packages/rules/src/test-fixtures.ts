@@ -1,4 +1,4 @@
-import { GIB, resolvePlan, speedRanges, type Estimate, type GpuEstimate, type Note, type Plan, type PlanInput } from "@headroom/estimator";
+import { GIB, resolvePlan, speedRanges, type Estimate, type GpuEstimate, type MeasuredRun, type Note, type Plan, type PlanInput } from "@headroom/estimator";
 import type { RuleContext } from "./rule.ts";
 
 /** Test-only builders: a resolved plan, and an estimate whose margins and speed a test states directly. */
@@ -53,4 +53,26 @@ export const fakeEstimate = (fake: FakeEstimate = {}): Estimate => {
   };
 };
 
-export const ctx = (input: PlanInput = {}, fake: FakeEstimate = {}): RuleContext => ({ plan: plan(input), estimate: fakeEstimate(fake) });
+export const ctx = (input: PlanInput = {}, fake: FakeEstimate = {}, measured: RuleContext["measured"] = []): RuleContext => ({ plan: plan(input), estimate: fakeEstimate(fake), measured });
+
+/** A committed run of `input`'s plan that ran out of memory at load (or fit), standing in as `standIn` says. */
+export const measuredRun = (input: PlanInput, fits: boolean, standIn: string[] = []): MeasuredRun => ({
+  file: "test-run.json",
+  id: "test-run",
+  gpu: "NVIDIA H200",
+  capBytes: 23.65 * GIB,
+  plan: plan(input),
+  standIn,
+  comparison: {
+    id: "test-run",
+    instrument: "probe",
+    gpu: "NVIDIA H200",
+    measuredFits: fits,
+    predictedFits: true,
+    verdictAgrees: fits,
+    peaks: [],
+    phases: [],
+    measuredOomPhase: fits ? null : "load",
+    predictedOomPhase: null,
+  },
+});

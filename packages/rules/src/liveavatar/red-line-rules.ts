@@ -46,7 +46,7 @@ export const RED_LINE_RULES: Rule[] = [
     id: "red-line/fr-22",
     severity: "warning",
     family: "red-line",
-    implies: "runs",
+    implies: "risky",
     cites: ["FR-22", SPEC],
     check: ({ plan, estimate }) =>
       plan.params.sampleSteps >= 5 && !plan.params.enableOnlineDecode && estimate.speed.videoSeconds > LONG_VIDEO_SECONDS

@@ -75,7 +75,7 @@ export const SOURCE_RULES: Rule[] = [
     id: "source/tpp-fsdp-group",
     severity: "warning",
     family: FAMILY,
-    implies: "runs",
+    implies: "risky",
     cites: ["wan_2_2/distributed/fsdp.py process_group=None", P5, "FR-7", "FR-12"],
     check: ({ plan }) =>
       plan.parallel.mode === "tpp" && plan.parallel.ditFsdp
@@ -87,7 +87,7 @@ export const SOURCE_RULES: Rule[] = [
     id: "source/fp8-under-fsdp",
     severity: "warning",
     family: FAMILY,
-    implies: "runs",
+    implies: "risky",
     cites: [`${FP8}: replace_linear_with_scaled_fp8`, "wan_2_2/distributed/fsdp.py"],
     check: ({ plan }) =>
       plan.params.fp8 && plan.parallel.ditFsdp
@@ -99,7 +99,7 @@ export const SOURCE_RULES: Rule[] = [
     id: "source/single-offload-model-false",
     severity: "warning",
     family: FAMILY,
-    implies: "runs",
+    implies: "risky",
     cites: [`${P1}: final decode sends CUDA latents to the VAE`],
     check: ({ plan }) =>
       plan.parallel.mode === "single" && !plan.params.offloadModel

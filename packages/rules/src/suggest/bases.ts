@@ -1,9 +1,9 @@
 import { GPU_CATALOG, GPU_IDS, SINGLE_GPU_PARALLEL, TPP_PARALLEL, type GpuId, type Plan, type PlanPatch } from "@headroom/estimator";
 
-/** The two layouts upstream ships scripts for: one GPU, or TPP on five. */
+/** The two layouts upstream ships scripts for: one GPU (whose script sets offload_model True), or TPP on five. */
 const layoutPatch = (count: number): PlanPatch =>
   count === 1
-    ? { hardware: { count: 1 }, parallel: SINGLE_GPU_PARALLEL }
+    ? { hardware: { count: 1 }, parallel: SINGLE_GPU_PARALLEL, params: { offloadModel: true } }
     : { hardware: { count }, parallel: TPP_PARALLEL, params: { offloadModel: false } };
 
 const withGpu = (patch: PlanPatch, gpu: GpuId): PlanPatch => ({ ...patch, hardware: { ...patch.hardware, gpu, custom: null } });

@@ -1,4 +1,4 @@
-import { PLAN_FIELDS, type Plan, type PlanPatch } from "@headroom/estimator";
+import { formatGbInput, PLAN_FIELDS, type Plan, type PlanPatch } from "@headroom/estimator";
 
 type Group = "params" | "parallel" | "hardware";
 
@@ -22,12 +22,29 @@ const read = (plan: Plan, group: Group, key: string): unknown => (plan[group] as
 
 const show = (value: unknown): string => (value === null ? "none" : typeof value === "object" ? ((value as { name?: string }).name ?? "custom") : String(value));
 
-export type PlanDiff = { patch: PlanPatch; changes: string[]; distance: number };
+/** A change of hardware in words, so a suggestion that buys or rents something says so. */
+const HARDWARE_PHRASES: Record<string, (before: unknown, after: unknown) => string> = {
+  gpu: (before, after) => `GPU model ${show(before)} → ${show(after)}`,
+  count: (before, after) => `GPU count ${show(before)} → ${show(after)}`,
+  hostRamGb: (before, after) =>
+    typeof after !== "number" ? "host RAM left unstated"
+    : typeof before !== "number" ? `host RAM set to ${formatGbInput(after)}`
+    : `host RAM ${after > before ? "raised" : "lowered"} to ${formatGbInput(after)} (from ${before} GB)`,
+  hostLink: (before, after) => `PCIe link ${show(before)} → ${show(after)}`,
+  gpuTopology: (before, after) => `GPU topology ${show(before)} → ${show(after)}`,
+};
+
+/**
+ * changes: every changed field in flag names; hardwareChanges: the hardware among them in words ("GPU count 5 → 1",
+ * "host RAM raised to 192 GB (178.8 GiB) (from 128 GB)"); [] means the suggestion changes flags only.
+ */
+export type PlanDiff = { patch: PlanPatch; changes: string[]; hardwareChanges: string[]; distance: number };
 
 /** The patch that turns `from` into `to`, what it says in flag names, and how far it moves the user. */
 export const diffPlans = (from: Plan, to: Plan): PlanDiff => {
   const patch: Record<Group, Record<string, unknown>> = { params: {}, parallel: {}, hardware: {} };
   const changes: string[] = [];
+  const hardwareChanges: string[] = [];
   let distance = 0;
   for (const { group, key, flag } of DIFFED) {
     const before = read(from, group, key);
@@ -36,10 +53,12 @@ export const diffPlans = (from: Plan, to: Plan): PlanDiff => {
     patch[group][key] = after;
     distance += FIELD_WEIGHTS[`${group}.${key}`] ?? DEFAULT_WEIGHT;
     if (key !== "custom") changes.push(`${flag}: ${show(before)} → ${show(after)}`);
+    const phrase = group === "hardware" ? HARDWARE_PHRASES[key] : undefined;
+    if (phrase) hardwareChanges.push(phrase(before, after));
   }
   const compact: PlanPatch = {};
   for (const group of ["params", "parallel", "hardware"] as const) {
     if (Object.keys(patch[group]).length > 0) Object.assign(compact, { [group]: patch[group] });
   }
-  return { patch: compact, changes, distance };
+  return { patch: compact, changes, hardwareChanges, distance };
 };

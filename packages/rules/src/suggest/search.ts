@@ -1,4 +1,4 @@
-import { applyPatch, type Plan } from "@headroom/estimator";
+import { applyPatch, type MeasuredRun, type Plan } from "@headroom/estimator";
 import type { Rule } from "../rule.ts";
 import { assess, isFeasible, type Candidate } from "./candidate.ts";
 
@@ -10,6 +10,7 @@ export type Found = Candidate & { order: number };
 /** The search's memory: plans already assessed (by JSON key), feasible ones found, evaluations spent. */
 export type Search = {
   rules: readonly Rule[];
+  measured: readonly MeasuredRun[];
   implied: Map<string, Rule["implies"]>;
   /** By the plan's JSON; finalKey is the plan after the host-RAM step (usually the same). */
   assessed: Map<string, { candidate: Candidate; finalKey: string }>;
@@ -18,8 +19,9 @@ export type Search = {
   maxEvaluations: number;
 };
 
-export const createSearch = (rules: readonly Rule[], maxEvaluations: number): Search => ({
+export const createSearch = (rules: readonly Rule[], maxEvaluations: number, measured: readonly MeasuredRun[] = []): Search => ({
   rules,
+  measured,
   implied: new Map(rules.map((rule) => [rule.id, rule.implies])),
   assessed: new Map(),
   found: new Map(),
@@ -36,7 +38,7 @@ export const tryPlan = (search: Search, plan: Plan, isSuggestion = true): Candid
   if (!entry) {
     if (isExhausted(search)) return null;
     search.evaluations++;
-    const candidate = assess(plan, search.rules);
+    const candidate = assess(plan, search.rules, search.measured);
     entry = { candidate, finalKey: candidate.plan === plan ? key : JSON.stringify(candidate.plan) };
     search.assessed.set(key, entry);
   }
