@@ -1,4 +1,4 @@
-import { GIB, PLAN_FIELDS, type ErrorBar, type SourceKind } from "@headroom/estimator";
+import { GIB, PLAN_FIELDS, roundRange, type ErrorBar, type Range, type SourceKind } from "@headroom/estimator";
 
 export const formatFps = (fps: number): string => `${fps < 0.1 ? fps.toFixed(3) : fps.toFixed(2)} FPS`;
 
@@ -10,6 +10,13 @@ export const formatDuration = (seconds: number): string => {
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${String(Math.round(seconds % 60)).padStart(2, "0")} s`;
   if (seconds < 172800) return `${Math.floor(seconds / 3600)} h ${String(Math.round((seconds % 3600) / 60)).padStart(2, "0")} min`;
   return `${(seconds / 86400).toFixed(1)} days`;
+};
+
+/** A seconds range rounded outward to what speed's error bar supports: "0.4–2.6 s", "3 min 20 s – 20 min 00 s". */
+export const formatDurationRange = (range: Range): string => {
+  const [low, high] = roundRange(range);
+  if (high < 120) return low === high ? `${low} s` : `${low}–${high} s`;
+  return `${low < 120 ? `${low} s` : formatDuration(low)} – ${formatDuration(high)}`;
 };
 
 /** The stated error bar, as every report prints it: "±max(3 %, 0.5 GiB)". */

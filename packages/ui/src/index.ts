@@ -13,3 +13,4 @@ export { MeasuredNeighbours } from "./measured-neighbours.tsx";
 export { downsample, tracePoints, VramChart, VramTimeline, type TimelinePoint, type VramChunkInput, type VramTraceInput } from "./vram-timeline.tsx";
 export { Panel, ReportView, usableSourceOf } from "./report-view.tsx";
 export { ProgressBar, StateBadge, type JobStateName } from "./state-badge.tsx";
+export { RankTable } from "./rank-table.tsx";

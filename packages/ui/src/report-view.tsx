@@ -55,7 +55,7 @@ export function ReportView({ plan, estimate, verdict, onApplyFix, suggestions, m
       </Panel>
       <div className="grid-2">
         <Panel title="Speed and wall time">
-          <SpeedPanel estimate={estimate} />
+          <SpeedPanel estimate={estimate} status={verdict.status} />
         </Panel>
         <Panel title="Host RAM">
           <HostRamPanel estimate={estimate} hostRamGb={plan.hardware.hostRamGb} />

@@ -1,21 +1,39 @@
-import { formatGbInput, formatGib, GB, type Estimate, type Term } from "@headroom/estimator";
-import { formatDuration, formatFps } from "./format.ts";
+import { formatFpsRange, formatGbInput, formatGib, GB, type Estimate, type Term } from "@headroom/estimator";
+import { speedShownAs } from "@headroom/rules";
+import { formatDuration, formatDurationRange } from "./format.ts";
 import { SourceTag } from "./source-tag.tsx";
 
-/** Seconds per step and clip, FPS and wall time, with the terms they were computed from. */
-export function SpeedPanel({ estimate }: { estimate: Estimate }) {
+/**
+ * Seconds per step and clip, FPS and wall time as the ranges speed's error bar allows, with the terms they were
+ * computed from. A plan that runs out of memory shows them "if it fit"; an invalid one shows none.
+ */
+export function SpeedPanel({ estimate, status = "runs" }: { estimate: Estimate; status?: string }) {
   const { speed } = estimate;
+  const shown = speedShownAs(status);
+  if (shown === "hidden") {
+    return (
+      <div className="panel-body">
+        <p className="muted small" data-testid="speed-hidden">No speed: upstream would not run this plan as it stands.</p>
+      </div>
+    );
+  }
   const compute = speed.terms.find((term) => term.id === "dit-compute");
+  const bar = speed.speedErrorBar;
   return (
-    <div className="panel-body">
+    <div className="panel-body" data-testid="speed-panel" data-shown={shown}>
+      {shown === "if-it-fit" && <p className="small muted"><b>If it fit</b> — the plan runs out of memory, so it makes no video at all.</p>}
       <dl className="stats">
-        <Stat label="FPS" value={formatFps(speed.fps)} term={compute} testId="fps" />
-        <Stat label="per step" value={formatDuration(speed.stepSeconds)} term={compute} />
-        <Stat label="per clip" value={formatDuration(speed.clipSeconds)} term={compute} />
+        <Stat label="FPS" value={formatFpsRange(speed.fpsRange)} term={compute} testId="fps" />
+        <Stat label="per step" value={formatDurationRange(speed.stepSecondsRange)} term={compute} />
+        <Stat label="per clip" value={formatDurationRange([speed.clipSeconds / bar.faster, speed.clipSeconds * bar.slower])} term={compute} />
         <Stat label="clips" value={String(speed.clips)} />
         <Stat label="video" value={formatDuration(speed.videoSeconds)} />
-        <Stat label="wall time" value={formatDuration(speed.wallSeconds)} term={compute} testId="wall-time" />
+        <Stat label="wall time" value={formatDurationRange(speed.wallSecondsRange)} term={compute} testId="wall-time" />
       </dl>
+      <p className="small muted" data-testid="speed-bar">
+        Error bar ({bar.regime}-bound): up to {bar.slower}× slower and {bar.faster}× faster than the point estimate
+        ({speed.fps.toPrecision(3)} FPS) — the estimator&apos;s widest miss on every committed speed observation. <SourceTag source={bar.source} />
+      </p>
       {speed.offloadShare > 0 && (
         <p className="small muted">{Math.round(speed.offloadShare * 100)} % of each forward moves weights or caches over PCIe or between GPUs.</p>
       )}

@@ -1,6 +1,5 @@
-import { formatGib } from "@headroom/estimator";
+import { formatFpsRange, formatGib } from "@headroom/estimator";
 import type { Suggestion } from "@headroom/rules";
-import { formatFps } from "./format.ts";
 import { STATUS_LABEL } from "./verdict-banner.tsx";
 
 /** The nearest plans that run, each with its own verdict; "apply" replaces the plan with it. */
@@ -16,7 +15,7 @@ export function SuggestionList({ suggestions, onApply, isPending = false }: { su
               <span className={`pill pill-${suggestion.verdict.status}`}>{STATUS_LABEL[suggestion.verdict.status]}</span>
               {suggestion.tags.map((tag) => <span key={tag} className="tag">{tag}</span>)}
               <span className="muted small">
-                {worst ? `${formatGib(worst.peakBytes)} / ${formatGib(worst.usableBytes)}` : ""} · {formatFps(suggestion.estimate.speed.fps)}
+                {worst ? `${formatGib(worst.peakBytes)} / ${formatGib(worst.usableBytes)}` : ""} · {formatFpsRange(suggestion.estimate.speed.fpsRange)}
               </span>
               {onApply && (
                 <button type="button" className="btn btn-sm btn-primary suggestion-apply" onClick={() => onApply(suggestion)} data-testid="apply-suggestion">

@@ -2,8 +2,8 @@
 import {
   formatGib, GPU_CATALOG, GPU_IDS, PLAN_FIELDS, nearestMeasurements, planFromQuery, planToQuery, applyPatch, type MeasuredRun, type Plan, type PlanField, type PlanPatch,
 } from "@headroom/estimator";
-import { suggest, type Finding, type Suggestion } from "@headroom/rules";
-import { Panel, ReportView, SuggestionList } from "@headroom/ui";
+import { rank, suggest, type Finding, type RankOrder, type RankRow, type Suggestion } from "@headroom/rules";
+import { Panel, RankTable, ReportView, SuggestionList } from "@headroom/ui";
 import type { HostInventory } from "@headroom/db/host-inventory";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -73,6 +73,15 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
     return () => clearTimeout(timer);
   }, [plan, planQuery]);
   const suggestions = suggested?.query === planQuery ? suggested.list : null;
+  // "Which GPUs?": 55 estimates, a few ms; deferred like the suggestions so typing stays smooth.
+  const [rankBy, setRankBy] = useState<RankOrder>("cost");
+  const [ranked, setRanked] = useState<{ key: string; rows: RankRow[] } | null>(null);
+  const rankKey = `${planQuery}|${rankBy}`;
+  useEffect(() => {
+    const timer = setTimeout(() => setRanked({ key: rankKey, rows: rank(plan, { by: rankBy }) }), 120);
+    return () => clearTimeout(timer);
+  }, [plan, rankBy, rankKey]);
+  const rankRows = ranked?.key === rankKey ? ranked.rows : null;
   const measured = useMemo(() => nearestMeasurements(plan, measuredRuns), [plan, measuredRuns]);
 
   const [image, setImage] = useState<UploadedAsset | null>(null);
@@ -214,6 +223,9 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
             </Panel>
           }
         />
+        <Panel title="Which GPUs?" aside={<span className="muted small">these parameters on every catalog GPU · computed in your browser</span>} testId="rank-panel">
+          <RankTable rows={rankRows ?? []} isPending={rankRows === null} by={rankBy} onOrder={setRankBy} onApply={(row) => setPlan(row.plan, "push")} />
+        </Panel>
       </div>
     </div>
   );
