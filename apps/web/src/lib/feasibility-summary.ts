@@ -19,7 +19,11 @@ export type FeasibilitySummary = {
     phaseBytes: Record<string, number>;
   }[];
   hostRamBytes: number;
-  speed: { fps: number; stepSeconds: number; wallSeconds: number; offloadShare: number };
+  /** Point values, and the ranges speed's error bar allows (estimate.speed.fpsRange …). */
+  speed: {
+    fps: number; stepSeconds: number; wallSeconds: number; offloadShare: number;
+    fpsRange: [number, number]; stepSecondsRange: [number, number]; wallSecondsRange: [number, number];
+  };
   errorBar: { relative: number; absoluteBytes: number };
   findings: { ruleId: string; severity: string; message: string; cites: string[]; fixes: string[] }[];
 };
@@ -42,7 +46,10 @@ export const feasibilitySummary = (plan: Plan, { estimate, verdict }: Check): Fe
     phaseBytes: Object.fromEntries(gpu.phases.map((phase) => [phase.phase, bytes(phase.totalBytes)])),
   })),
   hostRamBytes: bytes(estimate.hostRamBytes),
-  speed: { fps: estimate.speed.fps, stepSeconds: estimate.speed.stepSeconds, wallSeconds: estimate.speed.wallSeconds, offloadShare: estimate.speed.offloadShare },
+  speed: {
+    fps: estimate.speed.fps, stepSeconds: estimate.speed.stepSeconds, wallSeconds: estimate.speed.wallSeconds, offloadShare: estimate.speed.offloadShare,
+    fpsRange: estimate.speed.fpsRange, stepSecondsRange: estimate.speed.stepSecondsRange, wallSecondsRange: estimate.speed.wallSecondsRange,
+  },
   errorBar: { relative: estimate.errorBar.relative, absoluteBytes: estimate.errorBar.absoluteBytes },
   findings: verdict.findings.map((finding) => ({ ruleId: finding.ruleId, severity: finding.severity, message: finding.message, cites: finding.cites, fixes: finding.fixes.map((fix) => fix.label) })),
 });

@@ -28,6 +28,10 @@ describe("GET /api/feasibility", () => {
     expect(body.gpus.map((gpu: { peakBytes: number }) => gpu.peakBytes)).toEqual(estimate.gpus.map((gpu) => Math.round(gpu.peakBytes)));
     expect(body.gpus[0].phaseBytes[body.gpus[0].peakPhase]).toBe(body.gpus[0].peakBytes);
     expect(body.findings.map((finding: { ruleId: string }) => finding.ruleId)).toEqual(verdict.findings.map((finding) => finding.ruleId));
+    // Speed keeps its point value and adds the range its error bar allows.
+    expect(body.speed.fps).toBe(estimate.speed.fps);
+    expect(body.speed.fpsRange).toEqual(estimate.speed.fpsRange);
+    expect(body.speed.wallSecondsRange[1]).toBeGreaterThan(body.speed.wallSeconds);
   });
 
   it("returns the resolved plan, which re-parses to the same plan", async () => {
