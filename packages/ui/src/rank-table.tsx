@@ -51,7 +51,7 @@ export function RankTable({ rows, by, onOrder, onApply, limit = 12, isPending = 
             <tr key={`${row.gpu}-${row.count}`} data-testid="rank-row" data-gpu={row.gpu} data-count={row.count} data-status={row.status} hidden={!isAll && i >= limit}>
               <td><b>{row.count} × {row.gpu}</b></td>
               <td className={row.isUpstreamLayout ? "" : "muted"}>{row.layout}</td>
-              <td><span className={`pill pill-${row.status}`}>{STATUS_LABEL[row.status]}</span></td>
+              <td><span className={`pill pill-${row.status}`} title={row.headline}>{STATUS_LABEL[row.status]}</span></td>
               <td className="num">{row.isUpstreamLayout ? `${formatGib(row.peakBytes)} / ${formatGib(row.usableBytes)}` : "—"}</td>
               <td data-testid="rank-speed">{SPEED_CELL[row.speedShown](row)}</td>
               <td className="num">{row.dollarsPerHour === null ? <span className="muted">no price</span> : formatDollars(row.dollarsPerHour)}</td>

@@ -17,7 +17,10 @@ const tpp = (count: number) => (plan: Plan): PlanPatch => ({
   parallel: plan.parallel.mode === "tpp" ? {} : TPP_PARALLEL,
   params: { offloadModel: false },
 });
-const single = (plan: Plan): PlanPatch => ({ hardware: { count: 1 }, parallel: plan.parallel.mode === "single" ? {} : SINGLE_GPU_PARALLEL });
+// From TPP, the single-GPU script's layout and its offload_model True (infinite_inference_single_gpu.sh); a plan that is
+// already single keeps its own choice.
+const single = (plan: Plan): PlanPatch =>
+  plan.parallel.mode === "single" ? { hardware: { count: 1 } } : { hardware: { count: 1 }, parallel: SINGLE_GPU_PARALLEL, params: { offloadModel: true } };
 
 const NO_LAYOUT = (count: number): RankLayout => ({
   label: `none: upstream runs 1 GPU or ≥ 5 (TPP), not ${count}`,

@@ -62,5 +62,9 @@ describe("rank: every catalog GPU at 1, 2, 4, 5 and 8", () => {
     const row = rank(fsdp).find((r) => r.gpu === "h200" && r.count === 8)!;
     expect(row.plan.params).toMatchObject({ size: "384*256", t5Cpu: true, offloadModel: false });
     expect(row.plan.parallel.ditFsdp).toBe(true);
+    // From TPP to one GPU: the single-GPU script's layout, offload_model True as that script sets it.
+    const one = rank(fsdp).find((r) => r.gpu === "h200" && r.count === 1)!;
+    expect(one.plan.parallel).toMatchObject({ mode: "single", ditFsdp: false });
+    expect(one.plan.params.offloadModel).toBe(true);
   });
 });
