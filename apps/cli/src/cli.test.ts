@@ -91,7 +91,37 @@ describe("headroom check --json", { timeout: SPAWN_TIMEOUT_MS }, () => {
       expect(suggestion.estimate.gpus[0].peakBytes).toBeGreaterThan(0);
       expect(typeof suggestion.estimate.speed.fps).toBe("number");
       expect(suggestion.estimate.speed.fpsRange).toHaveLength(2);
+      expect(["same-hardware", "different-hardware"]).toContain(suggestion.group);
+      expect(suggestion.group === "same-hardware").toBe(suggestion.hardwareChanges.length === 0);
+      expect(suggestion.dollarsPerVideoMinute === null || suggestion.dollarsPerVideoMinute > 0).toBe(true);
     }
+    // "cheapest" rests on the price table: its $ per minute of video is in the JSON.
+    expect(report.suggestions.find((s: { tags: string[] }) => s.tags.includes("cheapest"))?.dollarsPerVideoMinute).toBeGreaterThan(0);
+  });
+
+  it.concurrent("FR-21 with --t5_cpu --dit_fsdp --fp8 fits but is risky: an inferred stall, fp8 under FSDP, and a committed run of it that ran out of memory", async () => {
+    const run = await headroom(...BASE, "--size", "704*384", "--num-clip", "100", "--host-ram-gb", "256", "--fp8", "--t5-cpu", "--dit-fsdp", "--no-suggest", "--json");
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.estimate.gpus.every((gpu: { marginBytes: number }) => gpu.marginBytes >= 0)).toBe(true);
+    expect(report.verdict.status).toBe("risky");
+    expect(report.verdict.headline).toMatch(/^Risky: fits \(.+\), but /);
+    expect(report.verdict.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(
+      expect.arrayContaining(["source/tpp-fsdp-group", "source/fp8-under-fsdp", "measured/oom-of-this-plan"]),
+    );
+    const measured = report.verdict.findings.find((f: { ruleId: string }) => f.ruleId === "measured/oom-of-this-plan");
+    expect(measured.message).toContain("stand-in: measured in bf16, the plan asks bf16+fp8");
+    expect(measured.cites).toContain("data/measurements/tpp5-rtx4090-704x384-c100-fsdp-t5cpu-cap24.json");
+  });
+
+  it.concurrent("text: a risky verdict reads RISKY, and suggestions come under their group headings", async () => {
+    const run = await headroom(...BASE, "--size", "704*384", "--num-clip", "100", "--host-ram-gb", "128", "--fp8");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ {2}Different hardware \(GPU model, count, host RAM\)$/m);
+    expect(run.stdout).toMatch(/GPU model rtx-4090 → \S+; host RAM raised from 128 GB to \d+ GB/);
+    // The nearest plan on the same 4090s (t5_cpu + dit_fsdp) is risky and listed after the safe ones, never as RUNS.
+    expect(run.stdout).toMatch(/t5_cpu: false → true; dit_fsdp: false → true\s+→\s+RISKY/);
+    expect(run.stdout).toMatch(/\$[\d.]+\/min of video\s+\[[^\]]*cheapest/);
   });
 
   it.concurrent("prints the readable report without --json", async () => {

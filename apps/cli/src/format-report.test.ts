@@ -41,8 +41,15 @@ const REPORT: Report = {
     findings: [{ ruleId: "dit-rank-oom", severity: "error", message: "every TPP DiT rank holds the whole DiT", cites: ["FR-5", { ref: "fsdp.py" }] }],
   },
   suggestions: [
-    { changes: ["--dit-fsdp true"], tags: ["nearest"], verdict: { status: "runs" }, estimate: { gpus: [gpu(0, "dit", [8, 8, 20.1, 0], 23.65)], speed: { ...ESTIMATE.speed, fps: 9.5 } } },
-    { changes: ["--gpu a100-80gb", "--count 1"], tags: ["cheapest", "fastest"], verdict: { status: "runs-slowly" }, estimate: { gpus: [gpu(0, "single", [30, 30, 60, 62], 79.15)], speed: { ...ESTIMATE.speed, fps: 1.25 } } },
+    {
+      changes: ["dit_fsdp: false → true"], hardwareChanges: [], flagChanges: ["dit_fsdp: false → true"], group: "same-hardware", dollarsPerVideoMinute: null,
+      tags: ["nearest"], verdict: { status: "risky" }, estimate: { gpus: [gpu(0, "dit", [8, 8, 20.1, 0], 23.65)], speed: { ...ESTIMATE.speed, fps: 9.5 } },
+    },
+    {
+      changes: ["gpu: rtx-4090 → a100-80gb", "count: 5 → 1", "host_ram_gb: 128 → 192"], flagChanges: [], group: "different-hardware", dollarsPerVideoMinute: 0.4321,
+      hardwareChanges: ["GPU model rtx-4090 → a100-80gb", "GPU count 5 → 1", "host RAM raised from 128 GB to 192 GB (178.8 GiB)"],
+      tags: ["cheapest", "fastest"], verdict: { status: "runs-slowly" }, estimate: { gpus: [gpu(0, "single", [30, 30, 60, 62], 79.15)], speed: { ...ESTIMATE.speed, fps: 1.25 } },
+    },
   ],
 };
 
@@ -70,8 +77,10 @@ describe("formatReport", () => {
     expect(lineWith("dit-rank-oom")).toMatch(/error\s+dit-rank-oom\s+every TPP DiT rank holds the whole DiT\s+\[FR-5, fsdp\.py\]/);
     expect(lineWith("FR-9:")).toContain("num_clip moves host RAM");
     expect(lineWith("reported")).toContain("reported 10 clips removed the OOM vs predicted GPU peak flat in num_clip");
-    expect(lineWith("--dit-fsdp")).toMatch(/1\.\s+--dit-fsdp true\s+→\s+RUNS\s+peak 20\.10 GiB \(denoise\)\s+9\.50 FPS\s+\[nearest\]/);
-    expect(lineWith("a100-80gb")).toMatch(/2\.\s+--gpu a100-80gb; --count 1\s+→\s+RUNS-SLOWLY\s+peak 62\.00 GiB \(decode\)\s+1\.25 FPS\s+\[cheapest, fastest\]/);
+    expect(lineWith("dit_fsdp")).toMatch(/^ {4}1\.\s+dit_fsdp: false → true\s+→\s+RISKY\s+peak 20\.10 GiB \(denoise\)\s+9\.50 FPS\s+no price\s+\[nearest\]/);
+    expect(lineWith("a100-80gb")).toMatch(
+      /^ {4}2\.\s+GPU model rtx-4090 → a100-80gb; GPU count 5 → 1; host RAM raised from 128 GB to 192 GB \(178\.8 GiB\)\s+→\s+RUNS-SLOWLY\s+peak 62\.00 GiB \(decode\)\s+1\.25 FPS\s+\$0\.43\/min of video\s+\[cheapest, fastest\]/,
+    );
     expect(lines.at(-1)).toBe("Error bar  ±max(3 %, 0.50 GiB) on each GPU's peak (assumption: target) · estimator test");
   });
 
@@ -104,6 +113,19 @@ describe("formatReport", () => {
   it("has no colour codes unless asked", () => {
     expect(text).not.toContain("\u001b[");
     expect(formatReport(REPORT, { color: true })).toContain("\u001b[31mOUT-OF-MEMORY\u001b[0m");
+  });
+
+  it("groups suggestions under a heading each: flags only, then other hardware", () => {
+    const start = lines.indexOf("Suggestions");
+    expect(lines.slice(start, start + 5).map((line) => line.trim().split(/\s{2,}/)[0])).toEqual([
+      "Suggestions", "Same hardware (flags only)", "1.", "Different hardware (GPU model, count, host RAM)", "2.",
+    ]);
+  });
+
+  it("paints a risky verdict amber, never green", () => {
+    const risky = formatReport({ ...REPORT, verdict: { ...REPORT.verdict, status: "risky", headline: "Risky: fits (1.1 GiB headroom on the fullest GPU), but fp8 under FSDP likely fails" } }, { color: true });
+    expect(risky).toContain("\u001b[33mRISKY\u001b[0m");
+    expect(risky).not.toContain("\u001b[32mRISKY");
   });
 
   it("says when suggestions were skipped or none were found", () => {

@@ -1,5 +1,5 @@
 import {
-  formatFpsRange, formatGbInput, formatGib, formatGibValue, formatSignedGibValue, GB, PHASES, resolveGpu, roundRange,
+  formatDollars, formatFpsRange, formatGbInput, formatGib, formatGibValue, formatSignedGibValue, GB, PHASES, resolveGpu, roundRange,
   type Estimate, type GpuEstimate, type MeasuredNeighbour, type Plan, type Range,
 } from "@headroom/estimator";
 import { speedShownAs } from "@headroom/rules";
@@ -14,6 +14,12 @@ const NOTE_RULE_ID = "field-report/estimate-notes";
 export type VerdictView = { status: string; headline: string; findings: readonly FindingView[] };
 export type SuggestionView = {
   changes: readonly string[];
+  /** The hardware it changes, in words ("GPU count 5 → 1", "host RAM raised to …"); [] for flags only. */
+  hardwareChanges: readonly string[];
+  flagChanges: readonly string[];
+  group: string;
+  /** USD per minute of video at the price table's on-demand rates; null where the GPU has no price. */
+  dollarsPerVideoMinute: number | null;
   tags: readonly string[];
   verdict: { status: string };
   estimate: Pick<Estimate, "gpus" | "speed">;
@@ -139,7 +145,7 @@ export const formatSpeed = (estimate: Estimate, paint: Paint, status = "runs"): 
 };
 
 const STATUS_PAINT: Record<string, keyof Paint> = {
-  runs: "green", "runs-slowly": "yellow", tight: "yellow", "out-of-memory": "red", invalid: "red",
+  runs: "green", "runs-slowly": "yellow", tight: "yellow", risky: "yellow", "out-of-memory": "red", invalid: "red",
 };
 const SEVERITY_PAINT: Record<string, keyof Paint> = { error: "red", warning: "yellow", warn: "yellow" };
 
@@ -168,6 +174,18 @@ export const formatNotes = (estimate: Estimate, paint: Paint): string[] => {
 const worstGpu = (gpus: readonly GpuEstimate[]): GpuEstimate | undefined =>
   gpus.reduce<GpuEstimate | undefined>((worst, gpu) => (worst === undefined || gpu.marginBytes < worst.marginBytes ? gpu : worst), undefined);
 
+/** Suggestions come grouped (rules' SUGGESTION_GROUPS order); a group's heading says what kind of change it asks for. */
+const GROUP_TITLE: Record<string, string> = {
+  "same-hardware": "Same hardware (flags only)",
+  "different-hardware": "Different hardware (GPU model, count, host RAM)",
+};
+
+/** Every change a suggestion makes: the hardware in words first, then each flag. */
+const changeText = (s: SuggestionView): string => [...s.hardwareChanges, ...s.flagChanges].join("; ");
+
+const priceText = (s: SuggestionView): string =>
+  s.dollarsPerVideoMinute === null ? "no price" : `${formatDollars(s.dollarsPerVideoMinute)}/min of video`;
+
 export const formatSuggestions = (suggestions: readonly SuggestionView[] | null, paint: Paint): string[] => {
   const title = paint.bold("Suggestions");
   if (suggestions === null) return [`${title}  skipped (--no-suggest)`];
@@ -175,10 +193,15 @@ export const formatSuggestions = (suggestions: readonly SuggestionView[] | null,
   const rows = suggestions.map((s, i) => {
     const worst = worstGpu(s.estimate.gpus);
     const peak = worst ? `peak ${formatGib(worst.peakBytes, 2)} (${worst.peakPhase})` : "";
-    return [`${i + 1}.`, s.changes.join("; "), "→", paintStatus(s.verdict.status, paint), peak, `${formatNumber(s.estimate.speed.fps)} FPS`,
-      s.tags.length > 0 ? `[${s.tags.join(", ")}]` : ""];
+    return [`${i + 1}.`, changeText(s), "→", paintStatus(s.verdict.status, paint), peak, `${formatNumber(s.estimate.speed.fps)} FPS`,
+      priceText(s), s.tags.length > 0 ? `[${s.tags.join(", ")}]` : ""];
   });
-  return [title, ...formatTable(rows, ["right", "left", "left", "left", "left", "right", "left"])];
+  const table = formatTable(rows, ["right", "left", "left", "left", "left", "right", "right", "left"], "    ");
+  // One aligned table, with a heading wherever the group changes.
+  return [title, ...table.flatMap((line, i) => {
+    const group = suggestions[i]!.group;
+    return i === 0 || suggestions[i - 1]!.group !== group ? [`  ${paint.bold(GROUP_TITLE[group] ?? group)}`, line] : [line];
+  })];
 };
 
 export const formatErrorBar = (estimate: Estimate, paint: Paint): string => {

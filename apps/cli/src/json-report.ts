@@ -5,6 +5,10 @@ export type SuggestionInput = {
   plan: Plan;
   patch?: unknown;
   changes: readonly string[];
+  hardwareChanges: readonly string[];
+  flagChanges: readonly string[];
+  group: string;
+  dollarsPerVideoMinute: number | null;
   tags: readonly string[];
   verdict: { status: string };
   estimate: Estimate;
@@ -20,6 +24,10 @@ export const toJsonReport = <V>(input: JsonReportInput<V>) => ({
   nearestMeasurements: input.measured ?? [],
   suggestions: (input.suggestions ?? []).map((s) => ({
     changes: s.changes,
+    group: s.group,
+    hardwareChanges: s.hardwareChanges,
+    flagChanges: s.flagChanges,
+    dollarsPerVideoMinute: s.dollarsPerVideoMinute,
     tags: s.tags,
     verdict: s.verdict,
     patch: s.patch ?? null,

@@ -1,5 +1,5 @@
 import {
-  compareHostRam, compareInstruments, compareMeasurement, compareSpeed, estimate, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasurementFile, type Plan,
+  compareHostRam, compareInstruments, compareMeasurement, compareSpeed, estimate, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasuredRun, type MeasurementFile,
 } from "@headroom/estimator";
 import { evaluate, rank, suggest } from "@headroom/rules";
 import { formatArgError, parseArgs, resolveCheckPlan, type ArgError } from "./args.ts";
@@ -55,9 +55,11 @@ export const runCli = (argv: readonly string[], io: Io): number => {
     return EXIT_OK;
   }
   const planEstimate = estimate(plan);
-  const verdict = evaluate(plan, planEstimate);
-  const suggestions = command.suggest ? suggest(plan) : null;
-  const report = { plan, estimate: planEstimate, verdict, suggestions, measured: measuredNeighbours(plan, io) };
+  // The committed runs judge the plan too: one that measured this plan out of memory makes it risky.
+  const runs = committedRuns(io);
+  const verdict = evaluate(plan, planEstimate, undefined, runs);
+  const suggestions = command.suggest ? suggest(plan, { measured: runs }) : null;
+  const report = { plan, estimate: planEstimate, verdict, suggestions, measured: nearestMeasurements(plan, runs) };
   io.out(command.json ? stringifyReport(toJsonReport(report)) : formatReport(report, { color: io.color }));
   return EXIT_OK;
 };
@@ -85,10 +87,10 @@ const runCalibration = (dir: string | null, json: boolean, io: Io): number => {
   return EXIT_OK;
 };
 
-/** The committed runs nearest to the plan; a check still answers when the data folder is missing or malformed. */
-const measuredNeighbours = (plan: Plan, io: Io) => {
+/** The committed runs; a check still answers when the data folder is missing or malformed. */
+const committedRuns = (io: Io): MeasuredRun[] => {
   try {
-    return nearestMeasurements(plan, measuredRunsFrom(io.readMeasurements(null)));
+    return measuredRunsFrom(io.readMeasurements(null));
   } catch {
     return [];
   }

@@ -61,6 +61,8 @@ describe("suggest", () => {
   test("a suggestion that changes hardware says each change in words; one that changes flags only says none", () => {
     for (const s of suggest(FR21)) {
       expect(s.group).toBe(s.hardwareChanges.length === 0 ? "same-hardware" : "different-hardware");
+      expect(s.flagChanges.every((change) => s.changes.includes(change))).toBe(true);
+      expect(s.flagChanges.some((change) => /^(gpu|count|host_ram_gb|host_link|gpu_topology):/.test(change))).toBe(false);
       const countChanged = s.plan.hardware.count !== FR21.hardware.count;
       expect(s.hardwareChanges.includes(`GPU count ${FR21.hardware.count} → ${s.plan.hardware.count}`)).toBe(countChanged);
       const gpuChanged = s.plan.hardware.gpu !== FR21.hardware.gpu;
@@ -119,7 +121,7 @@ describe("suggest", () => {
     expect(first?.changes).toHaveLength(1);
     expect(first?.changes[0]).toMatch(/^host_ram_gb: 16 → \d+$/);
     expect(first?.group).toBe("different-hardware");
-    expect(first?.hardwareChanges).toEqual([expect.stringMatching(/^host RAM raised to \d+ GB \([\d.]+ GiB\) \(from 16 GB\)$/)]);
+    expect(first?.hardwareChanges).toEqual([expect.stringMatching(/^host RAM raised from 16 GB to \d+ GB \([\d.]+ GiB\)$/)]);
     const warnings = first?.verdict.findings.filter((finding) => finding.severity === "warning").length ?? 0;
     expect(first?.distance).toBe(5 + WARNING_DISTANCE * warnings);
   });

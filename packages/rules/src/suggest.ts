@@ -15,8 +15,10 @@ export type Suggestion = {
   patch: PlanPatch;
   /** Every change, in upstream flag names: "offload_kv_cache: false → true", "count: 5 → 1". */
   changes: string[];
-  /** The hardware among them, in words: "GPU count 5 → 1", "host RAM raised to 192 GB (178.8 GiB) (from 128 GB)". */
+  /** The hardware among them, in words: "GPU count 5 → 1", "host RAM raised from 128 GB to 192 GB (178.8 GiB)". */
   hardwareChanges: string[];
+  /** The flags among them (everything but hardware), as in `changes`. */
+  flagChanges: string[];
   /** Flags only, or other hardware (a GPU model or count, host RAM, a link): said aloud, never silently. */
   group: SuggestionGroup;
   /** The whole run's rental cost per minute of video (gpu-prices.ts); null where the GPU has no price. */
@@ -66,7 +68,7 @@ export const suggest = (plan: Plan, options: SuggestOptions = {}): Suggestion[] 
     if (keptLeverIds) keptAt.set(base.hardware.count, keptLeverIds);
   });
   return pickSuggestions(plan, status, search.found.values(), limit).map(
-    ({ plan: suggested, patch, changes, hardwareChanges, group, dollarsPerVideoMinute, estimate: est, verdict, rank, distance, tags }) =>
-      ({ plan: suggested, patch, changes, hardwareChanges, group, dollarsPerVideoMinute, estimate: est, verdict, rank, distance, tags }),
+    ({ plan: suggested, patch, changes, hardwareChanges, flagChanges, group, dollarsPerVideoMinute, estimate: est, verdict, rank, distance, tags }) =>
+      ({ plan: suggested, patch, changes, hardwareChanges, flagChanges, group, dollarsPerVideoMinute, estimate: est, verdict, rank, distance, tags }),
   );
 };

@@ -29,22 +29,23 @@ const HARDWARE_PHRASES: Record<string, (before: unknown, after: unknown) => stri
   hostRamGb: (before, after) =>
     typeof after !== "number" ? "host RAM left unstated"
     : typeof before !== "number" ? `host RAM set to ${formatGbInput(after)}`
-    : `host RAM ${after > before ? "raised" : "lowered"} to ${formatGbInput(after)} (from ${before} GB)`,
+    : `host RAM ${after > before ? "raised" : "lowered"} from ${before} GB to ${formatGbInput(after)}`,
   hostLink: (before, after) => `PCIe link ${show(before)} → ${show(after)}`,
   gpuTopology: (before, after) => `GPU topology ${show(before)} → ${show(after)}`,
 };
 
 /**
  * changes: every changed field in flag names; hardwareChanges: the hardware among them in words ("GPU count 5 → 1",
- * "host RAM raised to 192 GB (178.8 GiB) (from 128 GB)"); [] means the suggestion changes flags only.
+ * "host RAM raised from 128 GB to 192 GB (178.8 GiB)"); [] means the suggestion changes flags only; flagChanges: the rest.
  */
-export type PlanDiff = { patch: PlanPatch; changes: string[]; hardwareChanges: string[]; distance: number };
+export type PlanDiff = { patch: PlanPatch; changes: string[]; hardwareChanges: string[]; flagChanges: string[]; distance: number };
 
 /** The patch that turns `from` into `to`, what it says in flag names, and how far it moves the user. */
 export const diffPlans = (from: Plan, to: Plan): PlanDiff => {
   const patch: Record<Group, Record<string, unknown>> = { params: {}, parallel: {}, hardware: {} };
   const changes: string[] = [];
   const hardwareChanges: string[] = [];
+  const flagChanges: string[] = [];
   let distance = 0;
   for (const { group, key, flag } of DIFFED) {
     const before = read(from, group, key);
@@ -53,6 +54,7 @@ export const diffPlans = (from: Plan, to: Plan): PlanDiff => {
     patch[group][key] = after;
     distance += FIELD_WEIGHTS[`${group}.${key}`] ?? DEFAULT_WEIGHT;
     if (key !== "custom") changes.push(`${flag}: ${show(before)} → ${show(after)}`);
+    if (group !== "hardware") flagChanges.push(`${flag}: ${show(before)} → ${show(after)}`);
     const phrase = group === "hardware" ? HARDWARE_PHRASES[key] : undefined;
     if (phrase) hardwareChanges.push(phrase(before, after));
   }
@@ -60,5 +62,5 @@ export const diffPlans = (from: Plan, to: Plan): PlanDiff => {
   for (const group of ["params", "parallel", "hardware"] as const) {
     if (Object.keys(patch[group]).length > 0) Object.assign(compact, { [group]: patch[group] });
   }
-  return { patch: compact, changes, hardwareChanges, distance };
+  return { patch: compact, changes, hardwareChanges, flagChanges, distance };
 };
