@@ -1,5 +1,4 @@
-import { formatGib, type Estimate, type MeasuredRun, type Plan } from "@headroom/estimator";
-import { formatFps } from "./format.ts";
+import { formatFpsRange, formatGib, type Estimate, type MeasuredRun, type Plan } from "@headroom/estimator";
 import { LIVEAVATAR_RULES } from "./liveavatar-rules.ts";
 import { worseStatus, type Finding, type FindingDraft, type Rule, type RuleContext, type Severity, type VerdictStatus } from "./rule.ts";
 
@@ -39,7 +38,7 @@ const headroomOf = (estimate: Estimate): string => {
 
 const runsHeadline = (estimate: Estimate): string => {
   const headroom = headroomOf(estimate);
-  return `${STATUS_LABEL.runs}: ${formatFps(estimate.speed.fps)}${headroom ? `, ${headroom}` : ""}`;
+  return `${STATUS_LABEL.runs}: ${formatFpsRange(estimate.speed.fpsRange)}${headroom ? `, ${headroom}` : ""}`;
 };
 
 /** A risky plan fits: the headline says so first, then names the finding that makes it risky. */

@@ -1,5 +1,3 @@
-export const formatFps = (fps: number): string => `${fps < 0.1 ? fps.toFixed(3) : fps.toFixed(2)} fps`;
-
 /** Wall times span seconds to days; one readable unit is enough for a message. */
 export const formatDuration = (seconds: number): string => {
   if (!Number.isFinite(seconds)) return "forever";
