@@ -55,13 +55,13 @@ test("the form names the host, uploads survive navigation; filter, export and co
   });
 
   const a = await test.step("submit two probe jobs on different GPUs", () => submitProbe(page, "gpu=rtx-4090&count=1&num_clip=3"));
-  const b = await test.step("…and another", () => submitProbe(page, "gpu=h200&count=1&num_clip=3&sample_steps=8&t5_cpu=true"));
+  const b = await test.step("…and another", () => submitProbe(page, "gpu=h200&count=1&num_clip=3&offload_kv_cache=true&t5_cpu=true"));
 
   await test.step("the plan column shows the flags that tell plans apart; filter by GPU", async () => {
     await page.goto("/jobs");
     const rows = page.getByTestId("jobs-table").locator("tbody tr");
     await expect(rows).toHaveCount(2);
-    await expect(rows.first().getByTestId("plan-flags")).toContainText("sample_steps 8");
+    await expect(rows.first().getByTestId("plan-flags")).toContainText("offload_kv_cache");
     await expect(rows.first().getByTestId("plan-flags")).toContainText("t5_cpu");
     await page.selectOption("#gpu-filter", "rtx-4090");
     await expect(rows).toHaveCount(1);
@@ -94,7 +94,7 @@ test("the form names the host, uploads survive navigation; filter, export and co
     expect(new URL(page.url()).searchParams.get("a")).toBe(b);
     const flags = page.getByTestId("compare-flags");
     await expect(flags).toContainText("--gpu");
-    await expect(flags).toContainText("--sample_steps");
+    await expect(flags).toContainText("--t5_cpu");
     await expect(page.getByTestId("compare-memory")).toContainText("denoise · predicted");
     await expect(page.getByTestId("compare-speed")).toContainText("wall time · predicted");
     await expect(page.getByTestId("compare-host-ram")).toContainText("run · predicted");
