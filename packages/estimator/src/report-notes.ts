@@ -2,12 +2,12 @@ import type { EstimateContext } from "./estimate-context.ts";
 import type { Estimate, Note } from "./estimate-types.ts";
 import { blockWeightBytes, ditWeightBytes } from "./weights.ts";
 import { formatGib } from "./units.ts";
+import { formatFpsRange } from "./speed-error-bar.ts";
 import { EXAMPLE_IMAGE_SIZE } from "./frame.ts";
 import { DEFAULT_AUDIO_SECONDS } from "./audio-embedding.ts";
 
 /** Headroom's own figures are GiB; numbers quoted from the report keep its GB and say they are the report's. */
 const gib = (bytes: number): string => formatGib(bytes, 2);
-const fps = (value: number): string => `${value < 0.1 ? value.toFixed(3) : value.toFixed(2)} FPS`;
 
 const CLIP_LATENTS_TO_CPU = "liveavatar.md: causal_s2v_pipeline.py clip_outputs.append(...cpu())";
 const FSDP_PER_BLOCK = "liveavatar.md: distributed/fsdp.py wraps each transformer block";
@@ -83,7 +83,7 @@ export const reportNotes = (ctx: EstimateContext, est: Draft): Note[] => {
     });
   }
   if (parallel.mode === "single" && ctx.gpu.usableBytes >= 75e9 && hardware.count === 1) {
-    const predicted = fps(est.speed.fps);
+    const predicted = formatFpsRange(est.speed.fpsRange);
     notes.push({
       id: "FR-14",
       message: `The report quotes 1.2–1.5 FPS on one 80 GB GPU at 704×384; Headroom predicts ${predicted} for this plan: one GPU decodes the 92-latent motion context with every clip and encodes its 365 frames again.`,
@@ -94,7 +94,7 @@ export const reportNotes = (ctx: EstimateContext, est: Draft): Note[] => {
   }
   if (parallel.mode === "single" && is24GbClass && (params.offloadModel || params.offloadKvCache)) {
     const peak = gib(worst?.peakBytes ?? 0);
-    const speed = fps(est.speed.fps);
+    const speed = formatFpsRange(est.speed.fpsRange);
     const hostRam = gib(est.hostRamBytes);
     notes.push({
       id: "FR-15",
@@ -106,7 +106,7 @@ export const reportNotes = (ctx: EstimateContext, est: Draft): Note[] => {
   }
   if (parallel.fsdpCpuOffload) {
     const peak = gib(worst?.peakBytes ?? 0);
-    const speed = fps(est.speed.fps);
+    const speed = formatFpsRange(est.speed.fpsRange);
     notes.push({
       id: "FR-12",
       message: `The report's FSDP CPU offload ran at 18 GB per card and 0.03 FPS; Headroom predicts ${peak} and ${speed}.`,
