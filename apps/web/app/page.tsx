@@ -19,7 +19,7 @@ export default async function PlaygroundPage({ searchParams }: { searchParams: S
   return (
     <Playground
       initialPlan={plan}
-      initialCheck={checkPlan(plan)}
+      initialCheck={checkPlan(plan, getMeasuredRuns())}
       parseError={parseError}
       hosts={hosts.map(({ id, name, isOnline, inventory }) => ({ id, name, isOnline, inventory }))}
       isSignedIn={viewer !== null}

@@ -8,7 +8,7 @@ export { HostRamPanel, SpeedPanel, TermTable } from "./speed-panel.tsx";
 export { FrameLine } from "./frame-line.tsx";
 export { FindingList } from "./finding-list.tsx";
 export { NoteList } from "./note-list.tsx";
-export { SuggestionList } from "./suggestion-list.tsx";
+export { SUGGESTION_GROUP_TITLE, SuggestionList } from "./suggestion-list.tsx";
 export { MeasuredNeighbours } from "./measured-neighbours.tsx";
 export { downsample, tracePoints, VramChart, VramTimeline, type TimelinePoint, type VramChunkInput, type VramTraceInput } from "./vram-timeline.tsx";
 export { Panel, ReportView, usableSourceOf } from "./report-view.tsx";

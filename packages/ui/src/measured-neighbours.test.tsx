@@ -49,6 +49,18 @@ describe("MeasuredNeighbours", () => {
     expect(html).toMatch(/verdict (agrees|disagrees)/);
   });
 
+  it("says on the card when the run was a stand-in: another precision, fewer ranks", () => {
+    const plan = resolvePlan({ hardware: { gpu: "rtx-4090", count: 5 }, params: { size: "704*384", fp8: true, t5Cpu: true }, parallel: { ditFsdp: true } });
+    const ran = { ...plan, params: { ...plan.params, fp8: false }, hardware: { ...plan.hardware, count: 4 }, parallel: { ...plan.parallel, enableVaeParallel: false } };
+    const standIn = measuredRunsFrom([{
+      name: "fsdp.json",
+      json: { ...measurement("fsdp", plan, { rank: 0, fits: false, oomPhase: "denoise", phases: {} }), emulation: { processes: 4, gpus: 4, plan: ran, differences: [] } },
+    }]);
+    const card = renderToStaticMarkup(<MeasuredNeighbours neighbours={nearestMeasurements(plan, standIn)} />);
+    expect(card).toContain("<b>stand-in:</b> measured in bf16, the plan asks bf16+fp8; measured on 4 ranks, the plan has 5");
+    expect(html).not.toContain("stand-in");
+  });
+
   it("says so when there is nothing to show", () => {
     expect(renderToStaticMarkup(<MeasuredNeighbours neighbours={[]} />)).toContain("No committed measurements could be read");
   });

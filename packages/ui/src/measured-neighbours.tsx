@@ -50,6 +50,11 @@ export function MeasuredNeighbours({ neighbours }: { neighbours: readonly Measur
               <code className="measured-file" title={n.summary}>{MEASUREMENTS_DIR}/{n.file}</code>
             </div>
             <Outcome neighbour={n} />
+            {n.standIn.length > 0 && (
+              <p className="measured-stand-in" data-testid="measured-stand-in">
+                <b>stand-in:</b> {n.standIn.join("; ")}
+              </p>
+            )}
             <div className="measured-diff">
               {n.differences.length === 0 ? (
                 <span className="tag">same plan as this one</span>

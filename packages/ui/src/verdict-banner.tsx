@@ -7,6 +7,7 @@ export const STATUS_LABEL: Record<VerdictStatus, string> = {
   runs: "Runs",
   "runs-slowly": "Runs slowly",
   tight: "Tight",
+  risky: "Risky",
   "out-of-memory": "Out of memory",
   invalid: "Invalid",
 };

@@ -34,6 +34,16 @@ describe("GET /api/feasibility", () => {
     expect(body.speed.wallSecondsRange[1]).toBeGreaterThan(body.speed.wallSeconds);
   });
 
+  it("a plan that fits but leans on fp8 under FSDP, and that a committed (stand-in) run measured out of memory, answers risky", async () => {
+    const body = await (await fetch(`${base}?gpu=rtx-4090&count=5&size=704*384&num_clip=100&host_ram_gb=256&fp8=true&t5_cpu=true&dit_fsdp=true`)).json();
+    expect(body.gpus.every((gpu: { marginBytes: number }) => gpu.marginBytes >= 0)).toBe(true);
+    expect(body.status).toBe("risky");
+    expect(body.headline).toMatch(/^Risky: fits \(.+\), but /);
+    const measured = body.findings.find((finding: { ruleId: string }) => finding.ruleId === "measured/oom-of-this-plan");
+    expect(measured.message).toContain("stand-in: measured in bf16, the plan asks bf16+fp8");
+    expect(body.findings.map((finding: { ruleId: string }) => finding.ruleId)).toContain("source/fp8-under-fsdp");
+  });
+
   it("returns the resolved plan, which re-parses to the same plan", async () => {
     const body = await (await fetch(`${base}?${planToQuery(OOM)}`)).json();
     const reparsed = planFromQuery(body.plan);

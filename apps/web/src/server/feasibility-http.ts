@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { planFromQuery } from "@headroom/estimator";
 import { checkPlan } from "../lib/check-plan.ts";
 import { feasibilitySummary } from "../lib/feasibility-summary.ts";
+import { getMeasuredRuns } from "./measured-runs.ts";
 import { toPublicError } from "./public-error.ts";
 
 export const FEASIBILITY_PATH = "/api/feasibility";
@@ -25,7 +26,7 @@ export const handleFeasibility = (request: IncomingMessage, response: ServerResp
   if (!parsed.ok) return json(response, 400, JSON.stringify({ error: { class: "bad-input", field: parsed.error.field, message: parsed.error.message } }));
   let body: string;
   try {
-    body = JSON.stringify(feasibilitySummary(parsed.plan, checkPlan(parsed.plan)));
+    body = JSON.stringify(feasibilitySummary(parsed.plan, checkPlan(parsed.plan, getMeasuredRuns())));
   } catch (error) {
     const { status, message } = toPublicError(error);
     return json(response, status, JSON.stringify({ error: { class: "server", message } }));

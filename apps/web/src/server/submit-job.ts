@@ -2,6 +2,7 @@ import type { AssetDto, DbClient, JobDto, JobRunner, Queue } from "@headroom/db"
 import { Size, type Plan } from "@headroom/estimator";
 import { jobRefusals, matchHosts, noHostMessage, type Finding } from "@headroom/rules";
 import { checkPlan } from "../lib/check-plan.ts";
+import { getMeasuredRuns } from "./measured-runs.ts";
 import { createFeasibilityReport, createJob, enqueueJob, getAssets, listWorkerHosts, queueNameFor, withTransaction } from "./data.ts";
 
 export type SubmitJobInput = {
@@ -72,7 +73,7 @@ const withStoredImageSize = async (db: DbClient, input: SubmitJobInput): Promise
 export const submitJob = async (db: DbClient, queue: Queue, input: SubmitJobInput): Promise<SubmitOutcome> => {
   await checkInputKinds(db, input);
   const plan = await withStoredImageSize(db, input);
-  const { estimate, verdict } = checkPlan(plan);
+  const { estimate, verdict } = checkPlan(plan, getMeasuredRuns());
   const unqueueable = queueFinding(plan);
   const errors = [...jobRefusals(verdict, input.runner), ...(unqueueable ? [unqueueable] : [])];
   if (errors.length > 0) return { kind: "refused", findings: errors };

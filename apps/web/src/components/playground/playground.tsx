@@ -65,13 +65,13 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
   }, [query, initialPlan]);
   const planQuery = useMemo(() => planToQuery(plan), [plan]);
   // The server computed the first answer from the same URL; every later one is computed here, in the browser.
-  const check = useMemo(() => (plan === initialPlan ? initialCheck : checkPlan(plan)), [plan, initialPlan, initialCheck]);
+  const check = useMemo(() => (plan === initialPlan ? initialCheck : checkPlan(plan, measuredRuns)), [plan, initialPlan, initialCheck, measuredRuns]);
 
   const [suggested, setSuggested] = useState<{ query: string; list: Suggestion[] } | null>(null);
   useEffect(() => {
-    const timer = setTimeout(() => setSuggested({ query: planQuery, list: suggest(plan) }), 60);
+    const timer = setTimeout(() => setSuggested({ query: planQuery, list: suggest(plan, { measured: measuredRuns }) }), 60);
     return () => clearTimeout(timer);
-  }, [plan, planQuery]);
+  }, [plan, planQuery, measuredRuns]);
   const suggestions = suggested?.query === planQuery ? suggested.list : null;
   // "Which GPUs?": 55 estimates, a few ms; deferred like the suggestions so typing stays smooth.
   const [rankBy, setRankBy] = useState<RankOrder>("cost");

@@ -37,6 +37,17 @@ describe("feasibility", () => {
     expect(suggestions.length).toBeGreaterThan(0);
     expect(suggestions.some((s) => s.verdict.status === "runs")).toBe(true);
   });
+  it("a plan that fits but leans on inferred FSDP (and a committed run measured it OOM) is risky, and its suggestions list safe plans first", async () => {
+    const risky = resolvePlan({ ...OOM_PLAN, hardware: { gpu: "rtx-4090", count: 5, hostRamGb: 256 }, params: { ...OOM_PLAN.params, fp8: true, t5Cpu: true }, parallel: { ditFsdp: true } });
+    const { verdict } = await h.callerFor(null).feasibility.check(risky);
+    expect(verdict.status).toBe("risky");
+    expect(verdict.findings.map((f) => f.ruleId)).toContain("measured/oom-of-this-plan");
+    const suggestions = await h.callerFor(null).feasibility.suggest(resolvePlan({ ...OOM_PLAN, hardware: { gpu: "rtx-4090", count: 5, hostRamGb: 128 }, params: { ...OOM_PLAN.params, fp8: true } }));
+    const ranks = (status: "risky" | "safe") => suggestions.filter((s) => (s.verdict.status === "risky") === (status === "risky")).map((s) => s.rank);
+    expect(ranks("risky").length).toBeGreaterThan(0);
+    expect(Math.min(...ranks("risky"))).toBeGreaterThan(Math.max(...ranks("safe")));
+    expect(suggestions.every((s) => s.group === (s.hardwareChanges.length === 0 ? "same-hardware" : "different-hardware"))).toBe(true);
+  });
   it("rejects a malformed plan with the schema's message", async () => {
     expect(await codeOf(h.callerFor(null).feasibility.check({ ...resolvePlan(), params: { ...resolvePlan().params, size: "big" } }))).toBe("BAD_REQUEST");
   });
