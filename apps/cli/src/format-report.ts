@@ -193,7 +193,7 @@ export const formatSuggestions = (suggestions: readonly SuggestionView[] | null,
   const rows = suggestions.map((s, i) => {
     const worst = worstGpu(s.estimate.gpus);
     const peak = worst ? `peak ${formatGib(worst.peakBytes, 2)} (${worst.peakPhase})` : "";
-    return [`${i + 1}.`, changeText(s), "→", paintStatus(s.verdict.status, paint), peak, `${formatNumber(s.estimate.speed.fps)} FPS`,
+    return [`${i + 1}.`, changeText(s), "→", paintStatus(s.verdict.status, paint), peak, formatFpsRange(s.estimate.speed.fpsRange),
       priceText(s), s.tags.length > 0 ? `[${s.tags.join(", ")}]` : ""];
   });
   const table = formatTable(rows, ["right", "left", "left", "left", "left", "right", "right", "left"], "    ");
