@@ -5,9 +5,9 @@ import type { ProbeResult } from "../protocol/probe-result.ts";
 import { TASKS } from "../tasks/registry.ts";
 import { TaskFailure, type TaskContext } from "../tasks/task.ts";
 import type { HostProfile } from "./host-profile.ts";
-import { userFacingNotInstalled } from "./installed-runners.ts";
 import { createJobReporter } from "./job-reporter.ts";
 import { planRefusal } from "./plan-check.ts";
+import { userFacingFailure } from "./user-facing-failure.ts";
 import { liveavatarPayload, probePayload, upstreamPayload } from "./task-payload.ts";
 import { startVramRecorder, type VramRecorder } from "./vram-recorder.ts";
 import type { WorkerSettings } from "./worker-settings.ts";
@@ -116,10 +116,10 @@ export const runJob = async (deps: RunJobDeps, owner: JobOwner, job: JobDto, rel
     clearInterval(watcher);
     release.removeEventListener("abort", onRelease);
   }
-  if (outcome.kind === "failed" && outcome.errorClass === "not-installed") {
-    // paths and settings are the operator's: they go to this log and the hosts page, the job gets a sentence a user can act on
-    log(`job ${job.id}: ${job.runner} cannot start here: ${outcome.message}`);
-    outcome = { ...outcome, message: userFacingNotInstalled(job.runner) };
+  if (outcome.kind === "failed" && outcome.errorClass !== "cancelled") {
+    // paths and settings are the operator's: they go to this log (and the hosts page), the job gets a sentence a user can act on
+    log(`job ${job.id} (${job.runner}) ${outcome.errorClass}: ${outcome.message}`);
+    outcome = { ...outcome, message: userFacingFailure(outcome, job.runner) };
   }
   const sampledPeak = vram === null ? null : await (vram as VramRecorder).stop();
   if (outcome.kind === "failed" && isReportable(outcome.errorClass)) reporter.report({ type: "error", errorClass: outcome.errorClass, message: outcome.message, phase: outcome.phase ?? null });
