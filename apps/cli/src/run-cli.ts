@@ -50,7 +50,7 @@ export const runCli = (argv: readonly string[], io: Io): number => {
 
   const plan = resolved.value;
   if (command.kind === "rank") {
-    const rows = rank(plan, { by: command.by });
+    const rows = rank(plan, { by: command.by, measured: committedRuns(io) });
     io.out(command.json ? stringifyReport(toJsonRank(rows, command.by)) : formatRank(rows, command.by, makePaint(io.color)));
     return EXIT_OK;
   }

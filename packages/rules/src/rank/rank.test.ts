@@ -1,6 +1,7 @@
 import { GPU_IDS, GPU_PRICES, resolvePlan } from "@headroom/estimator";
 import { describe, expect, it } from "vitest";
 import { statusRank } from "../rule.ts";
+import { measuredRun } from "../test-fixtures.ts";
 import { RANK_COUNTS } from "./layouts.ts";
 import { rank } from "./rank.ts";
 
@@ -66,5 +67,14 @@ describe("rank: every catalog GPU at 1, 2, 4, 5 and 8", () => {
     const one = rank(fsdp).find((r) => r.gpu === "h200" && r.count === 1)!;
     expect(one.plan.parallel).toMatchObject({ mode: "single", ditFsdp: false });
     expect(one.plan.params.offloadModel).toBe(true);
+  });
+  it("a row whose plan a committed run measured out of memory is risky and sorts after every row that runs", () => {
+    const h100 = rows.find((row) => row.gpu === "h100-sxm" && row.count === 5)!;
+    const judged = rank(plan, { measured: [measuredRun(h100.plan, false)] });
+    const row = judged.find((r) => r.gpu === "h100-sxm" && r.count === 5)!;
+    expect(row.status).toBe("risky");
+    const index = judged.indexOf(row);
+    expect(judged.slice(0, index).every((r) => statusRank(r.status) <= statusRank("risky"))).toBe(true);
+    expect(judged.slice(index).some((r) => r.status === "runs")).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import {
   applyPatch, dollarsPerHour, dollarsPerVideoMinute, estimate, GPU_CATALOG, GPU_IDS, GPU_PRICES,
-  type GpuId, type GpuPrice, type Plan, type Range,
+  type GpuId, type GpuPrice, type MeasuredRun, type Plan, type Range,
 } from "@headroom/estimator";
 import { evaluate } from "../evaluate.ts";
 import { LIVEAVATAR_RULES } from "../liveavatar-rules.ts";
@@ -32,14 +32,15 @@ export type RankRow = {
 };
 
 export type RankOrder = "cost" | "fps";
-export type RankOptions = { by?: RankOrder; rules?: readonly Rule[] };
+/** measured: the committed runs, so a row whose plan was measured out of memory is risky, as evaluate() makes it. */
+export type RankOptions = { by?: RankOrder; rules?: readonly Rule[]; measured?: readonly MeasuredRun[] };
 
-const rowFor = (plan: Plan, gpu: GpuId, count: (typeof RANK_COUNTS)[number], rules: readonly Rule[]): RankRow => {
+const rowFor = (plan: Plan, gpu: GpuId, count: (typeof RANK_COUNTS)[number], rules: readonly Rule[], measured: readonly MeasuredRun[]): RankRow => {
   const layout = RANK_LAYOUTS[count];
   const onGpu = applyPatch(plan, { hardware: { gpu, custom: null } });
   const candidate = applyPatch(onGpu, layout.patch(onGpu));
   const est = estimate(candidate);
-  const verdict = evaluate(candidate, est, rules);
+  const verdict = evaluate(candidate, est, rules, measured);
   const worst = est.gpus[est.worstRank]!;
   const { speed } = est;
   const speedShown = speedShownAs(verdict.status);
@@ -79,6 +80,7 @@ const WITHIN_STATUS: Record<RankOrder, (a: RankRow, b: RankRow) => number> = { c
 export const rank = (plan: Plan, options: RankOptions = {}): RankRow[] => {
   const rules = options.rules ?? LIVEAVATAR_RULES;
   const within = WITHIN_STATUS[options.by ?? "cost"];
-  const rows = GPU_IDS.flatMap((gpu) => RANK_COUNTS.map((count) => rowFor(plan, gpu, count, rules)));
+  const measured = options.measured ?? [];
+  const rows = GPU_IDS.flatMap((gpu) => RANK_COUNTS.map((count) => rowFor(plan, gpu, count, rules, measured)));
   return rows.sort((a, b) => statusRank(a.status) - statusRank(b.status) || within(a, b) || GPU_IDS.indexOf(a.gpu) - GPU_IDS.indexOf(b.gpu) || a.count - b.count);
 };

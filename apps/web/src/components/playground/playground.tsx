@@ -78,9 +78,9 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
   const [ranked, setRanked] = useState<{ key: string; rows: RankRow[] } | null>(null);
   const rankKey = `${planQuery}|${rankBy}`;
   useEffect(() => {
-    const timer = setTimeout(() => setRanked({ key: rankKey, rows: rank(plan, { by: rankBy }) }), 120);
+    const timer = setTimeout(() => setRanked({ key: rankKey, rows: rank(plan, { by: rankBy, measured: measuredRuns }) }), 120);
     return () => clearTimeout(timer);
-  }, [plan, rankBy, rankKey]);
+  }, [plan, rankBy, rankKey, measuredRuns]);
   const rankRows = ranked?.key === rankKey ? ranked.rows : null;
   const measured = useMemo(() => nearestMeasurements(plan, measuredRuns), [plan, measuredRuns]);
 
