@@ -162,3 +162,14 @@ test("sign up, find the OOM, fix it, share it, upload, submit and follow the job
     await expect(page.getByTestId("jobs-table").locator("tbody tr")).toHaveCount(1);
   });
 });
+
+test("a plan that fits but leans on fp8 under FSDP reads Risky, never Runs; its measurement card says it was a stand-in", async ({ page }) => {
+  // FR-21 with the suggestion the issue found green: --t5_cpu --dit_fsdp on 5 × RTX 4090, --fp8 on, a 256 GB host.
+  await page.goto("/?gpu=rtx-4090&count=5&size=704*384&num_clip=100&host_ram_gb=256&fp8=true&t5_cpu=true&dit_fsdp=true");
+  await expect(verdict(page)).toHaveAttribute("data-status", "risky");
+  await expect(verdict(page).locator(".verdict-status")).toHaveText("Risky");
+  await expect(verdict(page).locator(".verdict-headline")).toHaveText(/^fits \(.+ headroom on the fullest GPU\), but /);
+  await expect(page.getByTestId("measured-stand-in").first()).toContainText("measured in bf16, the plan asks bf16+fp8");
+  await expect(page.getByTestId("suggestions").locator(".suggestion-group-title").first()).toBeVisible();
+  await shot(page, "playground-risky");
+});
