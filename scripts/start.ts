@@ -4,7 +4,8 @@
 import { execSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createSupervisor } from "../apps/worker/src/supervisor/supervise.ts";
+import { freePort } from "@headroom/db";
+import { createSupervisor } from "@headroom/supervisor";
 
 const PORT = process.env.PORT ?? "3000";
 /** The worker's shutdown grace (HEADROOM_SHUTDOWN_GRACE_S), set here so the wait below always outlasts it. */
@@ -77,17 +78,31 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) process.listeners(signal).f
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
-const database = await new Promise<{ url: string; kind: string }>((resolve, reject) => {
-  const child = supervisor.start({
+/** PostgreSQL's port, the same across its restarts: the web app and the worker keep their DATABASE_URL and reconnect. */
+let postgresPort = process.env.HEADROOM_POSTGRES_PORT || String(await freePort());
+type DatabaseReady = { url: string; kind: string };
+const database = await new Promise<DatabaseReady>((resolve) => {
+  let wasReady = false;
+  supervisor.start({
     name: "postgres",
-    spawn: () => spawnGroup("scripts", "database.ts", {}, true),
+    spawn: () => {
+      const child = spawnGroup("scripts", "database.ts", { HEADROOM_POSTGRES_PORT: postgresPort }, true);
+      child.once("message", (message: DatabaseReady) => {
+        wasReady = true;
+        // a server left running on the cluster is reused on its own port: keep that one for the restarts
+        postgresPort = new URL(message.url).port || postgresPort;
+        console.log(`headroom: PostgreSQL ready (${message.kind}), migrations applied`);
+        resolve(message);
+      });
+      // never ready yet: nothing to keep alive, a broken cluster stops npm start with its error instead of a restart loop
+      child.once("exit", () => void (!wasReady && shutdown(1)));
+      return child;
+    },
     stopGraceMs: POSTGRES_STOP_GRACE_MS,
-    restarts: false,
-  }) as ChildProcess;
-  child.once("message", (message: { url: string; kind: string }) => resolve(message));
-  child.once("exit", (code) => reject(new Error(`PostgreSQL's process exited (${code}) before it was ready`)));
+    // a crashed or killed PostgreSQL is started again on the same port and data
+    restarts: true,
+  });
 });
-console.log(`headroom: PostgreSQL ready (${database.kind}), migrations applied`);
 
 const shared = { DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" };
 const workerEnv = {

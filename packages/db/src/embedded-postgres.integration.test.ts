@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { startDatabase } from "./embedded-postgres.ts";
-import { startTestCluster } from "./testing/test-database.ts";
+import { freePort, startTestCluster } from "./testing/test-database.ts";
 
 const query = async (url: string, sql: string) => {
   const client = new pg.Client({ connectionString: url });
@@ -36,5 +38,25 @@ describe("embedded PostgreSQL", () => {
     cleanups.push(restarted.stop);
     expect(restarted.kind).toBe("embedded");
     expect(await query(restarted.url, "SELECT value FROM kept")).toEqual([{ value: "still here" }]);
+  });
+
+  it("on a fixed port: a killed server settles `exited`, and the next start answers on the same URL with the data kept", async () => {
+    const cluster = await startTestCluster();
+    cleanups.push(cluster.dispose);
+    await cluster.stop();
+    const port = await freePort();
+    const first = await startDatabase({ dataDir: cluster.dataDir, port });
+    expect(first.url).toContain(`:${port}/`);
+    await query(first.url, "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('after a crash')");
+
+    const postmasterPid = Number(readFileSync(join(cluster.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+    process.kill(postmasterPid, "SIGKILL");
+    await first.exited;
+    await first.stop(); // resolves at once: the server is gone (embedded-postgres' own stop would wait forever)
+
+    const second = await startDatabase({ dataDir: cluster.dataDir, port });
+    cleanups.push(second.stop);
+    expect(second.url).toBe(first.url);
+    expect(await query(second.url, "SELECT value FROM kept")).toEqual([{ value: "after a crash" }]);
   });
 });

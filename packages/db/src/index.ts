@@ -4,6 +4,7 @@ export { createDb, getDb, withTransaction, type Db, type DbClient } from "./clie
 export { NotFoundError } from "./errors.ts";
 export { env } from "./env.ts";
 export { startDatabase, type RunningDatabase, type StartDatabaseOptions } from "./embedded-postgres.ts";
+export { freePort } from "./free-port.ts";
 export { migrate, MIGRATIONS_DIR, type AppliedMigration } from "./migrate.ts";
 export { openDatabase, type OpenDatabase } from "./open-database.ts";
 export { GPU_LINK_KINDS, GpuInventory, GpuLink, HostInventory } from "./host-inventory.ts";
