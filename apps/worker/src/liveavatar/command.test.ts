@@ -102,4 +102,10 @@ describe("buildLiveAvatarCommand refuses what LiveAvatar cannot run", () => {
   it("accepts audioSeconds: it describes the audio, it is not a flag", () => {
     expect(buildLiveAvatarCommand(resolvePlan({ params: { audioSeconds: 12 } }), SINGLE).ok).toBe(true);
   });
+
+  it("passes the clips the audio will run as --num_clip, the number the job's title shows", () => {
+    const args = build({ params: { audioSeconds: 12 } }).args;
+    // ⌈12 s × 25 FPS / 48 frames⌉ = 7; upstream would cap 10000 there itself
+    expect(args[args.indexOf("--num_clip") + 1]).toBe("7");
+  });
 });
