@@ -30,7 +30,7 @@ const LEAKS: Array<[string, RegExp]> = [
   ["SQL or Prisma text", /\b(?:SELECT|INSERT INTO|UPDATE|DELETE FROM)\b.*\b(?:FROM|SET|VALUES|WHERE)\b|prisma\.|PrismaClient|invalid input syntax|violates .* constraint/i],
   ["a stack frame", /\n\s+at [\w.<>]+ \(|\bat async\b/],
 ];
-const leakIn = (body: string): string | null => LEAKS.find(([, pattern]) => pattern.test(body))?.[0] ?? null;
+export const leakIn = (body: string): string | null => LEAKS.find(([, pattern]) => pattern.test(body))?.[0] ?? null;
 
 const is4xx = (status: number) => status >= 400 && status < 500;
 /** Refused with a 4xx (one of `statuses` when given), never stored, never a 5xx. */

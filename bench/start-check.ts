@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import { freePort } from "@headroom/db";
 import { resolvePlan } from "@headroom/estimator";
-import { replayAttacks } from "./attack-replay.ts";
+import { leakIn, replayAttacks } from "./attack-replay.ts";
 import { dataOf, signUp, type Client } from "./loopback-client.ts";
 
 const REPO_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -148,7 +148,15 @@ const check = async () => {
     const postmaster = Number(readFileSync(join(env.HEADROOM_POSTGRES_DIR, "postmaster.pid"), "utf8").split("\n")[0]);
     process.kill(postmaster, "SIGKILL");
     await waitFor("PostgreSQL to be restarted", async () => headroom.lines.some((line) => /postgres exited .*restarting/.test(line)));
-    await waitFor("the web app to read the database again", async () => (await client.query("jobs.list", {})).status === 200);
+    // during the gap clients get the app's own error, never the driver's "connect ECONNREFUSED 127.0.0.1:<port>"
+    const outageLeaks: string[] = [];
+    await waitFor("the web app to read the database again", async () => {
+      const answer = await client.query("jobs.list", {});
+      const leak = leakIn(answer.body);
+      if (leak) outageLeaks.push(`${answer.status}: ${leak}: ${answer.body.slice(0, 160)}`);
+      return answer.status === 200;
+    });
+    expectThat("PostgreSQL down: no client body names a path, a port or the driver", outageLeaks.length === 0, outageLeaks.slice(0, 3));
     const afterOutage = await settled(client, await submit(client));
     expectThat("PostgreSQL killed: web and worker recover, a new job completes", afterOutage.state === "succeeded", afterOutage);
 
