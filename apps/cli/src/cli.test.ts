@@ -134,6 +134,33 @@ describe("headroom check --json", { timeout: SPAWN_TIMEOUT_MS }, () => {
   });
 });
 
+describe("headroom check prints the LiveAvatar launch command", { timeout: SPAWN_TIMEOUT_MS }, () => {
+  it.concurrent("text: the command to paste, Headroom's patch as a comment, the flags that differ from the script", async () => {
+    const run = await headroom(...BASE, "--size", "384*256", "--t5-cpu", "--quantize-on-cpu", "--no-suggest");
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split("\n");
+    const start = lines.findIndex((line) => line.startsWith("Launch command"));
+    expect(lines[start + 1]).toMatch(/^# This plan needs Headroom's loader patch \(--quantize-on-cpu/);
+    expect(lines[start + 2]).toBe("export CUDA_VISIBLE_DEVICES=0,1,2,3,4");
+    expect(lines).toContain("torchrun --nproc_per_node=5 --master_port=29102 minimal_inference/s2v_streaming_interact.py \\");
+    expect(lines).toContain('     --size "384*256" \\');
+    expect(run.stdout).toContain('Differs from infinite_inference_multi_gpu.sh: --size 720*400 → 384*256, --t5_cpu off → on');
+  });
+
+  it.concurrent("--json: launchCommand with the text, the process (env, args) and the differences", async () => {
+    const run = await headroom("check", "--no-suggest", "--json");
+    expect(run.code).toBe(0);
+    const { launchCommand } = JSON.parse(run.stdout);
+    expect(launchCommand.env).toEqual({ CUDA_VISIBLE_DEVICES: "0", NCCL_DEBUG: "WARN", NCCL_DEBUG_SUBSYS: "OFF", ENABLE_COMPILE: "true" });
+    expect(launchCommand.args.slice(0, 3)).toEqual(["--nproc_per_node=1", "--master_port=29101", "minimal_inference/s2v_streaming_interact.py"]);
+    expect(launchCommand.args).toContain("--single_gpu");
+    expect(launchCommand.text).toMatch(/^export CUDA_VISIBLE_DEVICES=0\n/);
+    expect(launchCommand.script).toBe("infinite_inference_single_gpu.sh");
+    expect(launchCommand.differsFromScript).toEqual([]);
+    expect(launchCommand.notes).toEqual([]);
+  });
+});
+
 describe("headroom check --image", { timeout: SPAWN_TIMEOUT_MS }, () => {
   it.concurrent("reads the image's size from its header and says the frame the run uses", async () => {
     // A 1080×1920 JPEG's header: SOI, then a baseline start-of-frame (height, width); the scan is never read.

@@ -1,9 +1,10 @@
 import {
   formatDollars, formatFpsRange, formatGbInput, formatGib, formatGibValue, formatSignedGibValue, GB, PHASES, resolveGpu, roundRange,
-  type Estimate, type GpuEstimate, type MeasuredNeighbour, type Plan, type Range,
+  type Estimate, type GpuEstimate, type LaunchReport, type MeasuredNeighbour, type Plan, type Range,
 } from "@headroom/estimator";
 import { speedShownAs } from "@headroom/rules";
 import { formatDuration, formatNumber, formatPercent, formatTable, makePaint, type Paint } from "./format-units.ts";
+import { formatLaunch } from "./launch-report.ts";
 
 /** The parts of the rules' Verdict and Suggestion the report reads (structural, so either package can grow). */
 export type Cite = string | { ref: string };
@@ -32,6 +33,8 @@ export type Report = {
   suggestions: readonly SuggestionView[] | null;
   /** The committed probe runs closest to this plan (absent in reports built without them). */
   measured?: readonly MeasuredNeighbour[];
+  /** The LiveAvatar command for the plan (absent in reports built without it). */
+  launch?: LaunchReport;
 };
 
 export const formatReport = (report: Report, options: { color: boolean }): string => {
@@ -56,6 +59,7 @@ export const formatReport = (report: Report, options: { color: boolean }): strin
     "",
     formatErrorBar(estimate, paint),
     ...(report.measured?.length ? [`${paint.bold("Nearest measurements")}`, ...report.measured.map((m) => `  ${m.id}: ${m.summary}`)] : []),
+    ...(report.launch ? ["", ...formatLaunch(report.launch, paint)] : []),
   ].join("\n");
 };
 

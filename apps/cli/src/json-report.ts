@@ -1,4 +1,5 @@
-import type { Estimate, MeasuredNeighbour, Plan } from "@headroom/estimator";
+import type { Estimate, LaunchReport, MeasuredNeighbour, Plan } from "@headroom/estimator";
+import { toJsonLaunch } from "./launch-report.ts";
 
 /** What --json needs from a suggestion: the rules' Suggestion has at least these. */
 export type SuggestionInput = {
@@ -14,7 +15,9 @@ export type SuggestionInput = {
   estimate: Estimate;
 };
 
-export type JsonReportInput<V> = { plan: Plan; estimate: Estimate; verdict: V; suggestions: readonly SuggestionInput[] | null; measured?: readonly MeasuredNeighbour[] };
+export type JsonReportInput<V> = {
+  plan: Plan; estimate: Estimate; verdict: V; suggestions: readonly SuggestionInput[] | null; measured?: readonly MeasuredNeighbour[]; launch?: LaunchReport;
+};
 
 /** Plan, estimate and verdict in full; each suggestion with its plan and the estimate's headline numbers. */
 export const toJsonReport = <V>(input: JsonReportInput<V>) => ({
@@ -44,6 +47,7 @@ export const toJsonReport = <V>(input: JsonReportInput<V>) => ({
     },
   })),
   suggestionsSkipped: input.suggestions === null,
+  launchCommand: input.launch ? toJsonLaunch(input.launch) : null,
 });
 
 /** JSON has no Infinity or NaN; write them as null rather than failing. */

@@ -1,5 +1,5 @@
 import {
-  compareHostRam, compareInstruments, compareMeasurement, compareSpeed, estimate, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasuredRun, type MeasurementFile,
+  compareHostRam, compareInstruments, compareMeasurement, compareSpeed, estimate, launchReport, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasuredRun, type MeasurementFile,
 } from "@headroom/estimator";
 import { evaluate, rank, suggest } from "@headroom/rules";
 import { formatArgError, parseArgs, resolveCheckPlan, type ArgError } from "./args.ts";
@@ -59,7 +59,9 @@ export const runCli = (argv: readonly string[], io: Io): number => {
   const runs = committedRuns(io);
   const verdict = evaluate(plan, planEstimate, undefined, runs);
   const suggestions = command.suggest ? suggest(plan, { measured: runs }) : null;
-  const report = { plan, estimate: planEstimate, verdict, suggestions, measured: nearestMeasurements(plan, runs) };
+  // --image's path goes into the command; the audio and prompt stay the script's examples (check reads no audio).
+  const launch = launchReport(plan, command.image === null ? {} : { image: command.image });
+  const report = { plan, estimate: planEstimate, verdict, suggestions, measured: nearestMeasurements(plan, runs), launch };
   io.out(command.json ? stringifyReport(toJsonReport(report)) : formatReport(report, { color: io.color }));
   return EXIT_OK;
 };

@@ -175,3 +175,15 @@ export const scriptDifferences = (plan: Plan, inputs: LaunchInputs = {}): Script
     return planValue === scriptValue ? [] : [{ flag, script: scriptValue, plan: planValue }];
   });
 };
+
+/** The upstream script a plan is compared with: withScriptDefaults takes the multi-GPU script's values past one GPU. */
+export const scriptNameFor = (plan: Plan): string => (plan.hardware.count > 1 ? "infinite_inference_multi_gpu.sh" : "infinite_inference_single_gpu.sh");
+
+/** What every surface shows: the command, the script it is compared with, and each flag that differs from it. */
+export type LaunchReport = { command: LaunchCommand; script: string; differences: ScriptDifference[] };
+
+export const launchReport = (plan: Plan, inputs: LaunchInputs = {}): LaunchReport => ({
+  command: launchCommand(plan, inputs),
+  script: scriptNameFor(plan),
+  differences: scriptDifferences(plan, inputs),
+});
