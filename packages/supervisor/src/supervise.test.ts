@@ -124,6 +124,21 @@ describe("restart", () => {
     expect(events.filter((e) => e === "spawn web")).toHaveLength(5);
   });
 
+  it("keeps a restarted PostgreSQL in its place: the others carry on, and it is still stopped last", async () => {
+    const { supervisor, service, events, latest, fatal } = setup();
+    supervisor.start(service("postgres"));
+    supervisor.start(service("worker"));
+    supervisor.start(service("web"));
+    const killed = latest("postgres");
+    killed.exit(null, "SIGKILL");
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(latest("postgres")).not.toBe(killed);
+    expect(fatal).toEqual([]);
+    events.length = 0;
+    await supervisor.stop();
+    expect(events).toEqual(["SIGTERM web", "SIGTERM worker", "SIGTERM postgres"]);
+  });
+
   it("reports a child that does not restart as fatal instead", async () => {
     const { supervisor, service, events, latest, fatal } = setup();
     supervisor.start(service("postgres", { restarts: false }));
