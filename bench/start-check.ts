@@ -84,8 +84,19 @@ const startHeadroom = async (): Promise<Running> => {
     });
   }
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  current = { child, lines, exited };
   await waitFor("the web app to answer", async () => (await fetch(`${baseUrl}/api/health`)).ok);
-  return { child, lines, exited };
+  return current;
+};
+
+/** The npm start now running, if any: stopped as a service manager would (SIGTERM, then SIGKILL after a minute). */
+let current: Running | null = null;
+const stopCurrent = async () => {
+  const headroom = current;
+  if (!headroom || headroom.child.exitCode !== null || headroom.child.signalCode !== null) return;
+  process.kill(headroom.child.pid!, "SIGTERM");
+  const isGone = await Promise.race([headroom.exited.then(() => true), sleep(60_000).then(() => false)]);
+  if (!isGone) process.kill(headroom.child.pid!, "SIGKILL");
 };
 
 const childPid = (parent: number, script: string): number => {
@@ -179,17 +190,15 @@ const check = async () => {
     const afterTerm = await settled(client, terminated);
     expectThat("after SIGTERM: the job queued again with no attempt spent, then succeeded (attempt 1)", afterTerm.state === "succeeded" && afterTerm.attempts === 1, afterTerm);
   } finally {
-    if (headroom.child.exitCode === null && headroom.child.signalCode === null) {
-      process.kill(headroom.child.pid!, "SIGTERM");
-      await Promise.race([headroom.exited, sleep(60_000)]);
-    }
-    if (failures.length > 0 || process.env.START_CHECK_VERBOSE) console.log(headroom.lines.slice(-80).join("\n"));
+    await stopCurrent();
   }
 };
 
 const started = Date.now();
 const outcome = await Promise.race([check().then(() => null, (error: Error) => error), sleep(TOTAL_TIMEOUT_MS).then(() => new Error(`took over ${TOTAL_TIMEOUT_MS / 1000} s`))]);
-rmSync(root, { recursive: true, force: true });
 if (outcome) failures.push(outcome.message);
+await stopCurrent();
+if (failures.length > 0 || process.env.START_CHECK_VERBOSE) console.log((current as Running | null)?.lines.slice(-80).join("\n") ?? "");
+rmSync(root, { recursive: true, force: true });
 log(`${failures.length === 0 ? "passed" : `FAILED (${failures.join("; ")})`} in ${Math.round((Date.now() - started) / 1000)} s`);
 process.exit(failures.length === 0 ? 0 : 1);
