@@ -1,9 +1,5 @@
-import type { LaunchReport, ScriptDifference } from "@headroom/estimator";
+import { showScriptValue, type LaunchReport, type ScriptDifference } from "@headroom/estimator";
 import type { Paint } from "./format-units.ts";
-
-/** A flag's value as the difference list says it: a store_true flag is "on" or "off", an absent one "not passed". */
-export const showScriptValue = (value: string | null, other: string | null): string =>
-  value === null ? (other === "" ? "off" : "not passed") : value === "" ? "on" : value;
 
 /** "--offload_model True → False" for each flag the plan changes against the upstream script. */
 export const formatScriptDifference = ({ flag, script, plan }: ScriptDifference): string =>

@@ -29,6 +29,9 @@ export const clipCount = (plan: Pick<Plan, "model" | "params">): ClipCount => {
   return { clips, videoSeconds: (clips * params.inferFrames) / fps, isCappedByAudio: clips < params.numClip, numClipFlag: clips };
 };
 
-/** "4 clips · 7.7 s video", "100 clips · 192.0 s video", "whole audio". */
-export const formatClipCount = (count: ClipCount): string =>
-  count.clips === null ? "whole audio" : `${count.clips} clip${count.clips === 1 ? "" : "s"} · ${count.videoSeconds!.toFixed(1)} s video`;
+/** "4 clips · 7.7 s video" once the audio is known; before it, num_clip is only a ceiling: "up to 100 clips", "whole audio". */
+export const formatClipCount = (count: ClipCount, audioSeconds: number | null): string => {
+  if (count.clips === null) return "whole audio";
+  const clips = `${count.clips} clip${count.clips === 1 ? "" : "s"}`;
+  return audioSeconds === null ? `up to ${clips}` : `${clips} · ${count.videoSeconds!.toFixed(1)} s video`;
+};

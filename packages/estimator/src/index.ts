@@ -11,7 +11,7 @@ export * from "./defaults.ts";
 export { clipCount, formatClipCount, type ClipCount } from "./clip-count.ts";
 export {
   LIVEAVATAR_ENTRY, SCRIPT_BASE_SEED, SCRIPT_INPUTS, SCRIPT_MASTER_PORTS, TRAINING_CONFIG, launchCommand, launchReport, scriptDifferences, scriptNameFor, scriptPlanFor,
-  shellQuote, type LaunchCommand, type LaunchFlag, type LaunchInputs, type LaunchNote, type LaunchReport, type ScriptDifference,
+  shellQuote, showScriptValue, type LaunchCommand, type LaunchFlag, type LaunchInputs, type LaunchNote, type LaunchReport, type ScriptDifference,
 } from "./launch-command.ts";
 export * from "./model-profile.ts";
 export * from "./estimate-types.ts";

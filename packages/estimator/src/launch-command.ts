@@ -150,6 +150,10 @@ export const launchCommand = (plan: Plan, inputs: LaunchInputs = {}): LaunchComm
 /** One flag (or env switch, or torchrun argument) whose value differs from the upstream script's; null = absent. */
 export type ScriptDifference = { flag: string; script: string | null; plan: string | null };
 
+/** A value in the difference list: a store_true flag is "on" or "off", one the command leaves out "not passed". */
+export const showScriptValue = (value: string | null, other: string | null): string =>
+  value === null ? (other === "" ? "off" : "not passed") : value === "" ? "on" : value;
+
 const keyed = (command: LaunchCommand): Map<string, string> =>
   new Map<string, string>([
     ...command.env.map(([name, value]) => [name, value] as const),

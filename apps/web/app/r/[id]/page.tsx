@@ -3,6 +3,7 @@ import { ReportView } from "@headroom/ui";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { LaunchCommandPanel } from "@/components/launch/launch-command-panel";
 import { describePlan } from "@/lib/describe-plan";
 import { getMeasuredRuns } from "@/server/measured-runs";
 import { getServerCaller } from "@/server/page-context";
@@ -32,6 +33,7 @@ export default async function SharedReportPage({ params }: { params: Promise<{ i
         </div>
       </div>
       <ReportView plan={report.plan} estimate={report.estimate} verdict={report.verdict} measured={measured} />
+      <LaunchCommandPanel plan={report.plan} inputsNote="the script's example image, audio and prompt: put yours in their place" />
     </>
   );
 }

@@ -13,6 +13,8 @@ import { etaSeconds } from "@/lib/job-eta";
 import { currentProgress, isSmokeRun } from "@/lib/job-events";
 import { EventLog, tracesFromMemoryEvents } from "./event-log";
 import { JobEndNotice } from "./job-end-notice";
+import { launchInputsFor } from "@/lib/launch-inputs";
+import { LaunchCommandPanel } from "../launch/launch-command-panel";
 import { JobInputs } from "./job-inputs";
 import { PeakCompare } from "./peak-compare";
 
@@ -145,6 +147,11 @@ export function JobView({ id }: { id: string }) {
           <Panel title="Inputs">
             <JobInputs plan={current.plan} prompt={current.prompt} runner={current.runner} inputs={context.data?.inputs ?? []} />
           </Panel>
+          <LaunchCommandPanel
+            plan={current.plan}
+            inputs={launchInputsFor(context.data?.inputs ?? [], current.prompt)}
+            inputsNote={context.data?.inputs.length ? "this job's uploads, saved under these names" : "the script's example image and audio"}
+          />
           <Panel title="Result">
             <div className="panel-body">
               {video ? (

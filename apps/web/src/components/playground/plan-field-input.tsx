@@ -15,7 +15,7 @@ const NOT_GIVEN: Record<string, string> = {
 };
 
 /** One Plan field as a form control, labelled with its upstream flag and help. */
-export function PlanFieldInput({ field, value, onCommit, marker, labels, wide }: { field: PlanField; value: FieldValue; onCommit: Commit; marker?: "error" | "finding" | null; labels?: Record<string, string>; wide?: boolean }) {
+export function PlanFieldInput({ field, value, onCommit, marker, labels, wide, note }: { field: PlanField; value: FieldValue; onCommit: Commit; marker?: "error" | "finding" | null; labels?: Record<string, string>; wide?: boolean; note?: string | null }) {
   const id = `f-${field.flag}`;
   const className = `field${wide ? " span-2" : ""}${marker === "error" ? " has-error" : marker === "finding" ? " has-finding" : ""}`;
   const flag = <span className={`field-flag${field.upstream ? "" : " not-upstream"}`} title={field.upstream ? "LiveAvatar flag" : "not an upstream flag: Headroom's or the field report's"}>--{field.flag}</span>;
@@ -41,6 +41,7 @@ export function PlanFieldInput({ field, value, onCommit, marker, labels, wide }:
         <TextInput id={id} field={field} value={value} onCommit={onCommit} />
       )}
       <span className="field-help">{field.help}</span>
+      {note && <span className="field-note" data-testid={`field-note-${field.flag}`}>{note}</span>}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 import {
-  formatGib, GPU_CATALOG, GPU_IDS, PLAN_FIELDS, nearestMeasurements, planFromQuery, planToQuery, applyPatch, type MeasuredRun, type Plan, type PlanField, type PlanPatch,
+  clipCount, formatGib, GPU_CATALOG, GPU_IDS, PLAN_FIELDS, nearestMeasurements, planFromQuery, planToQuery, applyPatch, type MeasuredRun, type Plan, type PlanField, type PlanPatch,
 } from "@headroom/estimator";
 import { rank, suggest, type Finding, type RankOrder, type RankRow, type Suggestion } from "@headroom/rules";
 import { Panel, RankTable, ReportView, SuggestionList } from "@headroom/ui";
@@ -11,6 +11,8 @@ import { checkPlan, type Check } from "@/lib/check-plan";
 import { readDraftUploads, writeDraftUploads } from "@/lib/draft-uploads";
 import { JOB_PROMPT_MAX_CHARS } from "@/lib/job-prompt";
 import { clipsForAudio, hardwareFromHost, readField, writeField, type FieldValue } from "@/lib/plan-edit";
+import { launchInputsFor } from "@/lib/launch-inputs";
+import { LaunchCommandPanel } from "../launch/launch-command-panel";
 import { ActionBar } from "./action-bar";
 import { PlanFieldInput } from "./plan-field-input";
 import { UploadField, type ImageSize, type UploadedAsset } from "./upload-field";
@@ -107,7 +109,7 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
     return map;
   }, [check]);
 
-  const field = (flag: string, options: { wide?: boolean; labels?: Record<string, string> } = {}) => {
+  const field = (flag: string, options: { wide?: boolean; labels?: Record<string, string>; note?: string | null } = {}) => {
     const spec = byFlag(flag);
     return <PlanFieldInput key={flag} field={spec} value={readField(plan, spec)} onCommit={commitField(spec)} marker={markers.get(spec.key) ?? null} {...options} />;
   };
@@ -146,6 +148,11 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
   }, [teamId, isRestored, image, audio]);
 
   const audioSeconds = plan.params.audioSeconds;
+  // The clips that will run, the number the estimate, the job's title and the launch command's --num_clip all use.
+  const clips = clipCount(plan);
+  const clipNote = audioSeconds === null || clips.clips === null ? null
+    : `runs ${clips.clips} clip${clips.clips === 1 ? "" : "s"} · ${clips.videoSeconds!.toFixed(1)} s video${clips.isCappedByAudio ? ` (the ${audioSeconds.toFixed(2)} s audio ends before num_clip ${plan.params.numClip})` : ""}`;
+  const launchInputs = useMemo(() => launchInputsFor([image, audio], prompt), [image, audio, prompt]);
   const neededClips = audioSeconds ? clipsForAudio(audioSeconds, plan.params.inferFrames) : null;
 
   return (
@@ -195,7 +202,7 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
         </Panel>
         <Panel title="LiveAvatar parameters">
           <div className="panel-body">
-            <div className="field-grid">{MAIN_PARAMS.map((flag) => field(flag))}</div>
+            <div className="field-grid">{MAIN_PARAMS.map((flag) => field(flag, flag === "num_clip" ? { note: clipNote } : {}))}</div>
             <div>{FLAGS.map((flag) => field(flag))}</div>
           </div>
         </Panel>
@@ -223,6 +230,7 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
             </Panel>
           }
         />
+        <LaunchCommandPanel plan={plan} inputs={launchInputs} inputsNote={image || audio ? "your uploads' names; download them beside the checkout" : "the script's example image and audio until you upload yours"} />
         <Panel title="Which GPUs?" aside={<span className="muted small">these parameters on every catalog GPU · computed in your browser</span>} testId="rank-panel">
           <RankTable rows={rankRows ?? []} isPending={rankRows === null} by={rankBy} onOrder={setRankBy} onApply={(row) => setPlan(row.plan, "push")} />
         </Panel>
