@@ -1,8 +1,8 @@
 import { estimate, formatSignedGibValue, GIB, resolvePlan, speedRanges, type Estimate, type GpuEstimate, type PhaseMemory } from "@headroom/estimator";
 import { evaluate, suggest } from "@headroom/rules";
 import { describe, expect, it } from "vitest";
-import { formatReport, type Report } from "./format-report.ts";
-import { formatDuration, formatNumber, formatTable } from "./format-units.ts";
+import { formatPlanLine, formatReport, type Report } from "./format-report.ts";
+import { formatDuration, formatNumber, formatTable, makePaint } from "./format-units.ts";
 
 const phase = (name: PhaseMemory["phase"], gib: number): PhaseMemory =>
   ({ phase: name, residentBytes: gib * GIB, transientBytes: 0, totalBytes: gib * GIB, terms: [] });
@@ -182,5 +182,14 @@ describe("formatReport: one memory unit", () => {
 
   it("the check catches a computed GB figure", () => {
     expect(strayGb("Verdict  the run needs 142.7 GB of 128 GB")).toHaveLength(2);
+  });
+});
+
+describe("the plan line's clips", () => {
+  it("says the clips the audio will run, as --num_clip does", () => {
+    const plan = resolvePlan({ params: { numClip: 100, audioSeconds: 7.5 } });
+    const line = formatPlanLine(plan, makePaint(false));
+    expect(line).toContain("4 clips × 48 frames (num_clip 100; the 7.5 s audio ends first)");
+    expect(estimate(plan).speed.clips).toBe(4);
   });
 });

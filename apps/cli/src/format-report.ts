@@ -1,5 +1,5 @@
 import {
-  formatDollars, formatFpsRange, formatGbInput, formatGib, formatGibValue, formatSignedGibValue, GB, PHASES, resolveGpu, roundRange,
+  clipCount, formatDollars, formatFpsRange, formatGbInput, formatGib, formatGibValue, formatSignedGibValue, GB, PHASES, resolveGpu, roundRange,
   type Estimate, type GpuEstimate, type LaunchReport, type MeasuredNeighbour, type Plan, type Range,
 } from "@headroom/estimator";
 import { speedShownAs } from "@headroom/rules";
@@ -65,6 +65,13 @@ export const formatReport = (report: Report, options: { color: boolean }): strin
 
 const onOff = (name: string, value: boolean): string => `${name}=${value}`;
 
+/** num_clip as given; once the audio is known, the clips that will run, as every page and --num_clip say (clipCount). */
+const formatClips = (plan: Plan): string => {
+  const count = clipCount(plan);
+  const capped = count.isCappedByAudio ? ` (num_clip ${plan.params.numClip}; the ${plan.params.audioSeconds} s audio ends first)` : "";
+  return `${count.numClipFlag} clips × ${plan.params.inferFrames} frames${capped}`;
+};
+
 export const formatPlanLine = (plan: Plan, paint: Paint): string => {
   const { params: p, hardware: h, parallel: x } = plan;
   const gpu = h.gpu === "custom" ? resolveGpu(h).name : h.gpu;
@@ -74,7 +81,7 @@ export const formatPlanLine = (plan: Plan, paint: Paint): string => {
     `${h.count} × ${gpu}`,
     [layout, ...sharding].join(", "),
     p.size,
-    `${p.numClip} clips × ${p.inferFrames} frames`,
+    formatClips(plan),
     `${p.sampleSteps} steps ${p.sampleSolver}, guide ${p.sampleGuideScale}`,
     `${p.precision}${p.fp8 ? "+fp8" : ""}`,
     [onOff("offload_model", p.offloadModel), onOff("online_decode", p.enableOnlineDecode), onOff("t5_cpu", p.t5Cpu),
