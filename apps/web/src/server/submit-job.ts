@@ -65,6 +65,19 @@ const withStoredImageSize = async (db: DbClient, input: SubmitJobInput): Promise
 };
 
 /**
+ * The audio's length as read from the stored upload (storeUpload), like the image's size: it caps the clips that run, so the
+ * job's title, its estimate and the command's --num_clip say the same clips even when the form sent no length.
+ */
+const withStoredAudioSeconds = async (db: DbClient, input: SubmitJobInput, plan: Plan): Promise<Plan> => {
+  if (input.inputAssetIds.length === 0) return plan;
+  const audio = (await getAssets(db, { teamId: input.teamId, ids: input.inputAssetIds })).find((asset) => asset.kind === "audio");
+  if (!audio?.durationSeconds) return plan;
+  // Three decimals, as the playground writes it.
+  const audioSeconds = +audio.durationSeconds.toFixed(3);
+  return audioSeconds === plan.params.audioSeconds ? plan : { ...plan, params: { ...plan.params, audioSeconds } };
+};
+
+/**
  * Re-checks the plan with the same rules the browser ran (with the stored image's real size): what `jobRefusals` refuses (the
  * worker asks it again) and a plan no queue takes are refused, a plan no online host can run is saved as a check, warnings
  * need a confirmation;
@@ -72,7 +85,7 @@ const withStoredImageSize = async (db: DbClient, input: SubmitJobInput): Promise
  */
 export const submitJob = async (db: DbClient, queue: Queue, input: SubmitJobInput): Promise<SubmitOutcome> => {
   await checkInputKinds(db, input);
-  const plan = await withStoredImageSize(db, input);
+  const plan = await withStoredAudioSeconds(db, input, await withStoredImageSize(db, input));
   const { estimate, verdict } = checkPlan(plan, getMeasuredRuns());
   const unqueueable = queueFinding(plan);
   const errors = [...jobRefusals(verdict, input.runner), ...(unqueueable ? [unqueueable] : [])];

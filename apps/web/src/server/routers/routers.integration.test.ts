@@ -2,6 +2,7 @@ import { resolvePlan, type PlanInput } from "@headroom/estimator";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRouterHarness, TEST_HOST_NAME, type RouterHarness } from "../../testing/router-harness.ts";
+import { describePlan } from "../../lib/describe-plan.ts";
 import { createAsset, createJob } from "../data.ts";
 import type { Viewer } from "../viewer.ts";
 
@@ -190,6 +191,18 @@ describe("job prompts", () => {
     if (outcome.kind !== "queued") throw new Error(`expected a queued job, got ${outcome.kind}`);
     expect(outcome.job.prompt).toBe("A dwarf at his forge.\nWarm light.");
     expect((await h.callerFor(alice).jobs.get({ id: outcome.job.id })).job.prompt).toBe("A dwarf at his forge.\nWarm light.");
+  });
+
+  it("takes the audio's length from the stored upload: the job's title says the clips that will run, as its estimate does", async () => {
+    const inputAssetIds = await assetsFor(alice);
+    // num_clip 10 on the stored 5 s audio: ⌈25 · 5 / 48⌉ = 3 clips, 5.76 s of video
+    const outcome = await h.callerFor(alice).jobs.submit({ plan: resolvePlan(FITS_PLAN), runner: "liveavatar", inputAssetIds, prompt: "A portrait.", confirmWarnings: true });
+    if (outcome.kind !== "queued") throw new Error(`expected a queued job, got ${outcome.kind}`);
+    const { job } = await h.callerFor(alice).jobs.get({ id: outcome.job.id });
+    expect(job.plan.params.audioSeconds).toBe(5);
+    expect(describePlan(job.plan)).toContain(" · 3 clips · 5.8 s video · ");
+    const listed = (await h.callerFor(alice).jobs.list({})).items.find((item) => item.id === job.id);
+    expect(listed && describePlan(listed.plan)).toContain(" · 3 clips · 5.8 s video · ");
   });
 
   it("a probe job may go without a prompt", async () => {
