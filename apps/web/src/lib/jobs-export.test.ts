@@ -40,6 +40,14 @@ describe("jobsToCsv", () => {
   });
 });
 
+describe("num_clip in the export", () => {
+  it("is the clips that ran once the audio is known (⌈25 · 7.5 / 48⌉ = 4), as the jobs list says; num_clip as given before", () => {
+    const capped = resolvePlan({ params: { numClip: 100, audioSeconds: 7.5 } });
+    expect(exportRow(job({ plan: capped }), names).num_clip).toBe(4);
+    expect(exportRow(job(), names).num_clip).toBe(10000);
+  });
+});
+
 describe("jobsToJson", () => {
   it("keeps the whole plan beside the flat fields", () => {
     const parsed = JSON.parse(jobsToJson([job()], names)) as { plan: unknown; member: string }[];

@@ -1,4 +1,4 @@
-import { planToQuery, type Plan } from "@headroom/estimator";
+import { clipCount, planToQuery, type Plan } from "@headroom/estimator";
 import { gpuName } from "./describe-plan";
 import { jobDurationSeconds } from "./format";
 import { planFlags } from "./plan-flags";
@@ -34,7 +34,7 @@ export const exportRow = (job: ExportableJob, memberName: (userId: string) => st
   const duration = jobDurationSeconds({ startedAt: asDate(job.startedAt), finishedAt: asDate(job.finishedAt) });
   return {
     id: job.id, state: job.state, error_class: job.errorClass, runner: job.runner, member: memberName(job.userId), host: job.host?.name ?? null,
-    gpu: gpuName(job.plan), gpu_count: job.plan.hardware.count, size: job.plan.params.size, num_clip: job.plan.params.numClip,
+    gpu: gpuName(job.plan), gpu_count: job.plan.hardware.count, size: job.plan.params.size, num_clip: clipCount(job.plan).numClipFlag,
     mode: job.plan.parallel.mode, fp8: job.plan.params.fp8, flags: planFlags(job.plan).join("; "),
     created_at: iso(job.createdAt), started_at: iso(job.startedAt), finished_at: iso(job.finishedAt),
     // a running job has no duration yet: the export is a record, not a clock
