@@ -69,6 +69,8 @@ test("sign up, find the OOM, fix it, share it, upload, submit and follow the job
     await other.goto(link);
     await expect(other.getByTestId("verdict")).toHaveAttribute("data-status", status!);
     await expect(other.getByTestId("open-in-playground")).toBeVisible();
+    await expect(other.getByTestId("launch-command")).toContainText("torchrun --nproc_per_node=");
+    await expect(other.getByTestId("script-differences")).toContainText(/infinite_inference_(single|multi)_gpu\.sh/);
     await expect(other.getByTestId("measured-neighbour").first()).toContainText("data/measurements/");
     await expect(other.getByText("Sign in", { exact: true })).toBeVisible(); // really signed out
     await shot(other, "shared-report");
@@ -90,6 +92,15 @@ test("sign up, find the OOM, fix it, share it, upload, submit and follow the job
     await shot(page, "playground-uploads");
   });
 
+  await test.step("the launch command: the uploads' names and the clips the audio runs, copyable", async () => {
+    await expect(page.getByTestId("field-note-num_clip")).toContainText("runs 3 clips · 5.8 s video");
+    const command = page.getByTestId("launch-command");
+    for (const text of ["torchrun --nproc_per_node=", "--image face.png", "--audio voice.wav", "--num_clip 3"]) await expect(command).toContainText(text);
+    await page.getByTestId("copy-launch-command").click();
+    await expect(page.getByTestId("launch-command-panel")).toContainText(/Copied ✓|Copying was blocked here/);
+    await page.getByTestId("launch-command-panel").screenshot({ path: "e2e/screenshots/launch-command.png" });
+  });
+
   const prompt = "An e2e presenter in front of a plain wall.\nCalm voice.";
   await test.step("the prompt goes with the job: typed with stray spaces, counted trimmed", async () => {
     await page.fill("#prompt", `  ${prompt}  `);
@@ -107,6 +118,9 @@ test("sign up, find the OOM, fix it, share it, upload, submit and follow the job
 
   await test.step("the job page shows the stored prompt, trimmed", async () => {
     await expect(page.getByTestId("job-prompt")).toHaveText(prompt);
+    // the title, the estimate and the command agree on the clips the 4 s audio runs
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(" · 3 clips · 5.8 s video · ");
+    await expect(page.getByTestId("launch-command")).toContainText("--num_clip 3");
   });
 
   await test.step("the job reaches a terminal state with the CPU probe worker", async () => {
@@ -120,6 +134,7 @@ test("sign up, find the OOM, fix it, share it, upload, submit and follow the job
   await test.step("jobs, hosts and team pages", async () => {
     await page.goto("/jobs");
     await expect(page.getByTestId("jobs-table").locator("tbody tr")).toHaveCount(1);
+    await expect(page.getByTestId("jobs-table").locator("tbody tr")).toContainText(" · 3 clips · 5.8 s video · ");
     await shot(page, "jobs");
     await page.goto("/hosts");
     if (hasWorker) await expect(page.getByTestId("host-card").first()).toBeVisible();
