@@ -1,5 +1,5 @@
 export { memorySegments, type MemorySegment } from "./memory-segments.ts";
-export { flagForPath, formatDuration, formatErrorBar, formatFps, SOURCE_KIND_LABEL } from "./format.ts";
+export { flagForPath, formatDuration, formatDurationRange, formatErrorBar, formatFps, SOURCE_KIND_LABEL } from "./format.ts";
 export { termColor } from "./term-colors.ts";
 export { Cite, SourceTag } from "./source-tag.tsx";
 export { STATUS_LABEL, VerdictBanner } from "./verdict-banner.tsx";

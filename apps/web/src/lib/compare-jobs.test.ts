@@ -23,6 +23,13 @@ describe("compareSides", () => {
     expect(wall.b!).toBeGreaterThan(wall.a!);
     expect(result.speed.find((row) => row.label === "wall time · measured")).toMatchObject({ a: 600, b: null });
   });
+  it("gives each predicted speed its error bar's range, as the playground prints it; a measurement has none", () => {
+    const fps = result.speed.find((row) => row.label === "video FPS · predicted")!;
+    expect(fps.aRange).toEqual(estimate(a).speed.fpsRange);
+    expect(fps.aRange![0]).toBeLessThan(fps.a!);
+    expect(fps.bRange![1]).toBeGreaterThan(fps.b!);
+    expect(result.speed.find((row) => row.label === "wall time · measured")!.aRange).toBeUndefined();
+  });
   it("shows host RAM by phase", () => {
     expect(result.hostRam.map((row) => row.label)).toEqual(["load · predicted", "run · predicted", "host RAM given"]);
   });

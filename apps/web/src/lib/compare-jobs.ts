@@ -1,4 +1,4 @@
-import { gbToBytes, PHASES, planDifferences, type Estimate, type Plan } from "@headroom/estimator";
+import { gbToBytes, PHASES, planDifferences, type Estimate, type Plan, type Range } from "@headroom/estimator";
 
 /** One side of a comparison: a job (or a bare plan, where `measured` is null). */
 export type CompareSide = {
@@ -9,7 +9,8 @@ export type CompareSide = {
   measured: { peakBytes: number | null; phaseBytes: Partial<Record<string, number>>; wallSeconds: number | null } | null;
 };
 
-export type CompareRow = { label: string; a: number | null; b: number | null; unit: "bytes" | "seconds" | "fps" };
+/** A predicted speed also carries its error bar's range, which is what the page prints (the point value orders B vs A). */
+export type CompareRow = { label: string; a: number | null; b: number | null; unit: "bytes" | "seconds" | "fps"; aRange?: Range; bRange?: Range };
 
 export type Comparison = {
   memory: CompareRow[];
@@ -38,6 +39,7 @@ export const measuredPhaseBytes = (events: readonly { type: string; payload: Rec
 /** Two jobs or plans side by side: memory by phase (the worst GPU's prediction, the measured peak), speed, host RAM, flags. */
 export const compareSides = (a: CompareSide, b: CompareSide): Comparison => {
   const row = (label: string, unit: CompareRow["unit"], read: (side: CompareSide) => number | null | undefined): CompareRow => ({ label, unit, a: read(a) ?? null, b: read(b) ?? null });
+  const ranged = (r: CompareRow, read: (side: CompareSide) => Range): CompareRow => ({ ...r, aRange: read(a), bRange: read(b) });
   return {
     memory: [
       ...PHASES.flatMap((phase) => [
@@ -49,9 +51,9 @@ export const compareSides = (a: CompareSide, b: CompareSide): Comparison => {
       row("usable VRAM per GPU", "bytes", (side) => worstGpu(side.estimate)?.usableBytes),
     ],
     speed: [
-      row("step · predicted", "seconds", (side) => side.estimate.speed.stepSeconds),
-      row("video FPS · predicted", "fps", (side) => side.estimate.speed.fps),
-      row("wall time · predicted", "seconds", (side) => side.estimate.speed.wallSeconds),
+      ranged(row("step · predicted", "seconds", (side) => side.estimate.speed.stepSeconds), (side) => side.estimate.speed.stepSecondsRange),
+      ranged(row("video FPS · predicted", "fps", (side) => side.estimate.speed.fps), (side) => side.estimate.speed.fpsRange),
+      ranged(row("wall time · predicted", "seconds", (side) => side.estimate.speed.wallSeconds), (side) => side.estimate.speed.wallSecondsRange),
       row("wall time · measured", "seconds", (side) => side.measured?.wallSeconds),
     ],
     hostRam: [

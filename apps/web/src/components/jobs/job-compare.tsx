@@ -1,11 +1,16 @@
-import { formatDuration, formatFps, Panel } from "@headroom/ui";
+import { formatFpsRange, type Range } from "@headroom/estimator";
+import { formatDuration, formatDurationRange, formatFps, Panel } from "@headroom/ui";
 import Link from "next/link";
 import { describePlan } from "@/lib/describe-plan";
 import type { CompareRow, CompareSide, Comparison } from "@/lib/compare-jobs";
 import { gib } from "@/lib/format";
 
-const show = (row: CompareRow, value: number | null): string =>
-  value === null ? "—" : row.unit === "bytes" ? gib(value) : row.unit === "seconds" ? formatDuration(value) : formatFps(value);
+const show = (row: CompareRow, value: number | null, range: Range | undefined): string => {
+  if (value === null) return "—";
+  if (row.unit === "bytes") return gib(value);
+  if (range) return row.unit === "seconds" ? formatDurationRange(range) : formatFpsRange(range);
+  return row.unit === "seconds" ? formatDuration(value) : formatFps(value);
+};
 
 /** b against a, where both are numbers: "+12.0 %". */
 const change = (row: CompareRow): string => (row.a === null || row.b === null || row.a === 0 ? "" : `${row.b >= row.a ? "+" : ""}${(((row.b - row.a) / row.a) * 100).toFixed(1)} %`);
@@ -16,7 +21,7 @@ function Rows({ rows, testId }: { rows: CompareRow[]; testId: string }) {
       <thead><tr><th /><th className="num">A</th><th className="num">B</th><th className="num">B vs A</th></tr></thead>
       <tbody>
         {rows.map((row) => (
-          <tr key={row.label}><td>{row.label}</td><td className="num">{show(row, row.a)}</td><td className="num">{show(row, row.b)}</td><td className="num small muted">{change(row)}</td></tr>
+          <tr key={row.label}><td>{row.label}</td><td className="num">{show(row, row.a, row.aRange)}</td><td className="num">{show(row, row.b, row.bRange)}</td><td className="num small muted">{change(row)}</td></tr>
         ))}
       </tbody>
     </table>
