@@ -15,7 +15,8 @@ const WorkerEnv = z.object({
   HEADROOM_PROBE_SCRIPT: z.string().min(1).default(fileURLToPath(new URL("../python/probe.py", import.meta.url))),
   /** LiveAvatar's source prepared by scripts/prepare-upstream.sh; missing: the upstream runner refuses with "not-installed". */
   HEADROOM_UPSTREAM_DIR: z.string().min(1).default(fileURLToPath(new URL("../../../.upstream/LiveAvatar", import.meta.url))),
-  HEADROOM_STORAGE_DIR: z.string().min(1).default(".data/storage"),
+  /** This host's scratch folder (worker-settings.ts sets it): a job's inputs and outputs live under `<scratch>/<jobId>/`. */
+  HEADROOM_SCRATCH_DIR: z.string().min(1).default(".data/worker-scratch"),
   HEADROOM_JOB_TIMEOUT_S: z.coerce.number().positive().default(6 * 3600),
   HEADROOM_CANCEL_GRACE_S: z.coerce.number().positive().default(10),
   HEADROOM_MASTER_PORT: z.coerce.number().int().min(1024).max(65535).default(29101),
@@ -29,7 +30,7 @@ export type WorkerConfig = {
   python: string;
   probeScript: string;
   upstreamDir: string;
-  storageDir: string;
+  scratchDir: string;
   timeoutMs: number;
   cancelGraceMs: number;
   masterPort: number;
@@ -46,7 +47,7 @@ export const parseWorkerConfig = (env: Record<string, string | undefined>): Work
     python: e.HEADROOM_PYTHON,
     probeScript: e.HEADROOM_PROBE_SCRIPT,
     upstreamDir: e.HEADROOM_UPSTREAM_DIR,
-    storageDir: e.HEADROOM_STORAGE_DIR,
+    scratchDir: e.HEADROOM_SCRATCH_DIR,
     timeoutMs: e.HEADROOM_JOB_TIMEOUT_S * 1000,
     cancelGraceMs: e.HEADROOM_CANCEL_GRACE_S * 1000,
     masterPort: e.HEADROOM_MASTER_PORT,

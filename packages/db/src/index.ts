@@ -76,7 +76,18 @@ export {
 } from "./queries/worker-hosts.ts";
 export { consumeInvitationToken, getPendingInvitation, invitationTokenMatches, markInvitationAccepted, setInvitationToken, type InvitationDto } from "./queries/invitations.ts";
 export { createAsset, getAssets, type AssetDto, type AssetKind, type CreateAssetInput } from "./queries/assets.ts";
-export { listArtifacts, recordArtifact, type ArtifactDto, type ArtifactKind } from "./queries/artifacts.ts";
+export { findJobArtifact, listArtifacts, recordArtifact, storeArtifact, type ArtifactDto, type ArtifactKind } from "./queries/artifacts.ts";
+export {
+  createHostToken,
+  findHeldJob,
+  hashHostSecret,
+  listHostTokens,
+  revokeHostToken,
+  tokenAllowsTeam,
+  verifyHostToken,
+  type HeldJob,
+  type HostTokenDto,
+} from "./queries/host-tokens.ts";
 export {
   ALL_QUEUE_NAMES,
   cancelJob,

@@ -56,6 +56,16 @@ const rows = {
     createdAt: at(15),
     inviterId: "u1",
   },
+  HostToken: {
+    id: "ht1",
+    name: "rented box",
+    secretHash: "b".repeat(64),
+    teamIds: ["o1"],
+    allTeams: true,
+    createdById: "u1",
+    createdAt: at(27),
+    revokedAt: at(28),
+  },
   WorkerHost: {
     id: "h1",
     name: "gpu-box-1",
@@ -65,6 +75,7 @@ const rows = {
     preflight: [{ ruleId: "x" }],
     createdAt: at(17),
     updatedAt: at(18),
+    tokenId: "ht1",
   },
   Asset: {
     id: "as1",

@@ -1,12 +1,11 @@
 // A LiveAvatar job's stored prompt reaches the launcher: the worker (in this process, on a simulated 2 × H200 host)
 // claims the job from a real embedded PostgreSQL and runs a stand-in torchrun that records its command line.
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { createAsset, getJobById } from "@headroom/db";
+import { readFileSync } from "node:fs";
+import { getJobById } from "@headroom/db";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fakeLiveAvatarHost } from "../testing/fake-liveavatar.ts";
 import { createWorker, type Worker } from "./worker.ts";
-import { fakeNvidiaSmi, h200Host, startTestBed, submitJob, testSettings, waitFor, type TestBed } from "./worker-test-support.ts";
+import { fakeNvidiaSmi, h200Host, startTestBed, storeInput, submitJob, testSettings, waitFor, type TestBed } from "./worker-test-support.ts";
 
 const PLAN = { hardware: { gpu: "h200" as const, count: 1 }, params: { numClip: 3 } };
 
@@ -23,17 +22,13 @@ afterAll(() => bed?.close());
 
 /** The image and audio as the web stores uploads: files under the storage root, asset rows of the team. */
 const uploadInputs = async (host: ReturnType<typeof fakeLiveAvatarHost>) => {
-  mkdirSync(join(bed.storageDir, "uploads"), { recursive: true });
-  copyFileSync(host.image, join(bed.storageDir, "uploads/face.jpg"));
-  copyFileSync(host.audio, join(bed.storageDir, "uploads/voice.wav"));
-  const common = { teamId: bed.teamId, uploaderId: bed.userId, bytes: 4, sha256: "0".repeat(64) };
-  const image = await createAsset(bed.db, { ...common, kind: "image", mime: "image/jpeg", storagePath: "uploads/face.jpg" });
-  const audio = await createAsset(bed.db, { ...common, kind: "audio", mime: "audio/wav", storagePath: "uploads/voice.wav", durationSeconds: 5 });
+  const image = await storeInput(bed, host.image, { kind: "image", mime: "image/jpeg", storagePath: "uploads/face.jpg" });
+  const audio = await storeInput(bed, host.audio, { kind: "audio", mime: "audio/wav", storagePath: "uploads/voice.wav", durationSeconds: 5 });
   return [image.id, audio.id];
 };
 
 const startWorker = async (host: ReturnType<typeof fakeLiveAvatarHost>) => {
-  const { settings, config } = testSettings("gpu-liveavatar", bed.storageDir, { PROBE_DEVICE: "", HEADROOM_LIVEAVATAR_DIR: host.checkout, HEADROOM_TORCHRUN: host.config.torchrun });
+  const { settings, config } = testSettings("gpu-liveavatar", bed, { PROBE_DEVICE: "", HEADROOM_LIVEAVATAR_DIR: host.checkout, HEADROOM_TORCHRUN: host.config.torchrun });
   worker = createWorker({ db: bed.db, queue: bed.queue, settings, config, log: () => {}, collectors: h200Host, nvidiaSmi: fakeNvidiaSmi() });
   await worker.start();
 };

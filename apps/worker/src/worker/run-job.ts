@@ -4,6 +4,7 @@ import { ERROR_CLASSES, type ErrorClass } from "../protocol/events.ts";
 import type { ProbeResult } from "../protocol/probe-result.ts";
 import { TASKS } from "../tasks/registry.ts";
 import { TaskFailure, type TaskContext } from "../tasks/task.ts";
+import type { WebFiles } from "../transfer/web-files.ts";
 import type { HostProfile } from "./host-profile.ts";
 import { createJobReporter } from "./job-reporter.ts";
 import { planRefusal } from "./plan-check.ts";
@@ -17,6 +18,8 @@ export type RunJobDeps = {
   host: HostProfile;
   settings: WorkerSettings;
   config: WorkerConfig;
+  /** Inputs and results over HTTP through the web app. */
+  files: WebFiles;
   log: (line: string) => void;
   /** The VRAM sampler's command (tests point it at a fake nvidia-smi). */
   nvidiaSmi?: string;
@@ -50,7 +53,7 @@ export const failureOutcome = (error: unknown): JobOutcome => {
  * away (swept as lost) or `release` fires (shutdown).
  */
 export const runJob = async (deps: RunJobDeps, owner: JobOwner, job: JobDto, release: AbortSignal): Promise<JobOutcome> => {
-  const { db, host, settings, config, log } = deps;
+  const { db, host, settings, config, files, log } = deps;
   const refusal = planRefusal(job.plan, job.runner);
   if (refusal) {
     await appendJobEvents(db, job.id, [{ type: "error", payload: { type: "error", errorClass: "bad-input", message: refusal } }]);
@@ -76,7 +79,7 @@ export const runJob = async (deps: RunJobDeps, owner: JobOwner, job: JobDto, rel
       .finally(() => (checking = false));
   }, settings.cancelPollMs);
 
-  const reporter = createJobReporter({ db, jobId: job.id, teamId: job.teamId, storageDir: settings.storageDir, onError: log });
+  const reporter = createJobReporter({ db, jobId: job.id, upload: files.uploadArtifact, onError: log });
   const ctx: TaskContext = { report: reporter.report, signal: controller.signal, config };
   let vram: VramRecorder | null = null;
   const sample = (gpus: readonly number[] | undefined) => {
@@ -89,7 +92,7 @@ export const runJob = async (deps: RunJobDeps, owner: JobOwner, job: JobDto, rel
   try {
     const runners: Record<JobRunner, () => Promise<JobOutcome>> = {
       probe: async () => {
-        const payload = probePayload(job, host, settings.storageDir, settings.probeScale);
+        const payload = probePayload(job, host, settings.scratchDir, settings.probeScale);
         sample(payload.cudaDevices);
         const probed = probeOutcome(await TASKS.probe(payload, ctx));
         if (payload.scale !== "tiny" || probed.kind === "released") return probed;
@@ -98,12 +101,12 @@ export const runJob = async (deps: RunJobDeps, owner: JobOwner, job: JobDto, rel
         return { ...probed, measuredPeakBytes: null };
       },
       upstream: async () => {
-        const payload = upstreamPayload(job, host, settings.storageDir);
+        const payload = upstreamPayload(job, host, settings.scratchDir);
         sample(payload.cudaDevices);
         return probeOutcome(await TASKS.upstream(payload, ctx));
       },
       liveavatar: async () => {
-        const payload = await liveavatarPayload(db, job, host, config);
+        const payload = await liveavatarPayload(db, job, host, config, files);
         sample(payload.cudaDevices);
         await TASKS.liveavatar(payload, ctx);
         return { kind: "succeeded", measuredPeakBytes: null };

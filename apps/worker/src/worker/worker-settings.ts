@@ -3,8 +3,8 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { parseWorkerConfig, type WorkerConfig } from "../env.ts";
 
-/** `<repo>/storage`: each job's files go to `<storage>/<jobId>/`. */
-export const DEFAULT_STORAGE_DIR = fileURLToPath(new URL("../../../../storage", import.meta.url));
+/** `<repo>/.data/worker-scratch`: this host's own folder; a job's inputs and outputs go to `<scratch>/<jobId>/`. */
+export const DEFAULT_SCRATCH_DIR = fileURLToPath(new URL("../../../../.data/worker-scratch", import.meta.url));
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
 
@@ -12,8 +12,12 @@ const seconds = (fallback: number) => z.coerce.number().positive().default(fallb
 const LoopEnv = z.object({
   /** The host's name in the database (unique per running worker): a restarted worker takes its jobs back as lost. */
   WORKER_NAME: z.string().min(1).default(hostname()),
-  STORAGE_DIR: z.string().min(1).optional(),
-  HEADROOM_STORAGE_DIR: z.string().min(1).optional(),
+  /** Where this host keeps a job's downloaded inputs and its outputs until they are uploaded (never the web's storage). */
+  HEADROOM_SCRATCH_DIR: z.string().min(1).optional(),
+  /** The web app: inputs come from it and results go back to it over HTTP. Default: the one-machine setup's own. */
+  HEADROOM_WEB_URL: z.url().optional(),
+  /** A host token from the hosts page. Unset: a worker beside the web on this machine mints its own local one. */
+  HEADROOM_HOST_TOKEN: z.string().min(1).optional(),
   LIVEAVATAR_DIR: z.string().min(1).optional(),
   /** cuda: GPU queues from the inventory; cpu: the CPU pseudo-inventory (every queue, tiny probe runs). Unset: cuda when nvidia-smi shows GPUs. */
   PROBE_DEVICE: z.enum(["cuda", "cpu"]).optional(),
@@ -32,7 +36,9 @@ const LoopEnv = z.object({
 
 export type WorkerSettings = {
   name: string;
-  storageDir: string;
+  scratchDir: string;
+  webUrl: string;
+  hostToken: string | null;
   probeDevice: "cuda" | "cpu" | null;
   probeScale: "full" | "tiny" | null;
   pollMs: number;
@@ -48,17 +54,20 @@ export type WorkerSettings = {
 export const parseWorkerSettings = (env: Record<string, string | undefined>): { settings: WorkerSettings; config: WorkerConfig } => {
   const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
   const e = LoopEnv.parse(blankless);
-  const storageDir = e.STORAGE_DIR ?? e.HEADROOM_STORAGE_DIR ?? DEFAULT_STORAGE_DIR;
+  const scratchDir = e.HEADROOM_SCRATCH_DIR ?? DEFAULT_SCRATCH_DIR;
   const config = parseWorkerConfig({
     ...blankless,
-    HEADROOM_STORAGE_DIR: storageDir,
+    HEADROOM_SCRATCH_DIR: scratchDir,
     HEADROOM_LIVEAVATAR_DIR: e.LIVEAVATAR_DIR ?? blankless.HEADROOM_LIVEAVATAR_DIR,
   });
   return {
     config,
     settings: {
       name: e.WORKER_NAME,
-      storageDir,
+      scratchDir,
+      // the web's own default port (scripts/start.ts, PORT) on the loopback
+      webUrl: e.HEADROOM_WEB_URL ?? `http://127.0.0.1:${blankless.PORT ?? "3000"}`,
+      hostToken: e.HEADROOM_HOST_TOKEN ?? null,
       probeDevice: e.PROBE_DEVICE ?? null,
       probeScale: e.PROBE_SCALE ?? null,
       pollMs: e.HEADROOM_POLL_MS,

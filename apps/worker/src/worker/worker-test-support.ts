@@ -5,12 +5,16 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createJob, createQueue, enqueueJob, withTransaction, type Db, type JobRunner, type Queue } from "@headroom/db";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { createAsset, createJob, createQueue, enqueueJob, withTransaction, type Db, type JobRunner, type Queue } from "@headroom/db";
 import { createTestDatabase, startMigratedTemplate } from "@headroom/db/testing";
 import { estimate, resolvePlan, type Plan, type PlanInput } from "@headroom/estimator";
 import { capture, HOST_CAPTURES } from "../preflight/captures.ts";
 import type { Collectors } from "../preflight/collect-captures.ts";
 import { SYSTEM_PYTHON } from "../testing/python-torch.ts";
+import { startWorkerApiServer } from "../testing/worker-api-server.ts";
 import { parseWorkerSettings } from "./worker-settings.ts";
 
 const WORKER_DIR = fileURLToPath(new URL("../..", import.meta.url));
@@ -34,9 +38,10 @@ export const fakeNvidiaSmi = (): string => {
 };
 
 /** Fast clocks for tests: poll 100 ms, heartbeat 0.5 s, lost after 3 s silent, sweep every 0.5 s. */
-export const testEnv = (name: string, storageDir: string): Record<string, string> => ({
+export const testEnv = (name: string, bed: Pick<TestBed, "storageDir" | "webUrl">, scratchDir = bed.storageDir): Record<string, string> => ({
   WORKER_NAME: name,
-  STORAGE_DIR: storageDir,
+  HEADROOM_SCRATCH_DIR: scratchDir,
+  HEADROOM_WEB_URL: bed.webUrl,
   PROBE_DEVICE: "cpu",
   HEADROOM_PYTHON: SYSTEM_PYTHON,
   HEADROOM_POLL_MS: "100",
@@ -49,9 +54,10 @@ export const testEnv = (name: string, storageDir: string): Record<string, string
   HEADROOM_JOB_TIMEOUT_S: "120",
 });
 
-export const testSettings = (name: string, storageDir: string, extra: Record<string, string> = {}) => parseWorkerSettings({ ...testEnv(name, storageDir), ...extra });
+export const testSettings = (name: string, bed: Pick<TestBed, "storageDir" | "webUrl">, extra: Record<string, string> = {}) => parseWorkerSettings({ ...testEnv(name, bed), ...extra });
 
-export type TestBed = { db: Db; url: string; queue: Queue; storageDir: string; teamId: string; userId: string; close: () => Promise<void> };
+/** `storageDir` is the web app's storage (its worker API serves it at `webUrl`); a worker's scratch is its own. */
+export type TestBed = { db: Db; url: string; queue: Queue; storageDir: string; webUrl: string; teamId: string; userId: string; close: () => Promise<void> };
 
 /** One migrated embedded PostgreSQL for a test file, a queue on it (1 retry, 1 s backoff) and a team. */
 export const startTestBed = async (): Promise<TestBed> => {
@@ -62,20 +68,32 @@ export const startTestBed = async (): Promise<TestBed> => {
   const user = await database.db.user.create({ data: { name: "Ada", email: `ada-${Date.now()}@example.test` }, select: { id: true } });
   const team = await database.db.organization.create({ data: { name: "Team", slug: `team-${Date.now()}` }, select: { id: true } });
   const storageDir = mkdtempSync(join(tmpdir(), "headroom-storage-"));
+  const web = await startWorkerApiServer({ db: database.db, storageDir });
   return {
     db: database.db,
     url: database.url,
     queue,
     storageDir,
+    webUrl: web.url,
     teamId: team.id,
     userId: user.id,
     close: async () => {
+      await web.close();
       await queue.stop();
       await database.drop();
       await cluster.dispose();
       rmSync(storageDir, { recursive: true, force: true });
     },
   };
+};
+
+/** A file stored as the web stores an upload: copied under the web's storage root, an asset row with its real size and SHA-256. */
+export const storeInput = async (bed: TestBed, file: string, input: { kind: "image" | "audio"; mime: string; storagePath: string; durationSeconds?: number }) => {
+  const bytes = readFileSync(file);
+  mkdirSync(dirname(join(bed.storageDir, input.storagePath)), { recursive: true });
+  copyFileSync(file, join(bed.storageDir, input.storagePath));
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  return createAsset(bed.db, { teamId: bed.teamId, uploaderId: bed.userId, bytes: bytes.length, sha256, ...input });
 };
 
 /** A job row and its queue job in one transaction, as the web's create mutation does. */

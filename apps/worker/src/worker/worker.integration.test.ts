@@ -26,7 +26,7 @@ describe("the worker loop in this process", () => {
   const logs: string[] = [];
 
   const startWorker = async (name: string, extra: Record<string, string> = {}, deps: Partial<WorkerDeps> = {}) => {
-    const { settings, config } = testSettings(name, bed.storageDir, extra);
+    const { settings, config } = testSettings(name, bed, extra);
     worker = createWorker({ db: bed.db, queue: bed.queue, settings, config, log: (line) => logs.push(line), ...deps });
     await worker.start();
     return worker;
@@ -178,7 +178,7 @@ describe("worker processes sharing one database", () => {
   let survivor: Worker | null = null;
 
   const start = (name: string, extra: Record<string, string> = {}) => {
-    const worker = spawnWorker({ ...testEnv(name, bed.storageDir), DATABASE_URL: bed.url, ...extra });
+    const worker = spawnWorker({ ...testEnv(name, bed), DATABASE_URL: bed.url, ...extra });
     children.push(worker);
     return worker;
   };
@@ -195,7 +195,7 @@ describe("worker processes sharing one database", () => {
 
   /** A second, in-process worker on the stand-in probe: where a stopped or killed worker's job ends up. */
   const startSurvivor = async (name: string) => {
-    const { settings, config } = testSettings(name, bed.storageDir, { HEADROOM_PROBE_SCRIPT: QUICK_PROBE });
+    const { settings, config } = testSettings(name, bed, { HEADROOM_PROBE_SCRIPT: QUICK_PROBE });
     const worker = createWorker({ db: bed.db, queue: bed.queue, settings, config, log: () => {} });
     await worker.start();
     return worker;

@@ -1,10 +1,12 @@
 import { hostname } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
-import { fetchQueuedJob, settleJob, startClaimedJob, upsertWorkerHost, type Db, type Queue, type QueueClaim } from "@headroom/db";
+import { fetchQueuedJob, settleJob, startClaimedJob, upsertWorkerHost, verifyHostToken, type Db, type Queue, type QueueClaim } from "@headroom/db";
 import type { WorkerConfig } from "../env.ts";
 import type { Collectors } from "../preflight/collect-captures.ts";
 import { sweepOnce } from "../queue/sweeper.ts";
+import { createWebFiles } from "../transfer/web-files.ts";
 import { describeHost, inspectHost, type HostProfile } from "./host-profile.ts";
+import { hostTokenFor } from "./host-token.ts";
 import { installedRunners } from "./installed-runners.ts";
 import { runJob } from "./run-job.ts";
 import type { WorkerSettings } from "./worker-settings.ts";
@@ -54,13 +56,15 @@ export const createWorker = (deps: WorkerDeps): Worker => {
   const stopping = new AbortController(); // wakes the idle wait
   const release = new AbortController(); // ends the grace: the current job goes back to the queue
   const timers: { heartbeat?: NodeJS.Timeout; preflight?: NodeJS.Timeout; sweep?: NodeJS.Timeout } = {};
+  let token: { id: string; secret: string } | null = null;
+  const files = createWebFiles({ webUrl: settings.webUrl, hostId: () => hostId, secret: () => token?.secret ?? "" });
 
   const register = async () => {
     if (!profile) return;
     // the runners installed here travel with the inventory (the web offers only those); what is missing goes to the host page
     const installed = installedRunners(config);
     const inventory = { ...profile.inventory, device: profile.device, runners: installed.runners };
-    const host = await upsertWorkerHost(db, { name: settings.name, hostname: hostname(), inventory, preflight: [...profile.findings, ...installed.findings] });
+    const host = await upsertWorkerHost(db, { name: settings.name, hostname: hostname(), inventory, preflight: [...profile.findings, ...installed.findings], tokenId: token?.id ?? null });
     hostId = host.id;
   };
   const every = (ms: number, what: string, fn: () => Promise<unknown>) =>
@@ -78,7 +82,7 @@ export const createWorker = (deps: WorkerDeps): Worker => {
     }
     const owner = { ...claim, hostId: id, attempt: job.attempts };
     log(`job ${job.id} started (${job.runner}, attempt ${job.attempts}, ${claim.queueName})`);
-    const outcome = await runJob({ db, host, settings, config, log, ...(deps.nvidiaSmi && { nvidiaSmi: deps.nvidiaSmi }) }, owner, job, release.signal);
+    const outcome = await runJob({ db, host, settings, config, files, log, ...(deps.nvidiaSmi && { nvidiaSmi: deps.nvidiaSmi }) }, owner, job, release.signal);
     // a settle that never lands leaves the row "running" here: the next sweep of this host's orphans requeues it
     const state = await retrying(() => settleJob(db, queue, owner, outcome)).finally(() => (runningJobId = null));
     const why = outcome.kind === "failed" ? ` (${outcome.errorClass}: ${outcome.message})` : outcome.kind === "released" ? ` (${outcome.reason})` : "";
@@ -88,6 +92,12 @@ export const createWorker = (deps: WorkerDeps): Worker => {
   const run = async () => {
     while (!stopping.signal.aborted) {
       try {
+        // a revoked token stops this host before it takes another job (the web refuses its transfers already)
+        if (token && !(await verifyHostToken(db, token.secret))) {
+          log("the host token was revoked: this host takes no more jobs (start it again with a new token from the hosts page)");
+          stopping.abort();
+          break;
+        }
         const claim = profile && hostId ? await fetchQueuedJob(queue, profile.queues) : null;
         if (claim && profile && hostId) {
           await runClaim(claim, profile, hostId);
@@ -102,6 +112,7 @@ export const createWorker = (deps: WorkerDeps): Worker => {
 
   return {
     start: async () => {
+      token = await hostTokenFor(db, settings);
       profile = await inspectHost(settings.probeDevice, deps.collectors);
       await register();
       log(`host ${hostId}: ${describeHost(profile)}`);

@@ -22,6 +22,8 @@ export type UpsertWorkerHostInput = {
   hostname: string;
   inventory: HostInventory;
   preflight: Finding[];
+  /** The host token it runs with (the worker API checks a job's host against it). */
+  tokenId?: string | null;
   seenAt?: Date;
 };
 
@@ -40,7 +42,7 @@ const toDto = (row: Row, now: Date): WorkerHostDto => ({
 /** Registers a host or refreshes its inventory, findings and last-seen time (keyed by its configured name). */
 export const upsertWorkerHost = async (db: DbClient, input: UpsertWorkerHostInput): Promise<WorkerHostDto> => {
   const seenAt = input.seenAt ?? new Date();
-  const fields = { hostname: input.hostname, lastSeenAt: seenAt, inventory: input.inventory, preflight: input.preflight };
+  const fields = { hostname: input.hostname, lastSeenAt: seenAt, inventory: input.inventory, preflight: input.preflight, ...(input.tokenId !== undefined && { tokenId: input.tokenId }) };
   const row = await db.workerHost.upsert({
     where: { name: input.name },
     create: { name: input.name, ...fields },
