@@ -1,5 +1,6 @@
-// `npm start -w @headroom/worker`: a GPU worker. DATABASE_URL names the shared PostgreSQL (unset: the embedded one in
-// <repo>/.data/postgres); on a machine without GPUs it runs tiny probe plans on the CPU.
+// `npm start -w @headroom/worker` (or `npm run worker -- --web-url … --database-url … --token …`, src/cli.ts): a GPU
+// worker. DATABASE_URL names the shared PostgreSQL (unset: the embedded one in <repo>/.data/postgres); HEADROOM_WEB_URL
+// the web app its files travel through; on a machine without GPUs it runs tiny probe plans on the CPU.
 import { createQueue, openDatabase } from "@headroom/db";
 import { createWorker } from "./worker/worker.ts";
 import { parseWorkerSettings } from "./worker/worker-settings.ts";
@@ -12,7 +13,13 @@ if (config.timeoutMs >= queue.settings.expireInSeconds * 1000) {
   console.warn(`[worker ${settings.name}] HEADROOM_JOB_TIMEOUT_S outlasts the queue's claim expiry (${queue.settings.expireInSeconds} s): long runs would be retried elsewhere while they still run`);
 }
 const worker = createWorker({ db: database.db, queue, settings, config });
-await worker.start();
+await worker.start().catch(async (error: unknown) => {
+  // a missing or revoked host token, or no database: one line that says what to do, not a stack trace
+  console.error(`[worker ${settings.name}] cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  await queue.stop();
+  await database.close();
+  process.exit(1);
+});
 
 let stopping = false;
 const shutdown = async (signal: NodeJS.Signals) => {

@@ -1,6 +1,10 @@
 import { formatGib } from "@headroom/estimator";
 import { FindingList } from "@headroom/ui";
+import Link from "next/link";
+import { headers } from "next/headers";
+import { HostTokensPanel } from "@/components/hosts/host-tokens-panel";
 import { formatWhen } from "@/lib/format";
+import { env } from "@/server/env";
 import { getServerCaller, requirePageViewer } from "@/server/page-context";
 
 export const metadata = { title: "Hosts — Headroom" };
@@ -8,7 +12,12 @@ export const metadata = { title: "Hosts — Headroom" };
 /** Registered GPU hosts: what each worker's preflight measured (FR-17..20) and whether it is online. */
 export default async function HostsPage() {
   await requirePageViewer("/hosts");
-  const hosts = await (await getServerCaller()).hosts.list();
+  const caller = await getServerCaller();
+  const [hosts, tokens] = await Promise.all([caller.hosts.list(), caller.hosts.tokens()]);
+  // the address hosts reach this app at: the configured one, else the one this page was asked for
+  const requested = await headers();
+  const webUrl = env.BETTER_AUTH_URL ?? `${requested.get("x-forwarded-proto") ?? "http"}://${requested.get("host") ?? "localhost:3000"}`;
+  const joinCommand = `npm run worker -- --web-url ${webUrl} --database-url "$DATABASE_URL" --token <token>`;
   return (
     <>
       <div className="page-head">
@@ -18,7 +27,7 @@ export default async function HostsPage() {
         </div>
         <div className="actions"><span className="small muted">{hosts.filter((host) => host.isOnline).length} of {hosts.length} online</span></div>
       </div>
-      {hosts.length === 0 && <div className="table-wrap"><div className="empty">No worker has registered yet. Start one with <code>npm run start -w @headroom/worker</code> on a GPU host.</div></div>}
+      {hosts.length === 0 && <div className="table-wrap"><div className="empty">No worker has registered yet. Create a host token below and run the command it gives on a GPU host (README: &quot;Add a GPU host&quot;).</div></div>}
       {hosts.map((host) => (
         <section key={host.id} className="host-card" data-testid="host-card">
           <header className="host-card-head">
@@ -28,6 +37,11 @@ export default async function HostsPage() {
             <span className={`badge ${host.isOnline ? "badge-online" : "badge-offline"}`}>{host.isOnline ? "online" : "offline"}</span>
             <span className="muted small" style={{ marginLeft: "auto" }}>last seen {formatWhen(host.lastSeenAt)} UTC · CUDA {host.inventory.cudaVersion ?? "—"}</span>
           </header>
+          <p className="small muted" data-testid="host-status">
+            Runners: {host.inventory.runners?.join(", ") || "not reported"}
+            {" · "}Token: {host.token ? `${host.token.allTeams ? "local (this machine)" : host.token.name}, ${host.token.state}` : "none"}
+            {" · "}Now: {host.currentJob ? (host.currentJob.id ? <Link href={`/jobs/${host.currentJob.id}`}>{host.currentJob.runner} job {host.currentJob.id.slice(0, 8)}</Link> : `another team's ${host.currentJob.runner} job`) : "idle"}
+          </p>
           <div className="host-card-body">
             <div>
               <table className="data">
@@ -60,6 +74,7 @@ export default async function HostsPage() {
           </div>
         </section>
       ))}
+      <HostTokensPanel tokens={tokens.tokens} canManage={tokens.canManage} joinCommand={joinCommand} />
     </>
   );
 }

@@ -39,4 +39,11 @@ export const {
   enqueueJob,
   queueNameFor,
   cancelJob,
+  createHostToken,
+  listHostTokens,
+  revokeHostToken,
+  verifyHostToken,
+  findHeldJob,
+  storeArtifact,
+  findJobArtifact,
 } = data;

@@ -15,6 +15,10 @@ export type WorkerHostDto = {
   isOnline: boolean;
   inventory: HostInventory;
   preflight: Finding[];
+  /** The host token it last registered with: none (an older worker), live, or revoked (it takes no more jobs). */
+  token: { name: string; state: "live" | "revoked"; allTeams: boolean } | null;
+  /** The job running on it now, if any (its team's members may open it). */
+  currentJob: { id: string; teamId: string; runner: string; startedAt: Date | null } | null;
 };
 
 export type UpsertWorkerHostInput = {
@@ -27,13 +31,23 @@ export type UpsertWorkerHostInput = {
   seenAt?: Date;
 };
 
-const select = { id: true, name: true, hostname: true, lastSeenAt: true, inventory: true, preflight: true } as const;
+const select = {
+  id: true, name: true, hostname: true, lastSeenAt: true, inventory: true, preflight: true,
+  token: { select: { name: true, revokedAt: true, allTeams: true } },
+  jobs: { where: { state: "running" }, select: { id: true, teamId: true, runner: true, startedAt: true }, orderBy: { startedAt: "desc" }, take: 1 },
+} as const;
 const Findings = z.array(FindingJson);
 
-type Row = { id: string; name: string; hostname: string; lastSeenAt: Date; inventory: unknown; preflight: unknown };
+type Row = {
+  id: string; name: string; hostname: string; lastSeenAt: Date; inventory: unknown; preflight: unknown;
+  token: { name: string; revokedAt: Date | null; allTeams: boolean } | null;
+  jobs: { id: string; teamId: string; runner: string; startedAt: Date | null }[];
+};
 
-const toDto = (row: Row, now: Date): WorkerHostDto => ({
+const toDto = ({ token, jobs, ...row }: Row, now: Date): WorkerHostDto => ({
   ...row,
+  token: token && { name: token.name, state: token.revokedAt ? "revoked" : "live", allTeams: token.allTeams },
+  currentJob: jobs[0] ?? null,
   isOnline: now.getTime() - row.lastSeenAt.getTime() <= HOST_ONLINE_WINDOW_MS,
   inventory: HostInventory.parse(row.inventory),
   preflight: Findings.parse(row.preflight),

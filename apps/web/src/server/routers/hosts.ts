@@ -1,7 +1,19 @@
+import { z } from "zod";
 import { listWorkerHosts } from "../data.ts";
-import { router, userProcedure } from "../trpc.ts";
+import { newHostToken, revokeTeamHostToken, teamHostTokens } from "../host-tokens.ts";
+import { router, teamProcedure, userProcedure } from "../trpc.ts";
 
-/** GPU hosts serve every team: any signed-in person may see the inventory. */
+const TokenName = z.string().trim().min(1, "Name the token (e.g. the machine it is for).").max(60, "Keep the name to 60 characters.");
+
+/** GPU hosts serve every team: any signed-in person may see the inventory; a job's id only its own team. */
 export const hostsRouter = router({
-  list: userProcedure.query(({ ctx }) => listWorkerHosts(ctx.db)),
+  list: userProcedure.query(async ({ ctx }) =>
+    (await listWorkerHosts(ctx.db)).map(({ currentJob, ...host }) => ({
+      ...host,
+      currentJob: currentJob && { runner: currentJob.runner, startedAt: currentJob.startedAt, id: currentJob.teamId === ctx.viewer.teamId ? currentJob.id : null },
+    })),
+  ),
+  tokens: teamProcedure.query(({ ctx }) => teamHostTokens(ctx.db, ctx)),
+  createToken: teamProcedure.input(z.object({ name: TokenName })).mutation(({ ctx, input }) => newHostToken(ctx.db, ctx, input.name)),
+  revokeToken: teamProcedure.input(z.object({ id: z.string().min(1).max(64) })).mutation(({ ctx, input }) => revokeTeamHostToken(ctx.db, ctx, input.id)),
 });

@@ -1,4 +1,5 @@
-import { findHeldJob, verifyHostToken, type DbClient, type HeldJob } from "@headroom/db";
+import type { DbClient, HeldJob } from "@headroom/db";
+import { findHeldJob, verifyHostToken } from "../data.ts";
 
 /** The header a worker names itself with (its worker_host id); the claim check compares it with the job's row. */
 export const HOST_HEADER = "x-headroom-host";

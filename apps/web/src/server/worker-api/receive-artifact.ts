@@ -4,7 +4,8 @@ import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Readable, Transform } from "node:stream";
-import { findJobArtifact, storeArtifact, type ArtifactKind, type DbClient } from "@headroom/db";
+import type { ArtifactKind, DbClient } from "@headroom/db";
+import { findJobArtifact, storeArtifact } from "../data.ts";
 import { readRequestBody } from "../uploads/request-body.ts";
 import { authorizeHost } from "./authorize-host.ts";
 

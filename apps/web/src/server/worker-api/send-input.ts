@@ -1,4 +1,5 @@
-import { getAssets, type DbClient } from "@headroom/db";
+import type { DbClient } from "@headroom/db";
+import { getAssets } from "../data.ts";
 import { sendStoredFile } from "../send-file.ts";
 import { authorizeHost } from "./authorize-host.ts";
 
