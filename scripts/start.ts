@@ -108,6 +108,9 @@ const shared = { DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" };
 const workerEnv = {
   ...shared,
   HEADROOM_SHUTDOWN_GRACE_S: String(WORKER_GRACE_S),
+  // inputs and results travel through the web app over the loopback, as from any other host (issue 17); with no
+  // HEADROOM_HOST_TOKEN the worker mints its own local token through the database
+  HEADROOM_WEB_URL: process.env.HEADROOM_WEB_URL ?? `http://127.0.0.1:${PORT}`,
   ...(!hasGpu && { PROBE_DEVICE: "cpu", PROBE_SCALE: "tiny", HEADROOM_PYTHON: process.env.HEADROOM_PYTHON ?? ensureCpuTorch() }),
 };
 supervisor.start({

@@ -5,7 +5,7 @@ import { execSync, spawn, spawnSync, type ChildProcess } from "node:child_proces
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, startTestCluster } from "@headroom/db/testing";
 
@@ -70,7 +70,7 @@ let code: number;
 try {
   web = start("web", "npm", ["run", "start"], WEB_DIR, { ...shared, PORT: String(port), BETTER_AUTH_SECRET: randomBytes(32).toString("hex"), BETTER_AUTH_URL: baseUrl });
   await waitForHealth(baseUrl, web);
-  if (hasWorker) worker = start("worker", "npm", ["run", "start", "-w", "@headroom/worker"], REPO_DIR, { ...shared, PROBE_DEVICE: "cpu", PROBE_SCALE: "tiny", WORKER_NAME: "e2e-cpu-worker", HEADROOM_PYTHON: "/usr/bin/python3" });
+  if (hasWorker) worker = start("worker", "npm", ["run", "start", "-w", "@headroom/worker"], REPO_DIR, { ...shared, PROBE_DEVICE: "cpu", PROBE_SCALE: "tiny", WORKER_NAME: "e2e-cpu-worker", HEADROOM_PYTHON: "/usr/bin/python3", HEADROOM_WEB_URL: baseUrl, HEADROOM_SCRATCH_DIR: join(storage, "..", `${basename(storage)}-worker`) });
   const result = spawnSync("npx", ["playwright", "test", ...process.argv.slice(2)], { cwd: WEB_DIR, stdio: "inherit", env: { ...process.env, BASE_URL: baseUrl, E2E_WORKER: hasWorker ? "1" : "0" } });
   code = result.status ?? 1;
 } finally {

@@ -18,7 +18,7 @@ const findRepoRoot = (from: string): string => {
 export const REPO_ROOT = findRepoRoot(process.cwd());
 
 const Env = z.object({
-  /** Uploads and job artifacts; the worker reads the same folder (HEADROOM_STORAGE_DIR there). */
+  /** Uploads and job artifacts; workers reach them only over HTTP (/api/worker/..., server/worker-api). */
   STORAGE_DIR: z.string().min(1).default(join(REPO_ROOT, "storage")),
   /** better-auth's signing secret; without one a local secret is generated once into <repo>/.data. */
   BETTER_AUTH_SECRET: z.string().min(32).optional(),
