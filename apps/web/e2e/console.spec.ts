@@ -94,6 +94,14 @@ test("the console on a 390 px phone and in dark mode", async ({ browser }) => {
     await expect(page.getByTestId("vram-chart")).toHaveCount(0);
     await expect(page.getByTestId("peak-compare")).toHaveCount(0);
     await expect(page.getByTestId("job-host")).toHaveText("e2e-cpu-worker");
+    if ((await page.getByTestId("job-state").first().getAttribute("data-state")) === "succeeded") {
+      // the worker uploaded its measurement over HTTP (issue 17): stored by the web app, served back to the team
+      const result = page.getByRole("link", { name: /^measurement: probe-result\.json/ });
+      await expect(result).toBeVisible();
+      const served = await page.request.get((await result.getAttribute("href"))!);
+      expect(served.status()).toBe(200);
+      expect(JSON.parse(await served.text())).toHaveProperty("peakDeviceUsed");
+    }
     const log = page.getByTestId("job-log");
     await expect(log).toContainText("warm-up (forward 1/");
     await expect(log).toContainText(/block 1\/\d+ · step 1\/\d+/);
