@@ -83,6 +83,7 @@ export {
   hashHostSecret,
   listHostTokens,
   revokeHostToken,
+  revokeLocalHostTokens,
   tokenAllowsTeam,
   verifyHostToken,
   type HeldJob,

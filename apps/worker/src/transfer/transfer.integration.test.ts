@@ -116,6 +116,21 @@ describe("host tokens", () => {
   }, 60_000);
 });
 
+describe("the one-machine default", () => {
+  it("a worker beside a loopback web mints a local token (every team); its next start revokes the last one", async () => {
+    const tokenOf = async (name: string) => (await bed.db.workerHost.findUniqueOrThrow({ where: { name }, select: { token: true } })).token!;
+    const first = await startGpuWorker("gpu-local");
+    const before = await tokenOf("gpu-local");
+    expect(before).toMatchObject({ name: "local (gpu-local)", allTeams: true, revokedAt: null });
+    await first.worker.stop();
+    await startGpuWorker("gpu-local");
+    const after = await tokenOf("gpu-local");
+    expect(after.id).not.toBe(before.id);
+    expect(after.revokedAt).toBeNull();
+    expect((await bed.db.hostToken.findUniqueOrThrow({ where: { id: before.id } })).revokedAt).toBeInstanceOf(Date);
+  }, 30_000);
+});
+
 describe("the worker API", () => {
   /** Two hosts with tokens of their own; host one runs a job that has one input. */
   const setup = async () => {

@@ -1,4 +1,4 @@
-import { createHostToken, verifyHostToken, type DbClient } from "@headroom/db";
+import { createHostToken, revokeLocalHostTokens, verifyHostToken, type DbClient } from "@headroom/db";
 import type { WorkerSettings } from "./worker-settings.ts";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
@@ -17,6 +17,8 @@ export const hostTokenFor = async (db: DbClient, settings: Pick<WorkerSettings, 
     return { id: token.id, secret: settings.hostToken };
   }
   if (!isLoopback(settings.webUrl)) throw new Error(`a host token is needed to reach ${new URL(settings.webUrl).host}: create one on the hosts page and pass --token`);
-  const { token, secret } = await createHostToken(db, { name: `local (${settings.name})`, teamIds: [], allTeams: true });
+  const name = `local (${settings.name})`;
+  await revokeLocalHostTokens(db, name); // the last start's: this host's name is unique, its earlier process is gone
+  const { token, secret } = await createHostToken(db, { name, teamIds: [], allTeams: true });
   return { id: token.id, secret };
 };

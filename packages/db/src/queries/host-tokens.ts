@@ -66,3 +66,7 @@ export const findHeldJob = async (db: DbClient, input: { token: HostTokenDto; ho
   });
   return job && tokenAllowsTeam(input.token, job.teamId) ? job : null;
 };
+
+/** Revokes the live local tokens (every team) of this name: a restarted one-machine worker leaves no stale ones. */
+export const revokeLocalHostTokens = async (db: DbClient, name: string): Promise<number> =>
+  (await db.hostToken.updateMany({ where: { name, allTeams: true, revokedAt: null }, data: { revokedAt: new Date() } })).count;
