@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { resolvePlan } from "@headroom/estimator";
-import type { WorkerEvent } from "../protocol/events.ts";
+import type { WorkerEvent } from "@headroom/protocol";
 import { audioClips, blocksPerClip, expectedProgress } from "./expected-progress.ts";
 import { createLiveAvatarState, finishLiveAvatar, translateLiveAvatarLine, type LiveAvatarState } from "./translate.ts";
 

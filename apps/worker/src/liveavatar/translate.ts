@@ -1,4 +1,4 @@
-import { PHASES, type Phase, type ProgressEvent, type WorkerEvent } from "../protocol/events.ts";
+import { PHASES, type Phase, type ProgressEvent, type WorkerEvent } from "@headroom/protocol";
 import { lastSegment } from "../runner/line-splitter.ts";
 import type { ExpectedProgress } from "./expected-progress.ts";
 

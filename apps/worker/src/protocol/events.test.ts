@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseProtocolLine, WorkerEvent } from "./events.ts";
-import { ProbeResult } from "./probe-result.ts";
+import { parseProtocolLine, ProbeResult, WorkerEvent } from "@headroom/protocol";
 
 // Real output of `probe.py --device cpu --scale tiny` (Debian's torch 1.13), committed as captured.
 const fixture = (name: string): string[] =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { WorkerEvent } from "../protocol/events.ts";
+import type { WorkerEvent } from "@headroom/protocol";
 import { classifyFailure, type Failure, type FailureInput } from "./classify-failure.ts";
 
 const base: FailureInput = { exitCode: 1, signal: null, timedOut: false, cancelled: false, stderrTail: "", spawnError: null, events: [] };

@@ -1,4 +1,4 @@
-import type { ErrorClass, WorkerEvent } from "../protocol/events.ts";
+import type { ErrorClass, WorkerEvent } from "@headroom/protocol";
 
 export type FailureInput = {
   exitCode: number | null;

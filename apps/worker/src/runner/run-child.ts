@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { parseProtocolLine, type WorkerEvent } from "../protocol/events.ts";
+import { parseProtocolLine, type WorkerEvent } from "@headroom/protocol";
 import { createLineSplitter, lastSegment } from "./line-splitter.ts";
 import { createTail } from "./tail.ts";
 

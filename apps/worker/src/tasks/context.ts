@@ -1,5 +1,5 @@
 import type { WorkerConfig } from "../env.ts";
-import type { WorkerEvent } from "../protocol/events.ts";
+import type { WorkerEvent } from "@headroom/protocol";
 import type { TaskContext } from "./task.ts";
 
 /** A TaskContext that keeps what the task reports: for tests and for a one-off run from a shell. */

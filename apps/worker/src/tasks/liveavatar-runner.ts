@@ -7,7 +7,7 @@ import { buildLiveAvatarCommand, LIVEAVATAR_ENTRY } from "../liveavatar/command.
 import { expectedProgress } from "../liveavatar/expected-progress.ts";
 import { createLiveAvatarState, finishLiveAvatar, translateLiveAvatarLine } from "../liveavatar/translate.ts";
 import { wavSeconds } from "../liveavatar/wav-seconds.ts";
-import type { WorkerEvent } from "../protocol/events.ts";
+import type { WorkerEvent } from "@headroom/protocol";
 import { classifyFailure } from "../runner/classify-failure.ts";
 import { createRunLog } from "../runner/run-log.ts";
 import { runChild } from "../runner/run-child.ts";

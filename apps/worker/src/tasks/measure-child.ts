@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
-import type { WorkerEvent } from "../protocol/events.ts";
-import { ProbeResult } from "../protocol/probe-result.ts";
+import { ProbeResult, type WorkerEvent } from "@headroom/protocol";
 import { classifyFailure } from "../runner/classify-failure.ts";
 import { runChild } from "../runner/run-child.ts";
 import { TaskFailure, type TaskContext } from "./task.ts";

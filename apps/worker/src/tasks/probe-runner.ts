@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GIB, resolveGpu } from "@headroom/estimator";
-import type { ProbeResult } from "../protocol/probe-result.ts";
+import type { ProbeResult } from "@headroom/protocol";
 import { measureChild } from "./measure-child.ts";
 import { parsePayload, ProbePayload } from "./payloads.ts";
 import { fail, type Task } from "./task.ts";

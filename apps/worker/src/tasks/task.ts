@@ -1,5 +1,5 @@
 import type { WorkerConfig } from "../env.ts";
-import type { WorkerEvent } from "../protocol/events.ts";
+import type { WorkerEvent } from "@headroom/protocol";
 import type { Failure } from "../runner/classify-failure.ts";
 
 /** What the queue gives a task: where its events go, the job's cancel signal, the worker's settings. */

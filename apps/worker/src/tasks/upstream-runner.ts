@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { GIB, resolveGpu } from "@headroom/estimator";
-import type { ProbeResult } from "../protocol/probe-result.ts";
+import type { ProbeResult } from "@headroom/protocol";
 import { measureChild } from "./measure-child.ts";
 import { parsePayload, UpstreamPayload } from "./payloads.ts";
 import { fail, type Task } from "./task.ts";

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { appendJobEvents, updateJob, type ArtifactKind, type DbClient, type JobEventInput, type JsonObject } from "@headroom/db";
-import type { WorkerEvent } from "../protocol/events.ts";
+import type { WorkerEvent } from "@headroom/protocol";
 
 export type JobReporter = {
   /** ctx.report: the event is kept in order and written with the next batch. */

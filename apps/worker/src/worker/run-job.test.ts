@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ProbeResult } from "../protocol/probe-result.ts";
+import type { ProbeResult } from "@headroom/protocol";
 import { TaskFailure } from "../tasks/task.ts";
 import { failureOutcome, probeOutcome } from "./run-job.ts";
 

@@ -1,7 +1,6 @@
 import { appendJobEvents, checkJobOwner, type Db, type JobDto, type JobOutcome, type JobOwner, type JobRunner } from "@headroom/db";
 import type { WorkerConfig } from "../env.ts";
-import { ERROR_CLASSES, type ErrorClass } from "../protocol/events.ts";
-import type { ProbeResult } from "../protocol/probe-result.ts";
+import { ERROR_CLASSES, type ErrorClass, type ProbeResult } from "@headroom/protocol";
 import { TASKS } from "../tasks/registry.ts";
 import { TaskFailure, type TaskContext } from "../tasks/task.ts";
 import type { WebFiles } from "../transfer/web-files.ts";
