@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createHostToken, getJobById, listArtifacts, revokeHostToken, type HostInventory } from "@headroom/db";
+import { cancelJob, createHostToken, getJobById, listArtifacts, revokeHostToken, type HostInventory } from "@headroom/db";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fakeLiveAvatarHost } from "../testing/fake-liveavatar.ts";
 import { createWorker, type Worker } from "../worker/worker.ts";
@@ -43,9 +43,9 @@ const settled = (id: string, timeoutMs = 60_000) =>
   }, timeoutMs);
 
 /** A simulated 2 × H200 host with the LiveAvatar stand-in, its own empty scratch folder, and the loopback web's local token. */
-const startGpuWorker = async (name: string, extra: Record<string, string> = {}) => {
+const startGpuWorker = async (name: string, extra: Record<string, string> = {}, launcher: { ffmpeg: boolean } = { ffmpeg: true }) => {
   const scratchDir = mkdtempSync(join(tmpdir(), `scratch-${name}-`));
-  const host = fakeLiveAvatarHost("single-gpu", { ffmpeg: "ffmpeg" });
+  const host = fakeLiveAvatarHost("single-gpu", launcher.ffmpeg ? { ffmpeg: "ffmpeg" } : {});
   const { settings, config } = testSettings(name, bed, {
     HEADROOM_SCRATCH_DIR: scratchDir, PROBE_DEVICE: "", HEADROOM_PROBE_SCRIPT: QUICK_PROBE,
     HEADROOM_LIVEAVATAR_DIR: host.checkout, HEADROOM_TORCHRUN: host.config.torchrun, ...extra,
@@ -99,6 +99,22 @@ describe("two workers with their own scratch folders", () => {
 });
 
 describe("host tokens", () => {
+  it("a run whose result the web refuses does not succeed: it is queued again, naming the file", async () => {
+    const files = realInputs();
+    const image = await storeInput(bed, files.image, { kind: "image", mime: "image/png", storagePath: `${bed.teamId}/face-2.png` });
+    const audio = await storeInput(bed, files.audio, { kind: "audio", mime: "audio/wav", storagePath: `${bed.teamId}/voice-2.wav`, durationSeconds: 1 });
+    const avatar = await submitJob(bed, { plan: LIVEAVATAR_PLAN, runner: "liveavatar", inputAssetIds: [image.id, audio.id], prompt: "a blue square hums" });
+    // without ffmpeg the stand-in launcher writes "not really an mp4", which the web refuses (422)
+    await startGpuWorker("gpu-bad-video", {}, { ffmpeg: false });
+    const retried = await waitFor(`job ${avatar.id} to be queued again`, async () => {
+      const job = await getJobById(bed.db, avatar.id);
+      return job.errorClass === "crashed" && job.state === "queued" ? job : null;
+    }, 60_000);
+    expect(retried.errorMessage).toMatch(/results could not be sent to the web app \(video\.mp4\)/);
+    expect((await listArtifacts(bed.db, { teamId: bed.teamId, jobId: avatar.id })).map((x) => x.kind)).not.toContain("video");
+    await cancelJob(bed.db, bed.queue, avatar.id); // its retry is not the later tests' business
+  }, 90_000);
+
   it("a revoked token is refused at start, and a running host stops at its next claim", async () => {
     const { token, secret } = await createHostToken(bed.db, { name: "rented box", teamIds: [bed.teamId] });
     const { worker } = await startGpuWorker("gpu-token", { HEADROOM_HOST_TOKEN: secret });

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { appendJobEvents, updateJob, type ArtifactKind, type DbClient, type JobEventInput, type JsonObject } from "@headroom/db";
 import type { WorkerEvent } from "@headroom/protocol";
 
@@ -9,6 +9,8 @@ export type JobReporter = {
   /** Writes what is buffered (events, progress, phase, artifacts) and waits for it. */
   flush: () => Promise<void>;
   close: () => Promise<void>;
+  /** Results the upload gave up on (after its own retries): a job that produced them but could not deliver them did not succeed. */
+  unsent: () => string[];
 };
 
 type ReporterOptions = {
@@ -27,6 +29,7 @@ export const createJobReporter = ({ db, jobId, upload, flushMs = 500, onError = 
   let progress: { progress?: number; phase?: string } = {};
   let chain = Promise.resolve();
   const sent = new Set<string>(); // a file reported twice goes once
+  const unsent = new Set<string>();
 
   const write = async () => {
     const batch = events;
@@ -41,8 +44,15 @@ export const createJobReporter = ({ db, jobId, upload, flushMs = 500, onError = 
     for (const file of files) {
       const path = resolve(file.path);
       if (sent.has(path) || !existsSync(path)) continue;
-      await upload(jobId, file.kind, path);
-      sent.add(path);
+      try {
+        await upload(jobId, file.kind, path);
+        sent.add(path);
+        unsent.delete(path);
+      } catch (error) {
+        // the next file still goes; this one is named when the job settles
+        unsent.add(path);
+        onError(`job ${jobId}: could not send ${basename(path)}: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
   };
   const flush = () => {
@@ -63,5 +73,6 @@ export const createJobReporter = ({ db, jobId, upload, flushMs = 500, onError = 
       clearInterval(timer);
       await flush();
     },
+    unsent: () => [...unsent].map((path) => basename(path)),
   };
 };

@@ -126,6 +126,11 @@ export const runJob = async (deps: RunJobDeps, owner: JobOwner, job: JobDto, rel
   const sampledPeak = vram === null ? null : await (vram as VramRecorder).stop();
   if (outcome.kind === "failed" && isReportable(outcome.errorClass)) reporter.report({ type: "error", errorClass: outcome.errorClass, message: outcome.message, phase: outcome.phase ?? null });
   await reporter.close();
+  const unsent = reporter.unsent();
+  if (outcome.kind === "succeeded" && unsent.length > 0) {
+    // a transient class: another attempt (here or on another host) produces and sends them again
+    outcome = { kind: "failed", errorClass: "crashed", message: `the run finished but its results could not be sent to the web app (${unsent.join(", ")}); it will be tried again` };
+  }
   if (stopReason === "released") return { kind: "released", reason: `released when worker ${settings.name} shut down` };
   // LiveAvatar reports no peak of its own: the sampled one stands in
   if (outcome.kind !== "released" && outcome.measuredPeakBytes == null && sampledPeak !== null) return { ...outcome, measuredPeakBytes: sampledPeak };
