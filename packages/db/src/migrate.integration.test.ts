@@ -30,6 +30,7 @@ describe("migrate", () => {
       "artifact",
       "asset",
       "feasibility_report",
+      "host_token",
       "invitation",
       "job",
       "job_event",

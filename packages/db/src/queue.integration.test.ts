@@ -50,14 +50,14 @@ describe("queue (pg-boss in the job database)", () => {
   const submit = (plan: Plan = h100) =>
     withTransaction(db, async (tx) => {
       const job = await createJob(tx, { teamId: team.team.id, userId: team.user.id, plan, runner: "probe" });
-      await enqueueJob(tx, queue, { jobId: job.id, plan });
+      await enqueueJob(tx, queue, { jobId: job.id, plan, runner: "probe" });
       return job;
     });
 
-  const bossJob = async (jobId: string, plan: Plan = h100) => queue.boss.getJobById(queueNameFor(plan), jobId);
+  const bossJob = async (jobId: string, plan: Plan = h100) => queue.boss.getJobById(queueNameFor(plan, "probe"), jobId);
 
   /** Fetches until this job comes out (earlier tests may leave ready jobs of their own). */
-  const claim = async (jobId: string, names = [queueNameFor(h100)]): Promise<JobOwner> => {
+  const claim = async (jobId: string, names = [queueNameFor(h100, "probe")]): Promise<JobOwner> => {
     let found = await fetchQueuedJob(queue, names);
     for (let waited = 0; found === null && waited < 5000; waited += 100) {
       await new Promise((resolve) => setTimeout(resolve, 100)); // a retry waits out its backoff (1–2 s)
@@ -75,35 +75,35 @@ describe("queue (pg-boss in the job database)", () => {
     let rolledBack = "";
     await withTransaction(db, async (tx) => {
       const row = await createJob(tx, { teamId: team.team.id, userId: team.user.id, plan: h100, runner: "probe" });
-      await enqueueJob(tx, queue, { jobId: row.id, plan: h100 });
+      await enqueueJob(tx, queue, { jobId: row.id, plan: h100, runner: "probe" });
       rolledBack = row.id;
       throw new Error("rollback");
     }).catch(() => undefined);
     expect(await bossJob(rolledBack)).toBeNull();
     await expect(getJobById(db, rolledBack)).rejects.toThrow(/not found/);
     // enqueueing again is a no-op
-    await enqueueJob(db, queue, { jobId: job.id, plan: h100 });
-    expect(await queue.boss.getQueueSize(queueNameFor(h100))).toBe(1);
+    await enqueueJob(db, queue, { jobId: job.id, plan: h100, runner: "probe" });
+    expect(await queue.boss.getQueueSize(queueNameFor(h100, "probe"))).toBe(1);
     await cancelQueuedJob(db, queue, job.id);
   });
 
   it("refuses a job id without a row", async () => {
-    await expect(enqueueJob(db, queue, { jobId: "0190f4a0-0000-7000-8000-000000000000", plan: h100 })).rejects.toThrow(/not found/);
+    await expect(enqueueJob(db, queue, { jobId: "0190f4a0-0000-7000-8000-000000000000", plan: h100, runner: "probe" })).rejects.toThrow(/not found/);
   });
 
   it("hands a job only to a worker serving its queue, and to one worker only", async () => {
     const job = await submit(h100);
-    expect(await fetchQueuedJob(queue, [queueNameFor(rtx4090)])).toBeNull();
-    const results = await Promise.all(Array.from({ length: 6 }, () => fetchQueuedJob(queue, [queueNameFor(h100), queueNameFor(rtx4090)])));
-    expect(results.filter((r) => r !== null)).toEqual([{ jobId: job.id, queueName: queueNameFor(h100) }]);
-    await startClaimedJob(db, queue, { jobId: job.id, queueName: queueNameFor(h100), hostId });
-    await settleJob(db, queue, { jobId: job.id, queueName: queueNameFor(h100), hostId, attempt: 1 }, { kind: "succeeded", measuredPeakBytes: 5 });
+    expect(await fetchQueuedJob(queue, [queueNameFor(rtx4090, "probe")])).toBeNull();
+    const results = await Promise.all(Array.from({ length: 6 }, () => fetchQueuedJob(queue, [queueNameFor(h100, "probe"), queueNameFor(rtx4090, "probe")])));
+    expect(results.filter((r) => r !== null)).toEqual([{ jobId: job.id, queueName: queueNameFor(h100, "probe") }]);
+    await startClaimedJob(db, queue, { jobId: job.id, queueName: queueNameFor(h100, "probe"), hostId });
+    await settleJob(db, queue, { jobId: job.id, queueName: queueNameFor(h100, "probe"), hostId, attempt: 1 }, { kind: "succeeded", measuredPeakBytes: 5 });
   });
 
   it("takes the oldest ready job across the queues a host serves", async () => {
     const first = await submit(rtx4090);
     const second = await submit(h100);
-    const names = [queueNameFor(h100), queueNameFor(rtx4090)];
+    const names = [queueNameFor(h100, "probe"), queueNameFor(rtx4090, "probe")];
     const a = await claim(first.id, names);
     const b = await claim(second.id, names);
     for (const owner of [a, b]) await settleJob(db, queue, owner, { kind: "succeeded", measuredPeakBytes: 1 });
@@ -114,13 +114,13 @@ describe("queue (pg-boss in the job database)", () => {
     expect(await cancelQueuedJob(db, queue, job.id)).toBe(true);
     expect(await getJobById(db, job.id)).toMatchObject({ state: "cancelled", errorClass: "cancelled" });
     expect(await bossJob(job.id)).toMatchObject({ state: "cancelled" });
-    expect(await fetchQueuedJob(queue, [queueNameFor(h100)])).toBeNull();
+    expect(await fetchQueuedJob(queue, [queueNameFor(h100, "probe")])).toBeNull();
     expect(await cancelQueuedJob(db, queue, job.id)).toBe(false);
   });
 
   it("skips a claimed job whose row was cancelled in between, completing its queue job", async () => {
     const job = await submit();
-    const found = await fetchQueuedJob(queue, [queueNameFor(h100)]);
+    const found = await fetchQueuedJob(queue, [queueNameFor(h100, "probe")]);
     await updateJob(db, job.id, { state: "cancelled" }, { ifStateIn: ["queued"] });
     expect(await startClaimedJob(db, queue, { ...found!, hostId })).toBeNull();
     expect(await bossJob(job.id)).toMatchObject({ state: "completed" });
@@ -188,7 +188,7 @@ describe("queue (pg-boss in the job database)", () => {
   it("sweeps a silent host's running job: queued again, then failed as lost; never left running", async () => {
     const silent = await upsertWorkerHost(db, { name: "silent", hostname: "s", inventory: emptyInventory, preflight: [], seenAt: new Date(Date.now() - 60_000) });
     const job = await submit();
-    const found = await fetchQueuedJob(queue, [queueNameFor(h100)]);
+    const found = await fetchQueuedJob(queue, [queueNameFor(h100, "probe")]);
     await startClaimedJob(db, queue, { ...found!, hostId: silent.id });
     expect(await sweepLostJobs(db, queue, { staleAfterMs: 120_000 })).toEqual([]); // not silent for long enough
     const swept = await sweepLostJobs(db, queue, { staleAfterMs: 30_000 });
@@ -228,7 +228,7 @@ describe("queue (pg-boss in the job database)", () => {
 
   it("sweeps a claim that never started: the row stays queued and the job is retried", async () => {
     const job = await submit();
-    await fetchQueuedJob(queue, [queueNameFor(h100)]);
+    await fetchQueuedJob(queue, [queueNameFor(h100, "probe")]);
     await queue.boss.getDb().executeSql("UPDATE pgboss.job SET started_on = now() - interval '10 minutes' WHERE id = $1", [job.id]);
     expect(await sweepLostJobs(db, queue, { staleAfterMs: 60_000 })).toMatchObject([{ jobId: job.id, state: "queued", reason: "dangling queue claim" }]);
     expect(await bossJob(job.id)).toMatchObject({ state: "retry" });

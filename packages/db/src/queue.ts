@@ -9,12 +9,12 @@ import { NotFoundError } from "./errors.ts";
 import type { HostInventory } from "./host-inventory.ts";
 import { appendJobEvents } from "./queries/job-events.ts";
 import { getJobById, updateJob, type JobDto, type JobPatch } from "./queries/jobs.ts";
-import type { JobErrorClass, JobState } from "./queries/job-vocabulary.ts";
+import { JOB_RUNNERS, type JobErrorClass, type JobRunner, type JobState } from "./queries/job-vocabulary.ts";
 
 export const QUEUE_SCHEMA = "pgboss";
 
 // ---------------------------------------------------------------------------------------------
-// Host matching: a queue per (GPU count, VRAM class); a host serves every queue its GPUs satisfy.
+// Host matching: a queue per (runner, GPU count, VRAM class); a host serves every queue its GPUs and installed runners satisfy.
 // ---------------------------------------------------------------------------------------------
 
 /** GPU counts a queue asks for: one job runs on one host, and hosts hold up to 8 GPUs (an HGX board). */
@@ -31,32 +31,41 @@ export const VRAM_BUCKETS: readonly { gib: number; needBytes: number }[] = VRAM_
 // Catalog sizes are rounded to 0.01 GiB; a card's own report may sit a fraction under them (as in the worker's hostCanRun).
 const ROUNDING_SLACK_BYTES = 64 * 1024 * 1024;
 
-const queueName = (count: number, gib: number) => `run.g${count}.v${gib}`;
+/**
+ * The runner is in the name so a host without LiveAvatar never claims a LiveAvatar job. The probe keeps the names it
+ * had before runners were (`run.g<count>.v<GiB>`), so jobs queued before then are still served.
+ */
+const queueName = (runner: JobRunner, count: number, gib: number) => `run.${runner === "probe" ? "" : `${runner}.`}g${count}.v${gib}`;
 
-export const ALL_QUEUE_NAMES: readonly string[] = GPU_COUNT_BUCKETS.flatMap((count) => VRAM_BUCKETS.map((b) => queueName(count, b.gib)));
+export const ALL_QUEUE_NAMES: readonly string[] = JOB_RUNNERS.flatMap((runner) => GPU_COUNT_BUCKETS.flatMap((count) => VRAM_BUCKETS.map((b) => queueName(runner, count, b.gib))));
 
-/** `run.g<count>.v<GiB class>` for the plan's GPU count and its GPU's usable VRAM. Throws where no class is large enough. */
-export const queueNameFor = (plan: Plan): string => {
+/** `run.[<runner>.]g<count>.v<GiB class>` for the job's runner, the plan's GPU count and its GPU's usable VRAM. Throws where no class is large enough. */
+export const queueNameFor = (plan: Plan, runner: JobRunner): string => {
   const needBytes = resolveGpu(plan.hardware).usableBytes;
   const count = GPU_COUNT_BUCKETS.find((c) => c >= plan.hardware.count);
   const vram = VRAM_BUCKETS.find((b) => b.needBytes >= needBytes);
   if (count === undefined || vram === undefined) {
     throw new RangeError(`no queue takes ${plan.hardware.count} GPUs of ${(needBytes / GIB).toFixed(2)} GiB`);
   }
-  return queueName(count, vram.gib);
+  return queueName(runner, count, vram.gib);
 };
 
 /** A worker without GPUs that runs tiny probe plans on the CPU (tests, `npm start` on a laptop): it takes every queue. */
 export const CPU_INVENTORY = "cpu";
 
-/** The queues a host takes: (count, class) when `count` of its GPUs each hold the class (usable = total − driver-reserved). */
-export const queuesServedBy = (inventory: HostInventory | typeof CPU_INVENTORY): string[] => {
-  if (inventory === CPU_INVENTORY) return [...ALL_QUEUE_NAMES];
+/**
+ * The queues a host takes, for each runner installed on it: (count, class) when `count` of its GPUs each hold the
+ * class (usable = total − driver-reserved). A CPU host takes every shape but never LiveAvatar (as matchHosts says).
+ */
+export const queuesServedBy = (inventory: HostInventory | typeof CPU_INVENTORY, runners: readonly JobRunner[]): string[] => {
+  if (inventory === CPU_INVENTORY) {
+    return runners.filter((runner) => runner !== "liveavatar").flatMap((runner) => GPU_COUNT_BUCKETS.flatMap((count) => VRAM_BUCKETS.map((b) => queueName(runner, count, b.gib))));
+  }
   const usable = inventory.gpus.map((gpu) => gpu.totalBytes - (gpu.reservedBytes ?? 0) + ROUNDING_SLACK_BYTES).sort((a, b) => b - a);
-  return GPU_COUNT_BUCKETS.flatMap((count) => {
+  return runners.flatMap((runner) => GPU_COUNT_BUCKETS.flatMap((count) => {
     const nth = usable[count - 1];
-    return nth === undefined ? [] : VRAM_BUCKETS.filter((b) => nth >= b.needBytes).map((b) => queueName(count, b.gib));
-  });
+    return nth === undefined ? [] : VRAM_BUCKETS.filter((b) => nth >= b.needBytes).map((b) => queueName(runner, count, b.gib));
+  }));
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -143,9 +152,9 @@ export type QueueJobData = z.infer<typeof QueueJobData>;
  * with it or not at all. Idempotent (the pg-boss job id is the job id). Transient failures are retried
  * `retryLimit` times with backoff; a claim older than `expireInSeconds` is expired and retried.
  */
-export const enqueueJob = async (tx: DbClient, queue: Queue, input: { jobId: string; plan: Plan }): Promise<void> => {
+export const enqueueJob = async (tx: DbClient, queue: Queue, input: { jobId: string; plan: Plan; runner: JobRunner }): Promise<void> => {
   const { jobId } = QueueJobData.parse({ jobId: input.jobId });
-  const name = queueNameFor(input.plan);
+  const name = queueNameFor(input.plan, input.runner);
   if ((await tx.job.count({ where: { id: jobId } })) === 0) throw new NotFoundError("job", jobId);
   const db = sqlIn(tx);
   const { retryLimit, retryDelaySeconds, expireInSeconds } = queue.settings;
@@ -167,7 +176,7 @@ export const cancelQueuedJob = (db: DbClient, queue: Queue, jobId: string): Prom
   withTransaction(db, async (tx) => {
     const job = await updateJob(tx, jobId, { state: "cancelled", finishedAt: new Date(), errorClass: "cancelled", errorMessage: "cancelled before it started" }, { ifStateIn: ["queued"] });
     if (job === null) return false;
-    await queue.boss.cancel(queueNameFor(job.plan), jobId, { db: sqlIn(tx) });
+    await queue.boss.cancel(queueNameFor(job.plan, job.runner), jobId, { db: sqlIn(tx) });
     return true;
   });
 
@@ -322,13 +331,13 @@ export type SweepOptions = {
   self?: { hostId: string; isRunning: (jobId: string) => boolean };
 };
 
-type RunningRow = { id: string; plan: unknown; hostId: string | null; attempts: number; hostName: string | null; silentMs: number | null };
+type RunningRow = { id: string; plan: unknown; runner: JobRunner; hostId: string | null; attempts: number; hostName: string | null; silentMs: number | null };
 
-const planQueue = (plan: unknown): string | null => {
+const planQueue = (plan: unknown, runner: JobRunner): string | null => {
   const parsed = Plan.safeParse(plan);
   if (!parsed.success) return null;
   try {
-    return queueNameFor(parsed.data);
+    return queueNameFor(parsed.data, runner);
   } catch {
     return null;
   }
@@ -342,11 +351,11 @@ const planQueue = (plan: unknown): string | null => {
 export const sweepLostJobs = async (db: DbClient, queue: Queue, options: SweepOptions): Promise<SweptJob[]> => {
   const swept: SweptJob[] = [];
   const running = await db.$queryRaw<RunningRow[]>`
-    SELECT j.id, j.plan, j."hostId", j.attempts, h.name AS "hostName",
+    SELECT j.id, j.plan, j.runner::text AS runner, j."hostId", j.attempts, h.name AS "hostName",
            (EXTRACT(EPOCH FROM (now() - h."lastSeenAt")) * 1000)::float8 AS "silentMs"
     FROM job j LEFT JOIN worker_host h ON h.id = j."hostId"
     WHERE j.state = 'running'`;
-  const named = running.map((row) => ({ ...row, queueName: planQueue(row.plan) }));
+  const named = running.map((row) => ({ ...row, queueName: planQueue(row.plan, row.runner) }));
   const claims = named.length === 0 ? [] : await db.$queryRawUnsafe<{ id: string; state: string }[]>(
     `SELECT id::text AS id, state::text AS state FROM ${QUEUE_SCHEMA}.job WHERE name = ANY($1::text[]) AND id = ANY($2::uuid[])`,
     [...new Set(named.flatMap((row) => (row.queueName ? [row.queueName] : [])))],

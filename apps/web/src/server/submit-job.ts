@@ -25,9 +25,9 @@ export type SubmitOutcome =
   | { kind: "confirm"; warnings: Finding[] };
 
 /** A plan no worker queue can take (more GPUs than a host holds, or a card larger than any class). */
-const queueFinding = (plan: Plan): Finding | null => {
+const queueFinding = (plan: Plan, runner: JobRunner): Finding | null => {
   try {
-    queueNameFor(plan);
+    queueNameFor(plan, runner);
     return null;
   } catch (error) {
     return { ruleId: "queue/no-host-class", severity: "error", message: `No worker can take this job: ${(error as Error).message}`, path: ["hardware", "count"], cites: [], fixes: [] };
@@ -87,7 +87,7 @@ export const submitJob = async (db: DbClient, queue: Queue, input: SubmitJobInpu
   await checkInputKinds(db, input);
   const plan = await withStoredAudioSeconds(db, input, await withStoredImageSize(db, input));
   const { estimate, verdict } = checkPlan(plan, getMeasuredRuns());
-  const unqueueable = queueFinding(plan);
+  const unqueueable = queueFinding(plan, input.runner);
   const errors = [...jobRefusals(verdict, input.runner), ...(unqueueable ? [unqueueable] : [])];
   if (errors.length > 0) return { kind: "refused", findings: errors };
   // the form asked the same question (matchHosts) from the host list it loaded; the answer now is the one that counts
@@ -101,7 +101,7 @@ export const submitJob = async (db: DbClient, queue: Queue, input: SubmitJobInpu
   const job = await withTransaction(db, async (tx) => {
     const { teamId, userId, runner, inputAssetIds } = input;
     const created = await createJob(tx, { teamId, userId, plan, runner, prompt: input.prompt ?? null, inputAssetIds, estimate });
-    await enqueueJob(tx, queue, { jobId: created.id, plan });
+    await enqueueJob(tx, queue, { jobId: created.id, plan, runner: input.runner });
     return created;
   });
   return { kind: "queued", job, hosts: hosts.able.map((fit) => fit.host.name) };

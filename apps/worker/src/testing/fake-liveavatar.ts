@@ -9,7 +9,8 @@ import { makeWav } from "./make-wav.ts";
 const FAKE = fileURLToPath(new URL("../liveavatar/fixtures/fake-torchrun.mjs", import.meta.url));
 
 /** A host with a LiveAvatar checkout and weights folder, a `torchrun` that replays `scenario`, and job inputs. */
-export const fakeLiveAvatarHost = (scenario: string, options: { ffmpeg?: string } = {}) => {
+/** `ffmpeg`: write a real MP4 from the inputs; else a bare `ftyp` box. `garbageVideo`: a file no MP4 check accepts. */
+export const fakeLiveAvatarHost = (scenario: string, options: { ffmpeg?: string; garbageVideo?: boolean } = {}) => {
   const root = mkdtempSync(join(tmpdir(), "liveavatar-"));
   const checkout = join(root, "LiveAvatar");
   mkdirSync(join(checkout, "minimal_inference"), { recursive: true });
@@ -17,7 +18,7 @@ export const fakeLiveAvatarHost = (scenario: string, options: { ffmpeg?: string 
   writeFileSync(join(checkout, LIVEAVATAR_ENTRY), "# stand-in\n");
   const record = join(root, "call.json");
   const torchrun = join(root, "torchrun");
-  writeFileSync(torchrun, `#!/bin/sh\n${options.ffmpeg ? `FAKE_FFMPEG='${options.ffmpeg}' ` : ""}FAKE_SCENARIO='${scenario}' FAKE_RECORD='${record}' exec '${process.execPath}' '${FAKE}' "$@"\n`);
+  writeFileSync(torchrun, `#!/bin/sh\n${options.ffmpeg ? `FAKE_FFMPEG='${options.ffmpeg}' ` : ""}${options.garbageVideo ? "FAKE_GARBAGE_VIDEO=1 " : ""}FAKE_SCENARIO='${scenario}' FAKE_RECORD='${record}' exec '${process.execPath}' '${FAKE}' "$@"\n`);
   chmodSync(torchrun, 0o755);
   const image = join(root, "face.jpg");
   const audio = join(root, "voice.wav");

@@ -43,9 +43,9 @@ const settled = (id: string, timeoutMs = 60_000) =>
   }, timeoutMs);
 
 /** A simulated 2 × H200 host with the LiveAvatar stand-in, its own empty scratch folder, and the loopback web's local token. */
-const startGpuWorker = async (name: string, extra: Record<string, string> = {}, launcher: { ffmpeg: boolean } = { ffmpeg: true }) => {
+const startGpuWorker = async (name: string, extra: Record<string, string> = {}, launcher: { garbageVideo: boolean } = { garbageVideo: false }) => {
   const scratchDir = mkdtempSync(join(tmpdir(), `scratch-${name}-`));
-  const host = fakeLiveAvatarHost("single-gpu", launcher.ffmpeg ? { ffmpeg: "ffmpeg" } : {});
+  const host = fakeLiveAvatarHost("single-gpu", launcher.garbageVideo ? { garbageVideo: true } : { ffmpeg: "ffmpeg" });
   const { settings, config } = testSettings(name, bed, {
     HEADROOM_SCRATCH_DIR: scratchDir, PROBE_DEVICE: "", HEADROOM_PROBE_SCRIPT: QUICK_PROBE,
     HEADROOM_LIVEAVATAR_DIR: host.checkout, HEADROOM_TORCHRUN: host.config.torchrun, ...extra,
@@ -104,8 +104,8 @@ describe("host tokens", () => {
     const image = await storeInput(bed, files.image, { kind: "image", mime: "image/png", storagePath: `${bed.teamId}/face-2.png` });
     const audio = await storeInput(bed, files.audio, { kind: "audio", mime: "audio/wav", storagePath: `${bed.teamId}/voice-2.wav`, durationSeconds: 1 });
     const avatar = await submitJob(bed, { plan: LIVEAVATAR_PLAN, runner: "liveavatar", inputAssetIds: [image.id, audio.id], prompt: "a blue square hums" });
-    // without ffmpeg the stand-in launcher writes "not really an mp4", which the web refuses (422)
-    await startGpuWorker("gpu-bad-video", {}, { ffmpeg: false });
+    // the stand-in launcher writes "not really an mp4", which the web refuses (422)
+    await startGpuWorker("gpu-bad-video", {}, { garbageVideo: true });
     const retried = await waitFor(`job ${avatar.id} to be queued again`, async () => {
       const job = await getJobById(bed.db, avatar.id);
       return job.errorClass === "crashed" && job.state === "queued" ? job : null;

@@ -1,4 +1,4 @@
-import { CPU_INVENTORY, queuesServedBy } from "@headroom/db";
+import { CPU_INVENTORY, queuesServedBy, type JobRunner } from "@headroom/db";
 import type { Finding } from "@headroom/rules";
 import { runPreflight, type Collectors } from "../preflight/collect-captures.ts";
 import type { Inventory } from "../preflight/inventory.ts";
@@ -12,14 +12,15 @@ export type HostProfile = {
 };
 
 /**
- * Runs preflight (nvidia-smi, topology, /proc/meminfo). A host with GPUs serves the queues its GPUs satisfy; one
- * without GPUs, or told PROBE_DEVICE=cpu, uses the CPU pseudo-inventory: every queue, tiny probes on the CPU.
+ * Runs preflight (nvidia-smi, topology, /proc/meminfo). A host with GPUs serves the queues its GPUs satisfy, for the
+ * runners installed on it; one without GPUs, or told PROBE_DEVICE=cpu, uses the CPU pseudo-inventory: every shape of
+ * its runners but LiveAvatar, tiny probes on the CPU.
  * A host without GPUs told PROBE_DEVICE=cuda serves nothing.
  */
-export const inspectHost = async (probeDevice: "cuda" | "cpu" | null, collectors: Collectors = {}): Promise<HostProfile> => {
+export const inspectHost = async (probeDevice: "cuda" | "cpu" | null, runners: readonly JobRunner[], collectors: Collectors = {}): Promise<HostProfile> => {
   const { inventory, findings } = await runPreflight(collectors);
   const device = probeDevice ?? (inventory.gpus.length > 0 ? "cuda" : "cpu");
-  const queues = device === "cpu" ? queuesServedBy(CPU_INVENTORY) : queuesServedBy(inventory);
+  const queues = device === "cpu" ? queuesServedBy(CPU_INVENTORY, runners) : queuesServedBy(inventory, runners);
   return { inventory, findings, device, queues };
 };
 

@@ -101,7 +101,7 @@ export const submitJob = (bed: TestBed, input: { plan?: PlanInput | Plan; runner
   withTransaction(bed.db, async (tx) => {
     const plan = "model" in (input.plan ?? {}) ? (input.plan as Plan) : resolvePlan((input.plan ?? {}) as PlanInput);
     const job = await createJob(tx, { teamId: bed.teamId, userId: bed.userId, plan, runner: input.runner ?? "probe", prompt: input.prompt ?? null, estimate: estimate(plan), inputAssetIds: input.inputAssetIds ?? [] });
-    await enqueueJob(tx, bed.queue, { jobId: job.id, plan });
+    await enqueueJob(tx, bed.queue, { jobId: job.id, plan, runner: job.runner });
     return job;
   });
 

@@ -113,7 +113,7 @@ export const createWorker = (deps: WorkerDeps): Worker => {
   return {
     start: async () => {
       token = await hostTokenFor(db, settings);
-      profile = await inspectHost(settings.probeDevice, deps.collectors);
+      profile = await inspectHost(settings.probeDevice, installedRunners(config).runners, deps.collectors);
       await register();
       log(`host ${hostId}: ${describeHost(profile)}`);
       // a job this host ran before a restart is not running any more; later sweeps catch any this host lost track of
@@ -121,7 +121,7 @@ export const createWorker = (deps: WorkerDeps): Worker => {
       await sweepOnce(db, queue, { lostAfterMs: settings.lostAfterMs, ...self(), log });
       timers.heartbeat = every(settings.heartbeatMs, "heartbeat", register);
       timers.preflight = every(settings.preflightMs, "preflight", async () => {
-        profile = await inspectHost(settings.probeDevice, deps.collectors);
+        profile = await inspectHost(settings.probeDevice, installedRunners(config).runners, deps.collectors);
         await register();
       });
       timers.sweep = every(settings.sweepMs, "sweep", () => sweepOnce(db, queue, { lostAfterMs: settings.lostAfterMs, ...self(), log }));
