@@ -37,7 +37,9 @@ const ROUNDING_SLACK_BYTES = 64 * 1024 * 1024;
  */
 const queueName = (runner: JobRunner, count: number, gib: number) => `run.${runner === "probe" ? "" : `${runner}.`}g${count}.v${gib}`;
 
-export const ALL_QUEUE_NAMES: readonly string[] = JOB_RUNNERS.flatMap((runner) => GPU_COUNT_BUCKETS.flatMap((count) => VRAM_BUCKETS.map((b) => queueName(runner, count, b.gib))));
+const everyShape = (runner: JobRunner): string[] => GPU_COUNT_BUCKETS.flatMap((count) => VRAM_BUCKETS.map((b) => queueName(runner, count, b.gib)));
+
+export const ALL_QUEUE_NAMES: readonly string[] = JOB_RUNNERS.flatMap(everyShape);
 
 /** `run.[<runner>.]g<count>.v<GiB class>` for the job's runner, the plan's GPU count and its GPU's usable VRAM. Throws where no class is large enough. */
 export const queueNameFor = (plan: Plan, runner: JobRunner): string => {
@@ -59,7 +61,7 @@ export const CPU_INVENTORY = "cpu";
  */
 export const queuesServedBy = (inventory: HostInventory | typeof CPU_INVENTORY, runners: readonly JobRunner[]): string[] => {
   if (inventory === CPU_INVENTORY) {
-    return runners.filter((runner) => runner !== "liveavatar").flatMap((runner) => GPU_COUNT_BUCKETS.flatMap((count) => VRAM_BUCKETS.map((b) => queueName(runner, count, b.gib))));
+    return runners.filter((runner) => runner !== "liveavatar").flatMap(everyShape);
   }
   const usable = inventory.gpus.map((gpu) => gpu.totalBytes - (gpu.reservedBytes ?? 0) + ROUNDING_SLACK_BYTES).sort((a, b) => b - a);
   return runners.flatMap((runner) => GPU_COUNT_BUCKETS.flatMap((count) => {
