@@ -113,6 +113,7 @@ export {
   type JobOutcome,
   type JobOwner,
   type Queue,
+  type ClaimScope,
   type QueueClaim,
   type QueueOptions,
   type SweepOptions,

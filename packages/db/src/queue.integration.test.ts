@@ -2,6 +2,7 @@ import { resolvePlan, type Plan } from "@headroom/estimator";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { withTransaction, type Db } from "./client.ts";
 import { listJobEvents } from "./queries/job-events.ts";
+import { JOB_RUNNERS } from "./queries/job-vocabulary.ts";
 import { createJob, getJobById, updateJob } from "./queries/jobs.ts";
 import { upsertWorkerHost } from "./queries/worker-hosts.ts";
 import {
@@ -16,6 +17,7 @@ import {
   settleJob,
   startClaimedJob,
   sweepLostJobs,
+  type ClaimScope,
   type JobOwner,
   type Queue,
 } from "./queue.ts";
@@ -24,6 +26,8 @@ import { seedTeam } from "./testing/fixtures.ts";
 
 const h100 = resolvePlan({ hardware: { gpu: "h100-sxm", count: 1 } });
 const rtx4090 = resolvePlan({ hardware: { gpu: "rtx-4090", count: 1 } });
+/** A host whose token names every team and that has every runner installed (the one-machine default). */
+const anyTeam = (queues: readonly string[]): ClaimScope => ({ queues, teams: "all", runners: JOB_RUNNERS });
 const emptyInventory = { gpus: [], links: [], hostRam: null, cudaVersion: null, warnings: [] };
 
 describe("queue (pg-boss in the job database)", () => {
@@ -58,10 +62,10 @@ describe("queue (pg-boss in the job database)", () => {
 
   /** Fetches until this job comes out (earlier tests may leave ready jobs of their own). */
   const claim = async (jobId: string, names = [queueNameFor(h100, "probe")]): Promise<JobOwner> => {
-    let found = await fetchQueuedJob(queue, names);
+    let found = await fetchQueuedJob(db, queue, anyTeam(names));
     for (let waited = 0; found === null && waited < 5000; waited += 100) {
       await new Promise((resolve) => setTimeout(resolve, 100)); // a retry waits out its backoff (1–2 s)
-      found = await fetchQueuedJob(queue, names);
+      found = await fetchQueuedJob(db, queue, anyTeam(names));
     }
     expect(found?.jobId).toBe(jobId);
     const job = await startClaimedJob(db, queue, { ...found!, hostId });
@@ -93,8 +97,8 @@ describe("queue (pg-boss in the job database)", () => {
 
   it("hands a job only to a worker serving its queue, and to one worker only", async () => {
     const job = await submit(h100);
-    expect(await fetchQueuedJob(queue, [queueNameFor(rtx4090, "probe")])).toBeNull();
-    const results = await Promise.all(Array.from({ length: 6 }, () => fetchQueuedJob(queue, [queueNameFor(h100, "probe"), queueNameFor(rtx4090, "probe")])));
+    expect(await fetchQueuedJob(db, queue, anyTeam([queueNameFor(rtx4090, "probe")]))).toBeNull();
+    const results = await Promise.all(Array.from({ length: 6 }, () => fetchQueuedJob(db, queue, anyTeam([queueNameFor(h100, "probe"), queueNameFor(rtx4090, "probe")]))));
     expect(results.filter((r) => r !== null)).toEqual([{ jobId: job.id, queueName: queueNameFor(h100, "probe") }]);
     await startClaimedJob(db, queue, { jobId: job.id, queueName: queueNameFor(h100, "probe"), hostId });
     await settleJob(db, queue, { jobId: job.id, queueName: queueNameFor(h100, "probe"), hostId, attempt: 1 }, { kind: "succeeded", measuredPeakBytes: 5 });
@@ -109,18 +113,45 @@ describe("queue (pg-boss in the job database)", () => {
     for (const owner of [a, b]) await settleJob(db, queue, owner, { kind: "succeeded", measuredPeakBytes: 1 });
   });
 
+  it("hands a job only to a host whose token names the job's team, and leaves it queued for one that does", async () => {
+    const other = await seedTeam(db, "other-team");
+    const theirs = await withTransaction(db, async (tx) => {
+      const job = await createJob(tx, { teamId: other.team.id, userId: other.user.id, plan: h100, runner: "probe" });
+      await enqueueJob(tx, queue, { jobId: job.id, plan: h100, runner: "probe" });
+      return job;
+    });
+    const names = [queueNameFor(h100, "probe")];
+    expect(await fetchQueuedJob(db, queue, { queues: names, teams: [team.team.id], runners: JOB_RUNNERS })).toBeNull();
+    expect(await fetchQueuedJob(db, queue, { queues: names, teams: [], runners: JOB_RUNNERS })).toBeNull();
+    expect(await bossJob(theirs.id)).toMatchObject({ state: "created" }); // never claimed, so no attempt spent
+    expect(await fetchQueuedJob(db, queue, { queues: names, teams: [team.team.id, other.team.id], runners: JOB_RUNNERS })).toEqual({ jobId: theirs.id, queueName: names[0] });
+    await cancelJob(db, queue, theirs.id);
+  });
+
+  it("leaves a LiveAvatar job in a probe-named queue (queued before runners named queues) to a host that has LiveAvatar", async () => {
+    const legacy = await withTransaction(db, async (tx) => {
+      const job = await createJob(tx, { teamId: team.team.id, userId: team.user.id, plan: h100, runner: "liveavatar" });
+      await enqueueJob(tx, queue, { jobId: job.id, plan: h100, runner: "probe" }); // the old queue name
+      return job;
+    });
+    const names = [queueNameFor(h100, "probe")];
+    expect(await fetchQueuedJob(db, queue, { queues: names, teams: "all", runners: ["probe"] })).toBeNull();
+    expect(await fetchQueuedJob(db, queue, { queues: names, teams: "all", runners: ["probe", "liveavatar"] })).toEqual({ jobId: legacy.id, queueName: names[0] });
+    await cancelJob(db, queue, legacy.id);
+  });
+
   it("cancels a queued job so that no worker ever gets it", async () => {
     const job = await submit();
     expect(await cancelQueuedJob(db, queue, job.id)).toBe(true);
     expect(await getJobById(db, job.id)).toMatchObject({ state: "cancelled", errorClass: "cancelled" });
     expect(await bossJob(job.id)).toMatchObject({ state: "cancelled" });
-    expect(await fetchQueuedJob(queue, [queueNameFor(h100, "probe")])).toBeNull();
+    expect(await fetchQueuedJob(db, queue, anyTeam([queueNameFor(h100, "probe")]))).toBeNull();
     expect(await cancelQueuedJob(db, queue, job.id)).toBe(false);
   });
 
   it("skips a claimed job whose row was cancelled in between, completing its queue job", async () => {
     const job = await submit();
-    const found = await fetchQueuedJob(queue, [queueNameFor(h100, "probe")]);
+    const found = await fetchQueuedJob(db, queue, anyTeam([queueNameFor(h100, "probe")]));
     await updateJob(db, job.id, { state: "cancelled" }, { ifStateIn: ["queued"] });
     expect(await startClaimedJob(db, queue, { ...found!, hostId })).toBeNull();
     expect(await bossJob(job.id)).toMatchObject({ state: "completed" });
@@ -188,7 +219,7 @@ describe("queue (pg-boss in the job database)", () => {
   it("sweeps a silent host's running job: queued again, then failed as lost; never left running", async () => {
     const silent = await upsertWorkerHost(db, { name: "silent", hostname: "s", inventory: emptyInventory, preflight: [], seenAt: new Date(Date.now() - 60_000) });
     const job = await submit();
-    const found = await fetchQueuedJob(queue, [queueNameFor(h100, "probe")]);
+    const found = await fetchQueuedJob(db, queue, anyTeam([queueNameFor(h100, "probe")]));
     await startClaimedJob(db, queue, { ...found!, hostId: silent.id });
     expect(await sweepLostJobs(db, queue, { staleAfterMs: 120_000 })).toEqual([]); // not silent for long enough
     const swept = await sweepLostJobs(db, queue, { staleAfterMs: 30_000 });
@@ -228,7 +259,7 @@ describe("queue (pg-boss in the job database)", () => {
 
   it("sweeps a claim that never started: the row stays queued and the job is retried", async () => {
     const job = await submit();
-    await fetchQueuedJob(queue, [queueNameFor(h100, "probe")]);
+    await fetchQueuedJob(db, queue, anyTeam([queueNameFor(h100, "probe")]));
     await queue.boss.getDb().executeSql("UPDATE pgboss.job SET started_on = now() - interval '10 minutes' WHERE id = $1", [job.id]);
     expect(await sweepLostJobs(db, queue, { staleAfterMs: 60_000 })).toMatchObject([{ jobId: job.id, state: "queued", reason: "dangling queue claim" }]);
     expect(await bossJob(job.id)).toMatchObject({ state: "retry" });

@@ -194,22 +194,42 @@ export const cancelJob = async (db: DbClient, queue: Queue, jobId: string): Prom
 
 export type QueueClaim = { jobId: string; queueName: string };
 
-/** Claims the oldest ready job of these queues in pg-boss (one worker wins each job); null when there is none. */
-export const fetchQueuedJob = async (queue: Queue, names: readonly string[]): Promise<QueueClaim | null> => {
-  if (names.length === 0) return null;
-  // one query finds the queues with ready jobs, so an idle worker does not poll each of its queues
-  const { rows } = await queue.boss.getDb().executeSql(
-    `SELECT name FROM ${QUEUE_SCHEMA}.job WHERE name = ANY($1::text[]) AND state < 'active' AND start_after < now()
-     GROUP BY name ORDER BY max(priority) DESC, min(created_on)`,
-    [names],
+/**
+ * What a host may claim: its queues, the teams its token names ("all" for the one-machine default's token) and the
+ * runners installed on it (a LiveAvatar job queued before queue names carried the runner sits in a probe-named queue).
+ */
+export type ClaimScope = { queues: readonly string[]; teams: readonly string[] | "all"; runners: readonly JobRunner[] };
+
+/**
+ * Claims the oldest ready job of these queues that this host may run, in one statement (one worker wins each job).
+ * pg-boss's own fetch cannot look at the job row, so this is its fetch (standard policy: every queue here is created
+ * `standard`) with the row's team and runner in the WHERE: a host never holds another team's job, not even briefly.
+ */
+export const fetchQueuedJob = async (db: DbClient, queue: Queue, scope: ClaimScope): Promise<QueueClaim | null> => {
+  if (scope.queues.length === 0 || scope.runners.length === 0 || (scope.teams !== "all" && scope.teams.length === 0)) return null;
+  const rows = await db.$queryRawUnsafe<{ id: string; name: string; data: unknown }[]>(
+    `WITH next AS (
+       SELECT b.id FROM ${QUEUE_SCHEMA}.job b JOIN job r ON r.id = b.id::text
+       WHERE b.name = ANY($1::text[]) AND b.state < 'active' AND b.start_after < now()
+         AND ($2::boolean OR r."teamId" = ANY($3::text[])) AND r.runner::text = ANY($4::text[])
+       ORDER BY b.priority DESC, b.created_on, b.id
+       LIMIT 1
+       FOR UPDATE OF b SKIP LOCKED
+     )
+     UPDATE ${QUEUE_SCHEMA}.job b SET state = 'active', started_on = now(),
+       retry_count = CASE WHEN b.started_on IS NOT NULL THEN b.retry_count + 1 ELSE b.retry_count END
+     FROM next WHERE b.name = ANY($1::text[]) AND b.id = next.id
+     RETURNING b.id::text AS id, b.name, b.data`,
+    [...scope.queues],
+    scope.teams === "all",
+    scope.teams === "all" ? [] : [...scope.teams],
+    [...scope.runners],
   );
-  for (const { name } of rows as { name: string }[]) {
-    const [job] = await queue.boss.fetch<unknown>(name);
-    if (!job) continue; // another worker was faster
-    const data = QueueJobData.safeParse(job.data);
-    if (data.success && data.data.jobId === job.id) return { jobId: job.id, queueName: name };
-    await queue.boss.complete(name, job.id, { skipped: "unreadable queue payload" });
-  }
+  const [job] = rows;
+  if (!job) return null;
+  const data = QueueJobData.safeParse(job.data);
+  if (data.success && data.data.jobId === job.id) return { jobId: job.id, queueName: job.name };
+  await queue.boss.complete(job.name, job.id, { skipped: "unreadable queue payload" });
   return null;
 };
 

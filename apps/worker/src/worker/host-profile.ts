@@ -9,6 +9,8 @@ export type HostProfile = {
   findings: Finding[];
   device: "cuda" | "cpu";
   queues: string[];
+  /** The runners installed here: a claim takes only jobs of these. */
+  runners: JobRunner[];
 };
 
 /**
@@ -21,7 +23,7 @@ export const inspectHost = async (probeDevice: "cuda" | "cpu" | null, runners: r
   const { inventory, findings } = await runPreflight(collectors);
   const device = probeDevice ?? (inventory.gpus.length > 0 ? "cuda" : "cpu");
   const queues = device === "cpu" ? queuesServedBy(CPU_INVENTORY, runners) : queuesServedBy(inventory, runners);
-  return { inventory, findings, device, queues };
+  return { inventory, findings, device, queues, runners: [...runners] };
 };
 
 export const describeHost = (profile: HostProfile): string => {

@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cancelJob, cancelQueuedJob, createAsset, getJobById, getVramSeries, listArtifacts, listJobEvents, listWorkerHosts, queueNameFor } from "@headroom/db";
+import { cancelJob, cancelQueuedJob, createAsset, createHostToken, createJob, enqueueJob, getJobById, getVramSeries, listArtifacts, listJobEvents, listWorkerHosts, queueNameFor, withTransaction } from "@headroom/db";
+import { resolvePlan } from "@headroom/estimator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensurePythonTorch } from "../testing/python-torch.ts";
 import { createWorker, type Worker, type WorkerDeps } from "./worker.ts";
@@ -145,6 +146,22 @@ describe("the worker loop in this process", () => {
     expect(host?.inventory).toMatchObject({ device: "cpu", runners: expect.not.arrayContaining(["liveavatar"]) });
     expect(host?.preflight).toContainEqual(expect.objectContaining({ ruleId: "host/liveavatar-not-installed", message: expect.stringContaining("HEADROOM_LIVEAVATAR_DIR is not set") }));
     await cancelQueuedJob(bed.db, bed.queue, job.id); // no later test's business
+  }, 30_000);
+
+  it("takes only jobs of the teams its host token names: another team's job stays queued, no attempt spent", async () => {
+    const other = await bed.db.organization.create({ data: { name: "Other", slug: `other-${Date.now()}` }, select: { id: true } });
+    const theirs = await withTransaction(bed.db, async (tx) => {
+      const job = await createJob(tx, { teamId: other.id, userId: bed.userId, plan: resolvePlan({}), runner: "probe", prompt: null, inputAssetIds: [] });
+      await enqueueJob(tx, bed.queue, { jobId: job.id, plan: job.plan, runner: "probe" });
+      return job;
+    });
+    const { secret } = await createHostToken(bed.db, { name: "ours only", teamIds: [bed.teamId] });
+    await startWorker("cpu-token", { HEADROOM_HOST_TOKEN: secret });
+    const marker = await submitJob(bed, { plan: { params: { precision: "fp16" } } }); // ours, refused at once: the worker has polled since
+    await settled(marker.id);
+    expect(await getJobById(bed.db, theirs.id)).toMatchObject({ state: "queued", attempts: 0, hostId: null });
+    expect(await bed.queue.boss.getJobById(queueNameFor(theirs.plan, "probe"), theirs.id)).toMatchObject({ state: "created" });
+    await cancelQueuedJob(bed.db, bed.queue, theirs.id);
   }, 30_000);
 
   it("retries a crashed run with backoff, then fails it for good once the attempts run out", async () => {

@@ -93,12 +93,15 @@ export const createWorker = (deps: WorkerDeps): Worker => {
     while (!stopping.signal.aborted) {
       try {
         // a revoked token stops this host before it takes another job (the web refuses its transfers already)
-        if (token && !(await verifyHostToken(db, token.secret))) {
+        const live = token ? await verifyHostToken(db, token.secret) : null;
+        if (!live) {
           log("the host token was revoked: this host takes no more jobs (start it again with a new token from the hosts page)");
           stopping.abort();
           break;
         }
-        const claim = profile && hostId ? await fetchQueuedJob(queue, profile.queues) : null;
+        // only jobs of the teams the token names: the web would refuse another team's files anyway
+        const scope = { teams: live.allTeams ? ("all" as const) : live.teamIds, runners: profile?.runners ?? [] };
+        const claim = profile && hostId ? await fetchQueuedJob(db, queue, { queues: profile.queues, ...scope }) : null;
         if (claim && profile && hostId) {
           await runClaim(claim, profile, hostId);
           continue;
