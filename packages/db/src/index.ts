@@ -69,6 +69,7 @@ export {
 } from "./queries/vram-series.ts";
 export {
   HOST_ONLINE_WINDOW_MS,
+  hostServesTeam,
   listWorkerHosts,
   upsertWorkerHost,
   type UpsertWorkerHostInput,

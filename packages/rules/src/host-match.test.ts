@@ -48,6 +48,12 @@ describe("matchHosts", () => {
     expect(matchHosts([old], plan("rtx-4090", 1), "liveavatar").unable).toEqual([{ host: old, reason: "it has no GPU" }]);
     expect(matchHosts([old], plan("rtx-4090", 1), "probe").able).toHaveLength(1);
   });
+  it("skips a host whose token does not name the submitting team, saying so", () => {
+    const elsewhere = { ...rtx4090x5, servesYourTeam: false };
+    const match = matchHosts([elsewhere, { ...cpu, servesYourTeam: true }], plan("rtx-4090", 5), "probe");
+    expect(match.able.map((fit) => fit.host.name)).toEqual(["laptop"]);
+    expect(match.unable).toEqual([{ host: elsewhere, reason: "its host token does not name your team" }]);
+  });
   it("skips offline hosts however well they fit", () => {
     const offline = { ...rtx4090x5, isOnline: false };
     const match = matchHosts([offline], plan("rtx-4090", 5), "liveavatar");

@@ -13,7 +13,11 @@ export type HostCapacity = {
 };
 
 /** The fields of a registered host the match reads (the db's WorkerHostDto has them). */
-export type MatchableHost = { id: string; name: string; isOnline: boolean; inventory: HostCapacity };
+export type MatchableHost = {
+  id: string; name: string; isOnline: boolean; inventory: HostCapacity;
+  /** Whether its host token names the submitting team (absent: not judged). Its claim takes no other team's jobs. */
+  servesYourTeam?: boolean | undefined;
+};
 
 /** A host that takes the job: the GPUs it gives the plan ([] on a CPU host, which runs the plan at tiny shapes). */
 export type HostFit = { host: MatchableHost; gpus: number[]; isSmokeRun: boolean };
@@ -54,6 +58,7 @@ export const gpusForPlan = (inventory: HostCapacity, plan: Plan): { ok: true; gp
 /** Whether one host takes the job now: online, the runner installed, and GPUs for the plan (a CPU host measures nothing real). */
 export const hostFit = (host: MatchableHost, plan: Plan, runner: Runner): HostFit | HostMiss => {
   if (!host.isOnline) return { host, reason: "offline" };
+  if (host.servesYourTeam === false) return { host, reason: "its host token does not name your team" };
   const runners = host.inventory.runners;
   if (runners && !runners.includes(runner)) return { host, reason: `${RUNNER_LABEL[runner]} is not installed there` };
   if (deviceOf(host.inventory) === "cpu") {

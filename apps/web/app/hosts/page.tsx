@@ -40,6 +40,7 @@ export default async function HostsPage() {
           <p className="small muted" data-testid="host-status">
             Runners: {host.inventory.runners?.join(", ") || "not reported"}
             {" · "}Token: {host.token ? `${host.token.allTeams ? "local (this machine)" : host.token.name}, ${host.token.state}` : "none"}
+            {" · "}{host.servesYourTeam ? "takes your team's jobs" : "does not take your team's jobs"}
             {" · "}Now: {host.currentJob ? (host.currentJob.id ? <Link href={`/jobs/${host.currentJob.id}`}>{host.currentJob.runner} job {host.currentJob.id.slice(0, 8)}</Link> : `another team's ${host.currentJob.runner} job`) : "idle"}
           </p>
           <div className="host-card-body">

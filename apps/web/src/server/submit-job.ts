@@ -3,7 +3,8 @@ import { Size, type Plan } from "@headroom/estimator";
 import { jobRefusals, matchHosts, noHostMessage, type Finding } from "@headroom/rules";
 import { checkPlan } from "../lib/check-plan.ts";
 import { getMeasuredRuns } from "./measured-runs.ts";
-import { createFeasibilityReport, createJob, enqueueJob, getAssets, listWorkerHosts, queueNameFor, withTransaction } from "./data.ts";
+import { createFeasibilityReport, createJob, enqueueJob, getAssets, queueNameFor, withTransaction } from "./data.ts";
+import { listTeamHosts } from "./team-hosts.ts";
 
 export type SubmitJobInput = {
   teamId: string;
@@ -91,7 +92,7 @@ export const submitJob = async (db: DbClient, queue: Queue, input: SubmitJobInpu
   const errors = [...jobRefusals(verdict, input.runner), ...(unqueueable ? [unqueueable] : [])];
   if (errors.length > 0) return { kind: "refused", findings: errors };
   // the form asked the same question (matchHosts) from the host list it loaded; the answer now is the one that counts
-  const hosts = matchHosts(await listWorkerHosts(db), plan, input.runner);
+  const hosts = matchHosts(await listTeamHosts(db, input.teamId), plan, input.runner);
   if (hosts.able.length === 0) {
     const report = await createFeasibilityReport(db, { plan, estimate, verdict, teamId: input.teamId, createdById: input.userId });
     return { kind: "saved-as-check", reportId: report.id, message: `${noHostMessage(hosts, plan, input.runner)} Saved as a check instead of a job.` };

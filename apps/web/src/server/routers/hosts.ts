@@ -1,14 +1,14 @@
 import { z } from "zod";
-import { listWorkerHosts } from "../data.ts";
 import { newHostToken, revokeTeamHostToken, teamHostTokens } from "../host-tokens.ts";
+import { listTeamHosts } from "../team-hosts.ts";
 import { router, teamProcedure, userProcedure } from "../trpc.ts";
 
 const TokenName = z.string().trim().min(1, "Name the token (e.g. the machine it is for).").max(60, "Keep the name to 60 characters.");
 
-/** GPU hosts serve every team: any signed-in person may see the inventory; a job's id only its own team. */
+/** Any signed-in person may see every host's inventory (and whether it takes their team's jobs); a job's id only its own team. */
 export const hostsRouter = router({
   list: userProcedure.query(async ({ ctx }) =>
-    (await listWorkerHosts(ctx.db)).map(({ currentJob, ...host }) => ({
+    (await listTeamHosts(ctx.db, ctx.viewer.teamId)).map(({ currentJob, ...host }) => ({
       ...host,
       currentJob: currentJob && { runner: currentJob.runner, startedAt: currentJob.startedAt, id: currentJob.teamId === ctx.viewer.teamId ? currentJob.id : null },
     })),

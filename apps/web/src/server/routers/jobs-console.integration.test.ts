@@ -1,7 +1,7 @@
 // The run console's router answers: submit knows the hosts (a plan no online host runs is saved as a check), and the
 // jobs list filters by state, member and GPU across keyset pages.
 import { resolvePlan, type PlanInput } from "@headroom/estimator";
-import { addMember, upsertWorkerHost, type HostInventory } from "@headroom/db";
+import { addMember, createHostToken, upsertWorkerHost, type HostInventory } from "@headroom/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRouterHarness, TEST_HOST_NAME, type RouterHarness } from "../../testing/router-harness.ts";
 import { createJob, updateJob } from "../data.ts";
@@ -65,6 +65,24 @@ describe("submit knows the hosts", () => {
     } finally {
       await upsertWorkerHost(h.db, { ...seen, name: TEST_HOST_NAME, inventory: inventory(8, ["liveavatar", "probe", "upstream"]), seenAt: new Date(Date.now() + 3_600_000) });
       await upsertWorkerHost(h.db, { ...seen, name: "probe-only", inventory: inventory(2, ["probe"]), seenAt: new Date(0) });
+    }
+  });
+
+  it("matches only hosts whose token names the team: a host serving another team is named but not used", async () => {
+    const fred = await h.signUp("Fred");
+    const gina = await h.signUp("Gina");
+    const seen = { hostname: "t", preflight: [] };
+    const { token } = await createHostToken(h.db, { name: "gina's box", teamIds: [gina.teamId] });
+    await upsertWorkerHost(h.db, { ...seen, name: TEST_HOST_NAME, inventory: inventory(8, ["liveavatar", "probe", "upstream"]), tokenId: token.id });
+    try {
+      const outcome = await h.callerFor(fred).jobs.submit({ plan: resolvePlan(FITS), runner: "probe", confirmWarnings: true });
+      expect(outcome).toMatchObject({ kind: "saved-as-check", message: expect.stringContaining(`${TEST_HOST_NAME}: its host token does not name your team`) });
+      expect(await h.callerFor(gina).jobs.submit({ plan: resolvePlan(FITS), runner: "probe", confirmWarnings: true })).toMatchObject({ kind: "queued", hosts: [TEST_HOST_NAME] });
+      const listed = (await h.callerFor(fred).hosts.list()).find((host) => host.name === TEST_HOST_NAME);
+      expect(listed).toMatchObject({ servesYourTeam: false, token: { name: "gina's box", state: "live", allTeams: false } });
+      expect(JSON.stringify(listed)).not.toContain(gina.teamId); // which teams a token names is not another team's business
+    } finally {
+      await h.db.workerHost.update({ where: { name: TEST_HOST_NAME }, data: { tokenId: null } });
     }
   });
 });
