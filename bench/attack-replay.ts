@@ -127,7 +127,7 @@ const signedOut = ({ anonymous }: Bench): AttackClass => ({
 const FEASIBILITY_BAD = [
   "count=0x10", "count=0b11", "count=1e1", "count=-1", "count=0", "count=99999999999", "count=1.5", "count=%20", "count=",
   "gpu=../../etc/passwd", "gpu=rtx-4090%00", "size=abc", "size=704*384*2", "num_clip=NaN", "num_clip=Infinity", "num_clip=1e400",
-  "infer_frames=-48", "unknown_flag=1", `gpu=${"x".repeat(5000)}`,
+  "infer_frames=-48", "unknown_flag=1", `gpu=${"x".repeat(5000)}`, "count=5&count=6", "num_clip=2&num-clip=3",
 ];
 const feasibility = ({ anonymous }: Bench): AttackClass => ({
   name: "malformed feasibility queries",

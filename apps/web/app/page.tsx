@@ -11,7 +11,7 @@ export default async function PlaygroundPage({ searchParams }: { searchParams: S
   const entries = Object.entries(await searchParams).flatMap(([key, value]) =>
     value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((item) => [key, item] as const),
   );
-  const parsed = entries.length > 0 ? planFromEntries(entries) : null;
+  const parsed = entries.length > 0 ? planFromEntries(entries, { once: true }) : null;
   const plan = parsed?.ok ? parsed.plan : resolvePlan();
   const parseError = parsed && !parsed.ok ? `${parsed.error.field} ${parsed.error.message}` : null;
   const viewer = await getPageViewer();

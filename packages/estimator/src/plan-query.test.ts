@@ -45,6 +45,13 @@ describe("query strings", () => {
   it.each(["0x10", "1e3", " 5", "+5", "5.", ".5", "Infinity"])("refuses %j for a real-valued field", (value) => {
     expect(planFromQuery(new URLSearchParams({ audio_seconds: value }).toString())).toMatchObject({ ok: false, error: { field: "audio_seconds" } });
   });
+  it("refuses a field given twice, in one spelling or two, rather than guess which was meant", () => {
+    expect(planFromQuery("count=5&count=6")).toEqual({ ok: false, error: { field: "count", message: "is given more than once: give it once" } });
+    expect(planFromQuery("num_clip=2&num-clip=2")).toMatchObject({ ok: false, error: { field: "num_clip" } });
+    expect(planFromQuery("count=5&num_clip=2").ok).toBe(true);
+    const commandLine = planFromEntries([["count", "5"], ["count", "1"]]); // a command line: the later flag wins
+    expect(commandLine.ok && commandLine.plan.hardware.count).toBe(1);
+  });
   it("reads decimals for real-valued fields", () => {
     const parsed = planFromQuery("audio_seconds=12.5&sample_guide_scale=0&count=2");
     expect(parsed.ok && [parsed.plan.params.audioSeconds, parsed.plan.params.sampleGuideScale, parsed.plan.hardware.count]).toEqual([12.5, 0, 2]);

@@ -30,13 +30,19 @@ export const planToQuery = (plan: Plan): string => {
   return pairs.join("&");
 };
 
-/** Flag/value pairs (a query string or CLI flags) → a resolved Plan, or the first bad field by name. */
-export const planFromEntries = (entries: Entries): PlanParse => {
+/**
+ * Flag/value pairs (a query string or CLI flags) → a resolved Plan, or the first bad field by name. A field given
+ * twice: the later wins on a command line (as shells users expect), a URL refuses it (`once`: which was meant is a guess).
+ */
+export const planFromEntries = (entries: Entries, options: { once?: boolean } = {}): PlanParse => {
   const input: Record<string, Record<string, unknown>> = {};
   let model: string | undefined;
+  const seen = new Set<string>();
   for (const [name, raw] of entries) {
     const field = findField(name);
     if (!field) return { ok: false, error: { field: name, message: "is not a known plan field" } };
+    if (options.once && seen.has(field.flag)) return { ok: false, error: { field: field.flag, message: "is given more than once: give it once" } };
+    seen.add(field.flag);
     const coerced = coerceField(field, raw);
     if (!coerced.ok) return { ok: false, error: { field: field.flag, message: coerced.message } };
     if (field.group === "model") model = String(coerced.value);
@@ -63,7 +69,7 @@ const queryEntries = (query: string): Entries => {
   return entries;
 };
 
-export const planFromQuery = (query: string): PlanParse => planFromEntries(queryEntries(query));
+export const planFromQuery = (query: string): PlanParse => planFromEntries(queryEntries(query), { once: true });
 
 const issueToError = (issue: { path: PropertyKey[]; message: string } | undefined): PlanParseError => {
   const key = String(issue?.path.at(-1) ?? "plan");
