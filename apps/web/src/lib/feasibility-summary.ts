@@ -1,4 +1,4 @@
-import { planToQuery, type Plan } from "@headroom/estimator";
+import { launchReport, planToQuery, type Plan, type ScriptDifference } from "@headroom/estimator";
 import type { Check } from "./check-plan.ts";
 
 /** What the public feasibility API answers: the verdict and every GPU's peak, without the per-term detail
@@ -26,10 +26,17 @@ export type FeasibilitySummary = {
   };
   errorBar: { relative: number; absoluteBytes: number };
   findings: { ruleId: string; severity: string; message: string; cites: string[]; fixes: string[] }[];
+  /** LiveAvatar's own command for the plan (the script's example image, audio and prompt) and where it departs from the script. */
+  launchCommand: { text: string; script: string; differsFromScript: ScriptDifference[] };
 };
 
 /** Whole bytes: the estimate's fractions are formula arithmetic, not information, and print slowly as JSON. */
 const bytes = Math.round;
+
+const launchOf = (plan: Plan): FeasibilitySummary["launchCommand"] => {
+  const { command, script, differences } = launchReport(plan);
+  return { text: command.text, script, differsFromScript: differences };
+};
 
 export const feasibilitySummary = (plan: Plan, { estimate, verdict }: Check): FeasibilitySummary => ({
   estimatorVersion: estimate.estimatorVersion,
@@ -52,4 +59,5 @@ export const feasibilitySummary = (plan: Plan, { estimate, verdict }: Check): Fe
   },
   errorBar: { relative: estimate.errorBar.relative, absoluteBytes: estimate.errorBar.absoluteBytes },
   findings: verdict.findings.map((finding) => ({ ruleId: finding.ruleId, severity: finding.severity, message: finding.message, cites: finding.cites, fixes: finding.fixes.map((fix) => fix.label) })),
+  launchCommand: launchOf(plan),
 });

@@ -32,6 +32,11 @@ describe("GET /api/feasibility", () => {
     expect(body.speed.fps).toBe(estimate.speed.fps);
     expect(body.speed.fpsRange).toEqual(estimate.speed.fpsRange);
     expect(body.speed.wallSecondsRange[1]).toBeGreaterThan(body.speed.wallSeconds);
+    // LiveAvatar's own command for it: the multi-GPU script's, with the flags this plan changes named
+    expect(body.launchCommand.script).toBe("infinite_inference_multi_gpu.sh");
+    expect(body.launchCommand.text).toContain("torchrun --nproc_per_node=5");
+    expect(body.launchCommand.text).toContain("--num_clip 100");
+    expect(body.launchCommand.differsFromScript).toContainEqual({ flag: "--size", script: "720*400", plan: "704*384" });
   });
 
   it("a plan that fits but leans on fp8 under FSDP, and that a committed (stand-in) run measured out of memory, answers risky", async () => {
