@@ -27,6 +27,7 @@ export const {
   listJobEvents,
   getVramSeries,
   listWorkerHosts,
+  hostServesTeam,
   createAsset,
   getPendingInvitation,
   setInvitationToken,

@@ -1,4 +1,5 @@
-import { hostServesTeam, listWorkerHosts, type DbClient, type WorkerHostDto } from "@headroom/db";
+import type { DbClient, WorkerHostDto } from "@headroom/db";
+import { hostServesTeam, listWorkerHosts } from "./data.ts";
 
 /** A host as a team sees it: whether it takes the team's jobs, and never which other teams its token names. */
 export type TeamHost = Omit<WorkerHostDto, "token"> & {
