@@ -30,9 +30,10 @@ test("the form names the host, uploads survive navigation; filter, export and co
     await expect(page.getByTestId("team-name")).toHaveText("Jo Jobs's team");
   });
 
-  await test.step("the form says which host takes the job; LiveAvatar is not offered where no host has it", async () => {
+  await test.step("the form says which host takes the job; LiveAvatar is not offered where no host can run it", async () => {
     test.skip(!hasWorker, "no worker running (E2E_NO_WORKER=1)");
-    await page.goto("/?gpu=rtx-4090&count=1&num_clip=3");
+    // 5 GPUs: the CPU worker has none and the simulated GPU host (e2e/run.ts) two, so no online host runs LiveAvatar
+    await page.goto("/?gpu=rtx-4090&count=5&num_clip=3");
     const hint = page.getByTestId("host-hint");
     await expect(hint).toContainText("e2e-cpu-worker will take this job as a smoke run", { timeout: 30_000 });
     await expect(page.locator("#runner option[value=liveavatar]")).toBeDisabled();
