@@ -47,3 +47,56 @@ test("which GPUs? ranks 720*400 on every catalog GPU, speed as ranges, and a row
     await expect(page.getByTestId("verdict")).toHaveAttribute("data-status", "runs");
   });
 });
+
+// Issue 15 (small screens and dark mode): a phone's panel cannot hold eight columns; there each row is a card
+// (packages/ui styles.css, a container query over the same table markup). viewport only, not isMobile, as in
+// console.spec.ts: a mobile browser would widen its layout viewport to fit an overflow and hide it.
+const PHONE = { width: 390, height: 844 };
+
+test("which GPUs? on a 390 px phone: each row a compact card inside the window, light and dark", async ({ browser }) => {
+  for (const [colorScheme, name] of [["light", "which-gpus-mobile"], ["dark", "which-gpus-dark"]] as const) {
+    await test.step(`${colorScheme}: the panel fits the window and every shown row is a card`, async () => {
+      const context = await browser.newContext({ viewport: PHONE, colorScheme });
+      const page = await context.newPage();
+      await page.goto("/?gpu=h100-sxm&count=1&size=720*400");
+      const panel = page.getByTestId("rank-panel");
+      const rows = panel.getByTestId("rank-row");
+      await expect(rows).toHaveCount(55);
+      await panel.scrollIntoViewIfNeeded();
+
+      const widths = await panel.evaluate((element) => ({
+        right: element.getBoundingClientRect().right,
+        scrollWidth: element.scrollWidth,
+        clientWidth: element.clientWidth,
+        page: document.scrollingElement!.scrollWidth,
+      }));
+      expect(widths.right, "the panel ends inside the window").toBeLessThanOrEqual(PHONE.width);
+      expect(widths.scrollWidth, "nothing scrolls sideways inside the panel").toBeLessThanOrEqual(widths.clientWidth);
+      expect(widths.page, "the page does not scroll sideways").toBeLessThanOrEqual(PHONE.width);
+
+      // the wrapped table's rows were several hundred px tall, a word a line; a card is about 140 px
+      const heights = await panel.locator("[data-testid=rank-row]:not([hidden])").evaluateAll((shown) => shown.map((row) => row.getBoundingClientRect().height));
+      expect(heights).toHaveLength(12);
+      for (const height of heights) expect(height).toBeLessThan(200);
+
+      // first line: the GPUs, the verdict and Use side by side
+      const first = rows.first();
+      const [gpu, verdict, use] = [first.locator(".rank-gpu b"), first.locator(".pill"), first.getByTestId("rank-apply")];
+      await expect(gpu).toBeVisible();
+      await expect(gpu).toHaveText(/^\d × [\w-]+$/);
+      await expect(verdict).toBeVisible();
+      await expect(use).toBeVisible();
+      const [gpuBox, useBox] = [(await gpu.boundingBox())!, (await use.boundingBox())!];
+      expect(Math.abs(gpuBox.y + gpuBox.height / 2 - (useBox.y + useBox.height / 2))).toBeLessThan(12);
+      expect(useBox.x + useBox.width).toBeLessThanOrEqual(PHONE.width);
+      // the values keep their column's name beside them (the header row is only there for screen readers)
+      await expect(first.getByTestId("rank-cost")).toHaveAttribute("data-label", "$/video min");
+      await expect(first.getByTestId("rank-speed")).toHaveText(/^[\d.]+–[\d.]+ FPS$/);
+
+      await panel.screenshot({ path: `e2e/screenshots/${name}.png` });
+      await use.click();
+      await expect(page.getByTestId("verdict")).toHaveAttribute("data-status", "runs");
+      await context.close();
+    });
+  }
+});

@@ -17,6 +17,9 @@ const SPEED_CELL: Record<RankRow["speedShown"], (row: RankRow) => string> = {
   hidden: () => "—",
 };
 
+/** Column names: the table's header, and each value's label where a narrow panel shows the rows as cards (styles.css). */
+const LABEL = { layout: "layout", verdict: "verdict", peak: "peak / usable", speed: "speed", hour: "$/hour", minute: "$/video min" } as const;
+
 type RankTableProps = {
   rows: readonly RankRow[];
   by: RankOrder;
@@ -33,7 +36,7 @@ export function RankTable({ rows, by, onOrder, onApply, limit = 12, isPending = 
   if (rows.length === 0) return <p className="muted small">{isPending ? "Ranking every GPU…" : "Nothing to rank."}</p>;
   const priced = Object.entries(GPU_PRICES).filter(([, price]) => price !== null);
   return (
-    <div className="panel-body">
+    <div className="panel-body rank">
       <p className="muted small rank-intro">
         Best first: verdict, then {by === "cost" ? "$ per minute of video (the whole run, start-up included)" : "FPS"}.{" "}
         {onOrder && (
@@ -42,23 +45,30 @@ export function RankTable({ rows, by, onOrder, onApply, limit = 12, isPending = 
           </button>
         )}
       </p>
-      <table className="terms rank-table" data-testid="rank-table">
-        <thead>
-          <tr><th>GPUs</th><th>layout</th><th>verdict</th><th className="num">peak / usable</th><th>speed</th><th className="num">$/hour</th><th className="num">$/video min</th><th /></tr>
+      {/* The explicit roles keep the table a table for screen readers where styles.css lays the rows out as cards
+          (a narrow panel): some browsers drop table semantics once a table's parts get another `display`. */}
+      <table className="terms rank-table" data-testid="rank-table" role="table">
+        <thead role="rowgroup">
+          <tr role="row">
+            <th role="columnheader">GPUs</th><th role="columnheader">{LABEL.layout}</th><th role="columnheader">{LABEL.verdict}</th>
+            <th role="columnheader" className="num">{LABEL.peak}</th><th role="columnheader">{LABEL.speed}</th>
+            <th role="columnheader" className="num">{LABEL.hour}</th><th role="columnheader" className="num">{LABEL.minute}</th>
+            <th role="columnheader"><span className="rank-sr-only">use this plan</span></th>
+          </tr>
         </thead>
-        <tbody>
+        <tbody role="rowgroup">
           {rows.map((row, i) => (
-            <tr key={`${row.gpu}-${row.count}`} data-testid="rank-row" data-gpu={row.gpu} data-count={row.count} data-status={row.status} hidden={!isAll && i >= limit}>
-              <td><b>{row.count} × {row.gpu}</b></td>
-              <td className={row.isUpstreamLayout ? "" : "muted"}>{row.layout}</td>
-              <td><span className={`pill pill-${row.status}`} title={row.headline}>{STATUS_LABEL[row.status]}</span></td>
-              <td className="num">{row.isUpstreamLayout ? `${formatGib(row.peakBytes)} / ${formatGib(row.usableBytes)}` : "—"}</td>
-              <td data-testid="rank-speed">{SPEED_CELL[row.speedShown](row)}</td>
-              <td className="num">{row.dollarsPerHour === null ? <span className="muted">no price</span> : formatDollars(row.dollarsPerHour)}</td>
-              <td className="num" data-testid="rank-cost">{row.dollarsPerVideoMinuteRange === null ? "—" : dollarRange(row.dollarsPerVideoMinuteRange)}</td>
-              <td>
+            <tr key={`${row.gpu}-${row.count}`} role="row" data-testid="rank-row" data-gpu={row.gpu} data-count={row.count} data-status={row.status} hidden={!isAll && i >= limit}>
+              <td role="cell" className="rank-gpu"><b>{row.count} × {row.gpu}</b></td>
+              <td role="cell" className={row.isUpstreamLayout ? "rank-layout" : "rank-layout muted"}>{row.layout}</td>
+              <td role="cell" className="rank-verdict"><span className={`pill pill-${row.status}`} title={row.headline}>{STATUS_LABEL[row.status]}</span></td>
+              <td role="cell" className="num rank-value" data-label={LABEL.peak}>{row.isUpstreamLayout ? `${formatGib(row.peakBytes)} / ${formatGib(row.usableBytes)}` : "—"}</td>
+              <td role="cell" className="rank-value" data-label={LABEL.speed} data-testid="rank-speed">{SPEED_CELL[row.speedShown](row)}</td>
+              <td role="cell" className="num rank-value" data-label={LABEL.hour}>{row.dollarsPerHour === null ? <span className="muted">no price</span> : formatDollars(row.dollarsPerHour)}</td>
+              <td role="cell" className="num rank-value" data-label={LABEL.minute} data-testid="rank-cost">{row.dollarsPerVideoMinuteRange === null ? "—" : dollarRange(row.dollarsPerVideoMinuteRange)}</td>
+              <td role="cell" className="rank-use">
                 {onApply && row.isUpstreamLayout && (
-                  <button type="button" className="btn btn-sm" onClick={() => onApply(row)} data-testid="rank-apply">Use</button>
+                  <button type="button" className="btn btn-sm" onClick={() => onApply(row)} data-testid="rank-apply" aria-label={`Use ${row.count} × ${row.gpu}`}>Use</button>
                 )}
               </td>
             </tr>

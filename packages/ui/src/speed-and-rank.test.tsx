@@ -39,4 +39,15 @@ describe("RankTable", () => {
     expect(html).toContain("$17.45");
     expect(html).toContain("rtx-5090</b>: no public on-demand price found");
   });
+  it("stays a table for screen readers where narrow panels show cards: explicit roles, a named Use column, labelled values", () => {
+    const withUse = renderToStaticMarkup(<RankTable rows={rows} by="cost" onApply={() => {}} />);
+    expect(withUse).toContain('<table class="terms rank-table" data-testid="rank-table" role="table">');
+    expect(withUse.match(/<tr role="row" data-testid="rank-row"/g)).toHaveLength(55);
+    expect(withUse.match(/<td role="cell"/g)).toHaveLength(55 * 8);
+    expect(withUse).toContain('<span class="rank-sr-only">use this plan</span>');
+    expect(withUse).toContain('aria-label="Use 5 × h100-sxm"');
+    for (const label of ["peak / usable", "speed", "$/hour", "$/video min"]) {
+      expect(withUse.match(new RegExp(`data-label="${label.replace(/[$/]/g, "\\$&")}"`, "g"))).toHaveLength(55);
+    }
+  });
 });
