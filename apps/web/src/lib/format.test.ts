@@ -1,6 +1,12 @@
 import { GIB, MIB } from "@headroom/estimator";
 import { describe, expect, it } from "vitest";
-import { gib } from "./format.ts";
+import { fileSize, gib } from "./format.ts";
+
+describe("fileSize", () => {
+  it("never shows a small file as 0.0 MB", () => {
+    expect([fileSize(48), fileSize(12_345), fileSize(3_400_000)]).toEqual(["48 B", "12 KB", "3.4 MB"]);
+  });
+});
 
 describe("gib", () => {
   it("prints memory in GiB (MiB for a near-empty GPU), never GB", () => {

@@ -1,10 +1,10 @@
 import type { Plan } from "@headroom/estimator";
 import { describePlan } from "@/lib/describe-plan";
+import { fileSize } from "@/lib/format";
 import { planFlags } from "@/lib/plan-flags";
 
 export type JobInput = { id: string; kind: "image" | "audio"; mime: string; bytes: number; durationSeconds: number | null; width: number | null; height: number | null };
 
-const size = (bytes: number) => (bytes < 1e6 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / 1e6).toFixed(1)} MB`);
 
 /** What the job was given: the reference image and audio as the runner takes them, the prompt, the plan and its flags. */
 export function JobInputs({ plan, prompt, runner, inputs }: { plan: Plan; prompt: string | null; runner: string; inputs: readonly JobInput[] }) {
@@ -15,12 +15,12 @@ export function JobInputs({ plan, prompt, runner, inputs }: { plan: Plan; prompt
         input.kind === "image" ? (
           <figure key={input.id} className="job-input">
             <img className="job-input-image" src={`/api/files/assets/${input.id}`} alt="Reference image" data-testid="job-input-image" />
-            <figcaption className="small muted">image · {input.width && input.height ? `${input.width}×${input.height} · ` : ""}{size(input.bytes)}</figcaption>
+            <figcaption className="small muted">image · {input.width && input.height ? `${input.width}×${input.height} · ` : ""}{fileSize(input.bytes)}</figcaption>
           </figure>
         ) : (
           <figure key={input.id} className="job-input">
             <audio controls preload="metadata" src={`/api/files/assets/${input.id}`} data-testid="job-input-audio" />
-            <figcaption className="small muted">audio · {input.durationSeconds !== null ? `${input.durationSeconds.toFixed(1)} s · ` : ""}{size(input.bytes)}</figcaption>
+            <figcaption className="small muted">audio · {input.durationSeconds !== null ? `${input.durationSeconds.toFixed(1)} s · ` : ""}{fileSize(input.bytes)}</figcaption>
           </figure>
         ),
       )}

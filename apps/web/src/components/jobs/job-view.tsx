@@ -7,7 +7,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { describePlan } from "@/lib/describe-plan";
-import { formatWhen, gib, jobDurationSeconds, peakDelta } from "@/lib/format";
+import { fileSize, formatWhen, gib, jobDurationSeconds, peakDelta } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { etaSeconds } from "@/lib/job-eta";
 import { currentProgress, isSmokeRun } from "@/lib/job-events";
@@ -157,7 +157,7 @@ export function JobView({ id }: { id: string }) {
               {video ? (
                 <>
                   <video className="result" controls src={`/api/files/artifacts/${current.id}/${video.id}`} data-testid="result-video" />
-                  <a className="btn btn-sm" href={`/api/files/artifacts/${current.id}/${video.id}?download=1`} download>Download video ({(video.bytes / 1e6).toFixed(1)} MB)</a>
+                  <a className="btn btn-sm" href={`/api/files/artifacts/${current.id}/${video.id}?download=1`} download>Download video ({fileSize(video.bytes)})</a>
                 </>
               ) : (
                 <span className="muted small">{active ? "The video appears here when the job finishes." : "This job produced no video."}</span>

@@ -12,7 +12,7 @@ export const GET = async (request: Request, { params }: { params: Promise<{ id: 
   if (!viewer) return new Response("sign in first", { status: 401 });
   try {
     const [asset] = await getAssets(db, { teamId: viewer.teamId, ids: [id] });
-    return await sendStoredFile(env.STORAGE_DIR, asset!.storagePath, asset!.mime, null);
+    return await sendStoredFile(env.STORAGE_DIR, asset!.storagePath, asset!.mime, null, request.headers.get("range"));
   } catch (error) {
     if (error instanceof NotFoundError) return new Response("not found", { status: 404 });
     throw error;

@@ -15,7 +15,7 @@ export const GET = async (request: Request, { params }: { params: Promise<{ jobI
     const artifact = (await listArtifacts(db, { teamId: viewer.teamId, jobId })).find((candidate) => candidate.id === artifactId);
     if (!artifact) return new Response("not found", { status: 404 });
     const download = new URL(request.url).searchParams.has("download") ? `${jobId.slice(0, 8)}-${basename(artifact.path)}` : null;
-    return await sendStoredFile(env.STORAGE_DIR, artifact.path, artifact.mime, download);
+    return await sendStoredFile(env.STORAGE_DIR, artifact.path, artifact.mime, download, request.headers.get("range"));
   } catch (error) {
     if (error instanceof NotFoundError) return new Response("not found", { status: 404 });
     throw error;
