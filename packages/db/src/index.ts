@@ -60,6 +60,7 @@ export {
 } from "./queries/jobs.ts";
 export { listJobs, LIST_JOBS_MAX_LIMIT, type JobPage, type JobSummaryDto, type ListJobsInput } from "./queries/list-jobs.ts";
 export { appendJobEvents, listJobEvents, type JobEventDto, type JobEventInput } from "./queries/job-events.ts";
+export { storeJobEventBatch, storeVramBatch, type ReportBatchKey, type RunningPatch } from "./queries/job-reports.ts";
 export {
   appendVramSamples,
   getVramSeries,

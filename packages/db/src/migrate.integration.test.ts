@@ -34,6 +34,7 @@ describe("migrate", () => {
       "invitation",
       "job",
       "job_event",
+      "job_report_batch",
       "member",
       "organization",
       "schemaversion",

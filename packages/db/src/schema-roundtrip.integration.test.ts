@@ -126,6 +126,7 @@ const rows = {
   },
   JobEvent: { jobId: "j1", seq: 1, type: "error", payload: { message: "oom", phase: "denoise" }, at: at(24) },
   VramSeries: { id: 1n, jobId: "j1", gpuIndex: 3, startedAt: at(25), intervalMs: 250, sampleCount: 3, samples: encodeVramSamples([1, 2, 81_000]) },
+  JobReportBatch: { jobId: "j1", attempt: 2, stream: "vram", seq: 7, createdAt: at(27) },
   Artifact: { id: "ar1", jobId: "j1", kind: "measurement", path: "j1/measurement.json", bytes: 1234n, mime: "application/json", createdAt: at(26) },
 } satisfies Record<Prisma.ModelName, Record<string, unknown>>;
 

@@ -53,7 +53,8 @@ export const verifyHostToken = async (db: DbClient, secret: string): Promise<Hos
 
 export const tokenAllowsTeam = (token: Pick<HostTokenDto, "teamIds" | "allTeams">, teamId: string): boolean => token.allTeams || token.teamIds.includes(teamId);
 
-export type HeldJob = { id: string; teamId: string; inputAssetIds: string[] };
+/** `attempts` numbers the claim: a worker's report batches are keyed by it (queries/job-reports.ts). */
+export type HeldJob = { id: string; teamId: string; inputAssetIds: string[]; attempts: number };
 
 /**
  * The job, when the host `hostId` holds its claim now (the row is running on it), registered with this token, and the
@@ -62,7 +63,7 @@ export type HeldJob = { id: string; teamId: string; inputAssetIds: string[] };
 export const findHeldJob = async (db: DbClient, input: { token: HostTokenDto; hostId: string; jobId: string }): Promise<HeldJob | null> => {
   const job = await db.job.findFirst({
     where: { id: input.jobId, state: "running", hostId: input.hostId, host: { tokenId: input.token.id } },
-    select: { id: true, teamId: true, inputAssetIds: true },
+    select: { id: true, teamId: true, inputAssetIds: true, attempts: true },
   });
   return job && tokenAllowsTeam(input.token, job.teamId) ? job : null;
 };
