@@ -9,7 +9,7 @@ import { makeWav } from "./make-wav.ts";
 const FAKE = fileURLToPath(new URL("../liveavatar/fixtures/fake-torchrun.mjs", import.meta.url));
 
 /** A host with a LiveAvatar checkout and weights folder, a `torchrun` that replays `scenario`, and job inputs. */
-/** `ffmpeg`: write a real MP4 from the inputs; else a bare `ftyp` box. `garbageVideo`: a file no MP4 check accepts. */
+/** `ffmpeg`: write a real MP4 from the inputs; else the smallest box layout the MP4 check takes. `garbageVideo`: a file no MP4 check accepts. */
 export const fakeLiveAvatarHost = (scenario: string, options: { ffmpeg?: string; garbageVideo?: boolean } = {}) => {
   const root = mkdtempSync(join(tmpdir(), "liveavatar-"));
   const checkout = join(root, "LiveAvatar");

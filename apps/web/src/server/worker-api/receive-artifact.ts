@@ -8,6 +8,7 @@ import type { ArtifactKind, DbClient } from "@headroom/db";
 import { findJobArtifact, storeArtifact } from "../data.ts";
 import { readRequestBody } from "../uploads/request-body.ts";
 import { authorizeHost } from "./authorize-host.ts";
+import { mp4Problem } from "./mp4-structure.ts";
 
 /**
  * What a worker may upload, by kind: the file's extension, its MIME type and its size limit. The limits are this app's
@@ -47,13 +48,20 @@ const sha256Of = async (path: string) => {
   return hash.digest("hex");
 };
 
-/** The content matches its kind: an MP4 opens with an `ftyp` box (ISO/IEC 14496-12 §4.3), a measurement parses as JSON. */
+/** The content matches its kind: a video is a whole MP4 (mp4-structure.ts), a measurement parses as JSON. */
 const contentProblem = async (target: Target): Promise<string | null> => {
   if (target.kind === "video") {
     const file = await open(target.partPath);
-    const head = Buffer.alloc(8);
-    await file.read(head, 0, 8, 0).finally(() => file.close());
-    return head.subarray(4, 8).toString("latin1") === "ftyp" ? null : "the video is not an MP4";
+    try {
+      const { size } = await file.stat();
+      return await mp4Problem(async (position, length) => {
+        const buffer = Buffer.alloc(length);
+        const { bytesRead } = await file.read(buffer, 0, length, position);
+        return buffer.subarray(0, bytesRead);
+      }, size);
+    } finally {
+      await file.close();
+    }
   }
   if (target.kind === "measurement") {
     const text: string[] = [];
