@@ -47,4 +47,6 @@ export const {
   findHeldJob,
   storeArtifact,
   findJobArtifact,
+  storeJobEventBatch,
+  storeVramBatch,
 } = data;

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import type { DbClient } from "@headroom/db";
 import { artifactOffset, receiveArtifact } from "../../../web/src/server/worker-api/receive-artifact.ts";
+import { receiveJobEvents, receiveVramSamples } from "../../../web/src/server/worker-api/receive-reports.ts";
 import { sendJobInput } from "../../../web/src/server/worker-api/send-input.ts";
 
 export type WorkerApiServer = { url: string; server: Server; close: () => Promise<void> };
@@ -17,6 +18,8 @@ const route = async (deps: { db: DbClient; storageDir: string }, request: Reques
   const kind = url.searchParams.get("kind");
   if (artifact && request.method === "HEAD") return artifactOffset(deps, request.headers, artifact[1]!, decodeURIComponent(artifact[2]!), kind);
   if (artifact && request.method === "PUT") return receiveArtifact(deps, request, artifact[1]!, decodeURIComponent(artifact[2]!), kind);
+  const report = /^\/api\/worker\/jobs\/([^/]+)\/(events|vram-samples)$/.exec(url.pathname);
+  if (report && request.method === "POST") return (report[2] === "events" ? receiveJobEvents : receiveVramSamples)(deps, request, report[1]!);
   return new Response("not found", { status: 404 });
 };
 

@@ -28,7 +28,15 @@ export type WebFiles = {
   downloadInput: (jobId: string, asset: { id: string; bytes: number; sha256: string }, dest: string) => Promise<void>;
   /** Uploads a result, resuming from what the web already has after a dropped connection; stored once per name. */
   uploadArtifact: (jobId: string, kind: ArtifactKind, path: string) => Promise<void>;
+  /**
+   * Posts one numbered batch of a job's run log, progress and phase (`events`) or VRAM chunks (`vram-samples`) as
+   * JSON, retried like an upload; the web stores a batch number once, so a retry after a lost answer adds nothing.
+   */
+  postBatch: (jobId: string, stream: ReportStream, batch: { seq: number; [field: string]: unknown }) => Promise<void>;
 };
+
+/** The web's worker API routes for a running job's reports (apps/web worker-api/receive-reports.ts). */
+export type ReportStream = "events" | "vram-samples";
 
 /** A refusal the web answered on purpose (no retry helps): revoked token, no claim, a file over its limit. */
 export class TransferRefused extends Error {
@@ -123,5 +131,16 @@ export const createWebFiles = (options: WebFilesOptions): WebFiles => {
     });
   };
 
-  return { downloadInput, uploadArtifact };
+  const postBatch: WebFiles["postBatch"] = (jobId, stream, batch) =>
+    retrying(`${stream} batch ${batch.seq}`, async () => {
+      const response = await doFetch(`${base}/api/worker/jobs/${jobId}/${stream}`, {
+        method: "POST",
+        headers: { ...headers(), "content-type": "application/json" },
+        body: JSON.stringify(batch),
+      });
+      if (!response.ok) throw await refusal(response, `${stream} batch ${batch.seq}`);
+      await response.body?.cancel();
+    });
+
+  return { downloadInput, uploadArtifact, postBatch };
 };

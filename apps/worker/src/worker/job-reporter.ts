@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { appendJobEvents, updateJob, type ArtifactKind, type DbClient, type JobEventInput, type JsonObject } from "@headroom/db";
+import type { ArtifactKind } from "@headroom/db";
 import type { WorkerEvent } from "@headroom/protocol";
+import type { WebFiles } from "../transfer/web-files.ts";
 
 export type JobReporter = {
   /** ctx.report: the event is kept in order and written with the next batch. */
@@ -13,18 +14,30 @@ export type JobReporter = {
   unsent: () => string[];
 };
 
+/**
+ * Events per POST: well under the web's 2,000 (worker-api/receive-reports.ts), so a backlog after a slow answer goes in
+ * a few batches, not one the web refuses.
+ */
+const EVENTS_PER_BATCH = 500;
+
 type ReporterOptions = {
-  db: DbClient;
   jobId: string;
+  /** Sends a numbered batch to the web app (WebFiles.postBatch): events in order, the progress/phase patch with them. */
+  post: WebFiles["postBatch"];
   /** Sends a result to the web app (WebFiles.uploadArtifact): the web stores and records it once per name. */
   upload: (jobId: string, kind: ArtifactKind, path: string) => Promise<void>;
   flushMs?: number;
   onError?: (message: string) => void;
 };
 
-/** Runner events → job events (batched), the row's progress and phase, and artifacts uploaded to the web app. */
-export const createJobReporter = ({ db, jobId, upload, flushMs = 500, onError = () => {} }: ReporterOptions): JobReporter => {
-  let events: JobEventInput[] = [];
+/**
+ * Runner events → job events (batched), the row's progress and phase, and artifacts, all sent to the web app over HTTP.
+ * Batches go one at a time in order, numbered 1, 2, 3 … for this attempt; one the web could not take after the
+ * transfer's retries is named in the worker log and the next goes on (the job's outcome is settled through the queue).
+ */
+export const createJobReporter = ({ jobId, post, upload, flushMs = 500, onError = () => {} }: ReporterOptions): JobReporter => {
+  let events: WorkerEvent[] = [];
+  let seq = 0;
   let artifacts: { kind: ArtifactKind; path: string }[] = [];
   let progress: { progress?: number; phase?: string } = {};
   let chain = Promise.resolve();
@@ -38,8 +51,18 @@ export const createJobReporter = ({ db, jobId, upload, flushMs = 500, onError = 
     events = [];
     artifacts = [];
     progress = {};
-    if (batch.length > 0) await appendJobEvents(db, jobId, batch);
-    if (Object.keys(patch).length > 0) await updateJob(db, jobId, patch, { ifStateIn: ["running"] });
+    const parts: WorkerEvent[][] = [];
+    for (let i = 0; i < batch.length; i += EVENTS_PER_BATCH) parts.push(batch.slice(i, i + EVENTS_PER_BATCH));
+    const hasPatch = Object.keys(patch).length > 0;
+    if (parts.length === 0 && hasPatch) parts.push([]);
+    for (const [i, part] of parts.entries()) {
+      seq += 1;
+      try {
+        await post(jobId, "events", { seq, events: part, ...(hasPatch && i === parts.length - 1 && { patch }) });
+      } catch (error) {
+        onError(`job ${jobId}: ${part.length} events not sent to the web app (batch ${seq}): ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     if (files.length === 0) return;
     for (const file of files) {
       const path = resolve(file.path);
@@ -63,7 +86,8 @@ export const createJobReporter = ({ db, jobId, upload, flushMs = 500, onError = 
 
   return {
     report: (event) => {
-      events.push({ type: event.type, payload: event as JsonObject, at: event.t ? new Date(event.t * 1000) : new Date() });
+      // `t` (the protocol's unix seconds) says when it happened; events without one happened now
+      events.push(event.t === undefined ? { ...event, t: Date.now() / 1000 } : event);
       if (event.type === "phase" && event.state === "start") progress.phase = event.phase;
       if (event.type === "progress" && event.of && event.forward !== undefined) progress.progress = Math.min(1, event.forward / event.of);
       if (event.type === "artifact") artifacts.push({ kind: event.kind, path: event.path });

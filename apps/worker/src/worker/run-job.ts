@@ -1,4 +1,4 @@
-import { appendJobEvents, checkJobOwner, type Db, type JobDto, type JobOutcome, type JobOwner, type JobRunner } from "@headroom/db";
+import { checkJobOwner, type Db, type JobDto, type JobOutcome, type JobOwner, type JobRunner } from "@headroom/db";
 import type { WorkerConfig } from "../env.ts";
 import { ERROR_CLASSES, type ErrorClass, type ProbeResult } from "@headroom/protocol";
 import { TASKS } from "../tasks/registry.ts";
@@ -48,14 +48,16 @@ export const failureOutcome = (error: unknown): JobOutcome => {
 
 /**
  * Runs one claimed job to an outcome (never throws): re-checks the plan, runs its runner's task with events, progress,
- * VRAM samples and artifacts going to the database, and stops the child when the row is cancelled, the job is taken
+ * VRAM samples and artifacts going to the web app over HTTP, and stops the child when the row is cancelled, the job is taken
  * away (swept as lost) or `release` fires (shutdown).
  */
 export const runJob = async (deps: RunJobDeps, owner: JobOwner, job: JobDto, release: AbortSignal): Promise<JobOutcome> => {
   const { db, host, settings, config, files, log } = deps;
   const refusal = planRefusal(job.plan, job.runner);
   if (refusal) {
-    await appendJobEvents(db, job.id, [{ type: "error", payload: { type: "error", errorClass: "bad-input", message: refusal } }]);
+    const refused = createJobReporter({ jobId: job.id, post: files.postBatch, upload: files.uploadArtifact, onError: log });
+    refused.report({ type: "error", errorClass: "bad-input", message: refusal });
+    await refused.close();
     return { kind: "failed", errorClass: "bad-input", message: refusal };
   }
 
@@ -78,12 +80,12 @@ export const runJob = async (deps: RunJobDeps, owner: JobOwner, job: JobDto, rel
       .finally(() => (checking = false));
   }, settings.cancelPollMs);
 
-  const reporter = createJobReporter({ db, jobId: job.id, upload: files.uploadArtifact, onError: log });
+  const reporter = createJobReporter({ jobId: job.id, post: files.postBatch, upload: files.uploadArtifact, onError: log });
   const ctx: TaskContext = { report: reporter.report, signal: controller.signal, config };
   let vram: VramRecorder | null = null;
   const sample = (gpus: readonly number[] | undefined) => {
     if (host.device === "cuda" && gpus && gpus.length > 0) {
-      vram = startVramRecorder({ db, jobId: job.id, gpus, ...(deps.nvidiaSmi && { command: deps.nvidiaSmi }), onWarning: (message) => reporter.report({ type: "log", level: "warning", message }) });
+      vram = startVramRecorder({ jobId: job.id, post: files.postBatch, gpus, ...(deps.nvidiaSmi && { command: deps.nvidiaSmi }), onWarning: (message) => reporter.report({ type: "log", level: "warning", message }), onError: log });
     }
   };
 

@@ -1,4 +1,5 @@
-import { appendVramSamples, VRAM_SAMPLE_INTERVAL_MS, type DbClient } from "@headroom/db";
+import { VRAM_SAMPLE_INTERVAL_MS } from "@headroom/db";
+import type { WebFiles } from "../transfer/web-files.ts";
 import { startVramSampler } from "../vram/vram-sampler.ts";
 
 const MIB = 1024 * 1024;
@@ -11,19 +12,24 @@ export type VramRecorder = {
 type Chunk = { startedAt: Date; samplesMib: number[] };
 
 /**
- * Samples the job's GPUs every 100 ms (one long-lived nvidia-smi) while its child runs and stores the series in
- * chunks every few seconds. No nvidia-smi: one warning and no samples, never a failed job.
+ * Samples the job's GPUs every 100 ms (one long-lived nvidia-smi) while its child runs and sends the series to the web
+ * app in chunks every few seconds, numbered batches in order. No nvidia-smi: one warning and no samples; a batch the
+ * web could not take: a line in the worker log. Never a failed job.
  */
 export const startVramRecorder = (options: {
-  db: DbClient;
   jobId: string;
+  /** WebFiles.postBatch: the web stores a batch number once. */
+  post: WebFiles["postBatch"];
   gpus: readonly number[];
   flushMs?: number;
   command?: string;
   onWarning: (message: string) => void;
+  /** The worker log. */
+  onError: (message: string) => void;
 }): VramRecorder => {
-  const { db, jobId, gpus } = options;
+  const { jobId, gpus } = options;
   let chunks = new Map<number, Chunk>();
+  let seq = 0;
   let chain = Promise.resolve();
   const sampler = startVramSampler({
     intervalMs: VRAM_SAMPLE_INTERVAL_MS,
@@ -39,11 +45,12 @@ export const startVramRecorder = (options: {
   const flush = () => {
     const full = chunks;
     chunks = new Map();
+    if (full.size === 0) return chain;
+    seq += 1;
+    const batch = { seq, chunks: [...full].map(([gpuIndex, chunk]) => ({ gpuIndex, startedAt: chunk.startedAt.toISOString(), samplesMib: chunk.samplesMib })) };
     chain = chain
-      .then(async () => {
-        for (const [gpuIndex, chunk] of full) await appendVramSamples(db, { jobId, gpuIndex, ...chunk });
-      })
-      .catch((error: unknown) => options.onWarning(`VRAM samples not stored: ${error instanceof Error ? error.message : String(error)}`));
+      .then(() => options.post(jobId, "vram-samples", batch))
+      .catch((error: unknown) => options.onError(`job ${jobId}: VRAM samples not sent to the web app (batch ${batch.seq}): ${error instanceof Error ? error.message : String(error)}`));
     return chain;
   };
   const timer = setInterval(() => void flush(), options.flushMs ?? 5000);

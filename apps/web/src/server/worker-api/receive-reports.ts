@@ -1,0 +1,108 @@
+import { z } from "zod";
+import type { DbClient, JobEventInput, JsonObject } from "@headroom/db";
+import { WorkerEvent } from "@headroom/protocol";
+import { storeJobEventBatch, storeVramBatch } from "../data.ts";
+import { readRequestBody } from "../uploads/request-body.ts";
+import { authorizeHost } from "./authorize-host.ts";
+
+/**
+ * Limits on one batch, this app's choice and far above what a worker sends: the reporter flushes every 0.5 s (a busy
+ * runner logs tens of lines in that time), the VRAM recorder every 5 s at one sample per 100 ms (50 per GPU).
+ */
+const EVENTS_MAX_BYTES = 4 * 2 ** 20;
+const EVENTS_MAX_COUNT = 2000;
+const VRAM_MAX_BYTES = 2 ** 20;
+/** 16 GPUs is the largest host the estimator plans for (8 is the common maximum; 16 leaves room). */
+const VRAM_MAX_GPUS = 16;
+/** Ten minutes of 100 ms samples in one chunk: a worker that lost the web for a while sends what it kept. */
+const VRAM_MAX_SAMPLES = 6000;
+/** nvidia-smi reports memory.used in MiB; 2^20 MiB (1 TiB) is above any GPU's memory. */
+const MAX_MIB = 2 ** 20;
+
+const seq = z.number().int().min(1).max(2 ** 31 - 1);
+
+const EventsBody = z.strictObject({
+  seq,
+  events: z.array(z.unknown()).max(EVENTS_MAX_COUNT),
+  /** The job row's progress (0..1) and phase, applied only while the job runs. */
+  patch: z.strictObject({ progress: z.number().min(0).max(1).optional(), phase: z.string().min(1).max(128).optional() }).optional(),
+});
+
+const VramBody = z.strictObject({
+  seq,
+  chunks: z
+    .array(
+      z.strictObject({
+        gpuIndex: z.number().int().min(0).max(VRAM_MAX_GPUS - 1),
+        startedAt: z.iso.datetime(),
+        samplesMib: z.array(z.number().int().min(0).max(MAX_MIB)).min(1).max(VRAM_MAX_SAMPLES),
+      }),
+    )
+    .max(VRAM_MAX_GPUS),
+});
+
+type ReportDeps = { db: DbClient };
+
+const refuse = (status: number, error: string) => Response.json({ error }, { status });
+
+/** The body as JSON, at most `maxBytes` (413 past it, without reading the rest into memory). */
+const readJson = async (request: Request, maxBytes: number): Promise<{ json: unknown } | Response> => {
+  const tooLarge = () => refuse(413, `a batch may be at most ${maxBytes / 2 ** 20} MiB`);
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) return tooLarge();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for await (const chunk of readRequestBody(request.body)) {
+    bytes += chunk.length;
+    if (bytes > maxBytes) return tooLarge();
+    chunks.push(chunk);
+  }
+  try {
+    return { json: JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown };
+  } catch {
+    return refuse(400, "the body is not JSON");
+  }
+};
+
+/** A zod failure in a sentence: where and what, never the value; too many events or samples is 413. */
+const problem = (error: z.ZodError) => {
+  const issue = error.issues[0]!;
+  return refuse(issue.code === "too_big" && issue.origin === "array" ? 413 : 400, `the batch is malformed: ${issue.path.join(".") || "body"}: ${issue.message}`);
+};
+
+/** A runner event as a job event row; `t` (unix seconds, the protocol's envelope) is when it happened. */
+const toRow = (event: WorkerEvent): JobEventInput => ({ type: event.type, payload: event as JsonObject, at: event.t === undefined ? new Date() : new Date(event.t * 1000) });
+
+/**
+ * POST /api/worker/jobs/<job>/events: a batch of the run's events in the runner protocol's shape, in order, numbered
+ * by `seq` (1, 2, 3 … per attempt); stored once however often it is sent. 200 `{ stored }` (false for a repeat).
+ */
+export const receiveJobEvents = async (deps: ReportDeps, request: Request, jobId: string): Promise<Response> => {
+  const job = await authorizeHost(deps.db, request.headers, jobId);
+  if (job instanceof Response) return job;
+  const body = await readJson(request, EVENTS_MAX_BYTES);
+  if (body instanceof Response) return body;
+  const parsed = EventsBody.safeParse(body.json);
+  if (!parsed.success) return problem(parsed.error);
+  const events: JobEventInput[] = [];
+  for (const [i, raw] of parsed.data.events.entries()) {
+    const event = WorkerEvent.safeParse(raw);
+    if (!event.success) return refuse(400, `event ${i} is not a runner event: ${event.error.issues[0]!.path.join(".") || "type"}: ${event.error.issues[0]!.message}`);
+    events.push(toRow(event.data));
+  }
+  const { patch = {} } = parsed.data;
+  const { stored } = await storeJobEventBatch(deps.db, { jobId, attempt: job.attempts, seq: parsed.data.seq, events, patch });
+  return Response.json({ stored });
+};
+
+/** POST /api/worker/jobs/<job>/vram-samples: chunks of the job's GPUs' VRAM series, numbered like events, stored once. */
+export const receiveVramSamples = async (deps: ReportDeps, request: Request, jobId: string): Promise<Response> => {
+  const job = await authorizeHost(deps.db, request.headers, jobId);
+  if (job instanceof Response) return job;
+  const body = await readJson(request, VRAM_MAX_BYTES);
+  if (body instanceof Response) return body;
+  const parsed = VramBody.safeParse(body.json);
+  if (!parsed.success) return problem(parsed.error);
+  const chunks = parsed.data.chunks.map((chunk) => ({ ...chunk, startedAt: new Date(chunk.startedAt) }));
+  const { stored } = await storeVramBatch(deps.db, { jobId, attempt: job.attempts, seq: parsed.data.seq, chunks });
+  return Response.json({ stored });
+};
