@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cancelJob, createHostToken, getJobById, listArtifacts, revokeHostToken, type HostInventory } from "@headroom/db";
+import { cancelJob, createHostToken, getJobById, getVramSeries, listArtifacts, listJobEvents, revokeHostToken, type HostInventory } from "@headroom/db";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fakeLiveAvatarHost } from "../testing/fake-liveavatar.ts";
 import { createWorker, type Worker } from "../worker/worker.ts";
@@ -95,6 +95,16 @@ describe("two workers with their own scratch folders", () => {
     const probeArtifacts = await listArtifacts(bed.db, { teamId: bed.teamId, jobId: probe.id });
     expect(probeArtifacts.map((x) => x.path)).toEqual([`${probe.id}/probe-result.json`]);
     expect(JSON.parse(readFileSync(join(bed.storageDir, probeArtifacts[0]!.path), "utf8"))).toBeTypeOf("object");
+
+    // the run log and the VRAM samples came over HTTP too: the worker has no database write for them (job-reporter.ts,
+    // vram-recorder.ts post to the web's worker API), yet here they are, numbered once
+    const log = await listJobEvents(bed.db, { teamId: bed.teamId, jobId: avatar.id, limit: 5000 });
+    expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
+    expect(log.some((e) => e.type === "phase")).toBe(true);
+    expect(await bed.db.jobReportBatch.count({ where: { jobId: avatar.id, stream: "events" } })).toBeGreaterThan(0);
+    const series = await getVramSeries(bed.db, { teamId: bed.teamId, jobId: avatar.id });
+    expect(series.length).toBeGreaterThan(0);
+    expect(await bed.db.jobReportBatch.count({ where: { jobId: avatar.id, stream: "vram" } })).toBeGreaterThan(0);
   }, 120_000);
 });
 
