@@ -22,7 +22,7 @@ describe("createJobReporter", () => {
     const reporter = createJobReporter({ jobId: "j1", post, upload: noUpload, flushMs: 60_000 });
     reporter.report({ type: "phase", phase: "denoise", state: "start" });
     for (let i = 0; i < 1200; i += 1) reporter.report({ type: "log", level: "info", message: `line ${i}` });
-    reporter.report({ type: "progress", forward: 3, of: 12 });
+    reporter.report({ type: "progress", phase: "denoise", forward: 3, of: 12 });
     await reporter.close();
     expect(sent.map((b) => [b.seq, b.events.length, b.patch])).toEqual([[1, 500, undefined], [2, 500, undefined], [3, 202, { phase: "denoise", progress: 0.25 }]]);
     const messages = sent.flatMap((b) => b.events).map((e) => e.message).filter(Boolean);
