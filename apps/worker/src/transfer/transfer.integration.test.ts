@@ -105,6 +105,12 @@ describe("two workers with their own scratch folders", () => {
     const series = await getVramSeries(bed.db, { teamId: bed.teamId, jobId: avatar.id });
     expect(series.length).toBeGreaterThan(0);
     expect(await bed.db.jobReportBatch.count({ where: { jobId: avatar.id, stream: "vram" } })).toBeGreaterThan(0);
+    // the log names the video ("saved to …/video.mp4") but never the host's scratch folder, nor does the run log file
+    const shown = JSON.stringify(log.map((e) => e.payload));
+    expect(shown).toContain("…/video.mp4");
+    for (const dir of [a.scratchDir, b.scratchDir]) expect(shown).not.toContain(dir);
+    const runLog = avatarArtifacts.find((x) => x.kind === "log");
+    if (runLog) for (const dir of [a.scratchDir, b.scratchDir]) expect(readFileSync(join(bed.storageDir, runLog.path), "utf8")).not.toContain(dir);
   }, 120_000);
 });
 

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import type { ArtifactKind } from "@headroom/db";
 import type { WorkerEvent } from "@headroom/protocol";
+import { hideHostPathsDeep } from "../runner/host-paths.ts";
 import type { WebFiles } from "../transfer/web-files.ts";
 
 export type JobReporter = {
@@ -87,7 +88,8 @@ export const createJobReporter = ({ jobId, post, upload, flushMs = 500, onError 
   return {
     report: (event) => {
       // `t` (the protocol's unix seconds) says when it happened; events without one happened now
-      events.push(event.t === undefined ? { ...event, t: Date.now() / 1000 } : event);
+      // what the web shows names files, not this host's folders; the upload below still reads the real path
+      events.push(hideHostPathsDeep(event.t === undefined ? { ...event, t: Date.now() / 1000 } : event));
       if (event.type === "phase" && event.state === "start") progress.phase = event.phase;
       if (event.type === "progress" && event.of && event.forward !== undefined) progress.progress = Math.min(1, event.forward / event.of);
       if (event.type === "artifact") artifacts.push({ kind: event.kind, path: event.path });
