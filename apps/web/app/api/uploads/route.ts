@@ -1,7 +1,7 @@
 import { getDatabase } from "@/server/database";
 import { env } from "@/server/env";
 import { errorResponse } from "@/server/public-error";
-import { readRequestBody } from "@/server/uploads/request-body";
+import { dropRequestBody, readRequestBody } from "@/server/uploads/request-body";
 import { storeUpload, UploadRejected } from "@/server/uploads/store-upload";
 import { getTeamViewer } from "@/server/viewer";
 
@@ -14,6 +14,9 @@ export const POST = async (request: Request) => {
   } catch (error) {
     // A refusal in the app's own words (paths and addresses stripped); anything else one fixed sentence, logged.
     return error instanceof UploadRejected ? errorResponse(error, { isExpected: true, status: error.status }) : errorResponse(error);
+  } finally {
+    // refused before the body was read (wrong kind, signed out, declared length over the limit): dropped, not left unread
+    if (request.body && !request.body.locked) dropRequestBody(request.body);
   }
 };
 

@@ -2,7 +2,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readRequestBody } from "./request-body.ts";
+import { dropRequestBody, readRequestBody } from "./request-body.ts";
 
 const CHUNK_BYTES = 16 * 1024;
 
@@ -56,5 +56,19 @@ describe("readRequestBody", () => {
     await expect(consume(Readable.fromWeb(chunkedRequest(10).body as NodeReadableStream<Uint8Array>), 150_000)).rejects.toThrow("over the limit");
     await settle();
     expect(uncaught.map((error) => (error as Error).message)).toContain("Invalid state: ReadableStream is already closed");
+  });
+  it("drops a body refused before it was read, to its end, so the client can finish sending and read the refusal", async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull: (controller) => {
+        pulled += 1;
+        if (pulled > 10) controller.close();
+        else controller.enqueue(new Uint8Array(1024));
+      },
+    });
+    dropRequestBody(body);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(pulled).toBe(11);
+    expect(body.locked).toBe(true);
   });
 });

@@ -25,6 +25,15 @@ export async function* readRequestBody(body: ReadableStream<Uint8Array> | null, 
   }
 }
 
+/**
+ * A body refused before it was read (its declared length is over the limit): read and dropped in the background, up to
+ * `DRAIN_BYTES`, so the client, still sending, gets to read the refusal. A socket closed mid-send reaches an HTTP
+ * client as a network error, not as the 413 (Node's fetch in the attack replay saw "fetch failed").
+ */
+export const dropRequestBody = (body: ReadableStream<Uint8Array> | null, drainBytes = DRAIN_BYTES): void => {
+  if (body) void drain(body.getReader(), drainBytes);
+};
+
 const drain = async (reader: ReadableStreamDefaultReader<Uint8Array>, drainBytes: number) => {
   let drained = 0;
   try {
