@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { DbClient, JobEventInput, JsonObject } from "@headroom/db";
 import { WorkerEvent } from "@headroom/protocol";
 import { storeJobEventBatch, storeVramBatch } from "../data.ts";
-import { readRequestBody } from "../uploads/request-body.ts";
+import { dropRequestBody, readRequestBody } from "../uploads/request-body.ts";
 import { authorizeHost } from "./authorize-host.ts";
 
 /**
@@ -69,6 +69,23 @@ const problem = (error: z.ZodError) => {
   return refuse(issue.code === "too_big" && issue.origin === "array" ? 413 : 400, `the batch is malformed: ${issue.path.join(".") || "body"}: ${issue.message}`);
 };
 
+/**
+ * What both report routes do first: the host holds the job, the body is JSON within `maxBytes`, and it has the batch's
+ * shape; else the refusal (a body refused before it was read is dropped, so the worker reads the answer).
+ */
+const readHeldBatch = async <T>(deps: ReportDeps, request: Request, jobId: string, maxBytes: number, schema: z.ZodType<T>) => {
+  const refused = (response: Response) => {
+    if (request.body && !request.body.locked) dropRequestBody(request.body);
+    return response;
+  };
+  const job = await authorizeHost(deps.db, request.headers, jobId);
+  if (job instanceof Response) return refused(job);
+  const body = await readJson(request, maxBytes);
+  if (body instanceof Response) return refused(body);
+  const parsed = schema.safeParse(body.json);
+  return parsed.success ? { job, batch: parsed.data } : problem(parsed.error);
+};
+
 /** A runner event as a job event row; `t` (unix seconds, the protocol's envelope) is when it happened. */
 const toRow = (event: WorkerEvent): JobEventInput => ({ type: event.type, payload: event as JsonObject, at: event.t === undefined ? new Date() : new Date(event.t * 1000) });
 
@@ -77,32 +94,25 @@ const toRow = (event: WorkerEvent): JobEventInput => ({ type: event.type, payloa
  * by `seq` (1, 2, 3 … per attempt); stored once however often it is sent. 200 `{ stored }` (false for a repeat).
  */
 export const receiveJobEvents = async (deps: ReportDeps, request: Request, jobId: string): Promise<Response> => {
-  const job = await authorizeHost(deps.db, request.headers, jobId);
-  if (job instanceof Response) return job;
-  const body = await readJson(request, EVENTS_MAX_BYTES);
-  if (body instanceof Response) return body;
-  const parsed = EventsBody.safeParse(body.json);
-  if (!parsed.success) return problem(parsed.error);
+  const held = await readHeldBatch(deps, request, jobId, EVENTS_MAX_BYTES, EventsBody);
+  if (held instanceof Response) return held;
+  const { job, batch } = held;
   const events: JobEventInput[] = [];
-  for (const [i, raw] of parsed.data.events.entries()) {
+  for (const [i, raw] of batch.events.entries()) {
     const event = WorkerEvent.safeParse(raw);
     if (!event.success) return refuse(400, `event ${i} is not a runner event: ${event.error.issues[0]!.path.join(".") || "type"}: ${event.error.issues[0]!.message}`);
     events.push(toRow(event.data));
   }
-  const { patch = {} } = parsed.data;
-  const { stored } = await storeJobEventBatch(deps.db, { jobId, attempt: job.attempts, seq: parsed.data.seq, events, patch });
+  const { stored } = await storeJobEventBatch(deps.db, { jobId, attempt: job.attempts, seq: batch.seq, events, patch: batch.patch ?? {} });
   return Response.json({ stored });
 };
 
 /** POST /api/worker/jobs/<job>/vram-samples: chunks of the job's GPUs' VRAM series, numbered like events, stored once. */
 export const receiveVramSamples = async (deps: ReportDeps, request: Request, jobId: string): Promise<Response> => {
-  const job = await authorizeHost(deps.db, request.headers, jobId);
-  if (job instanceof Response) return job;
-  const body = await readJson(request, VRAM_MAX_BYTES);
-  if (body instanceof Response) return body;
-  const parsed = VramBody.safeParse(body.json);
-  if (!parsed.success) return problem(parsed.error);
-  const chunks = parsed.data.chunks.map((chunk) => ({ ...chunk, startedAt: new Date(chunk.startedAt) }));
-  const { stored } = await storeVramBatch(deps.db, { jobId, attempt: job.attempts, seq: parsed.data.seq, chunks });
+  const held = await readHeldBatch(deps, request, jobId, VRAM_MAX_BYTES, VramBody);
+  if (held instanceof Response) return held;
+  const { job, batch } = held;
+  const chunks = batch.chunks.map((chunk) => ({ ...chunk, startedAt: new Date(chunk.startedAt) }));
+  const { stored } = await storeVramBatch(deps.db, { jobId, attempt: job.attempts, seq: batch.seq, chunks });
   return Response.json({ stored });
 };
