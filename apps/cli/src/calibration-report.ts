@@ -1,7 +1,8 @@
-import { formatGibValue, formatSignedGibValue, HOST_RAM_ERROR_BAR, median, PROBE_HOST_TERM_IDS, type CalibrationSummary, type HostRamComparison, type InstrumentPhaseRow, type MeasurementComparison, type SpeedComparison } from "@headroom/estimator";
+import { formatGibValue, formatSignedGibValue, HOST_RAM_ERROR_BAR, PROBE_HOST_TERM_IDS, type CalibrationSummary, type HostRamComparison, type InstrumentPhaseRow, type MeasuredKernelFactor, type MeasurementComparison, type SpeedComparison } from "@headroom/estimator";
+import { formatSpeedReport } from "./speed-report.ts";
 
 /** One line per measured rank peak and per fit/OOM verdict, then the summary the error bar is judged by. */
-export const formatCalibration = (comparisons: readonly MeasurementComparison[], summary: CalibrationSummary, hostRam: readonly HostRamComparison[] = [], speed: readonly SpeedComparison[] = [], instruments: readonly InstrumentPhaseRow[] = []): string => {
+export const formatCalibration = (comparisons: readonly MeasurementComparison[], summary: CalibrationSummary, hostRam: readonly HostRamComparison[] = [], speed: readonly SpeedComparison[] = [], instruments: readonly InstrumentPhaseRow[] = [], measuredKernels: readonly MeasuredKernelFactor[] = []): string => {
   const rows = comparisons.flatMap((c) => {
     const verdict = `${c.measuredFits ? "fits" : `OOM@${c.measuredOomPhase ?? "?"}`} / ${c.predictedFits ? "fits" : `OOM@${c.predictedOomPhase ?? "?"}`}${c.verdictAgrees ? "" : "  DISAGREES"}`;
     if (c.peaks.length === 0) return [`  ${c.id.padEnd(36)} ${"-".padStart(8)} ${"-".padStart(8)} ${"-".padStart(7)}  ${verdict}`];
@@ -16,7 +17,7 @@ export const formatCalibration = (comparisons: readonly MeasurementComparison[],
     ...Object.entries(summary.byInstrument).map(([kind, s]) => `  ${kind}: ${s.peaksWithin} of ${s.peaks} peaks within · max ${formatGibValue(s.maxErrorBytes)} GiB · verdicts ${s.verdictAgreement} of ${s.measurements}`),
     ...formatInstruments(instruments),
     ...formatHostRam(hostRam),
-    ...formatSpeed(speed),
+    ...formatSpeedReport(speed, measuredKernels),
   ].join("\n");
 };
 
@@ -42,19 +43,5 @@ const formatHostRam = (rows: readonly HostRamComparison[]): string[] => {
     `Host RAM: peak RSS per process against ${PROBE_HOST_TERM_IDS.join(" + ")} (GiB; error bar ${bar}; host-frames only for runs that kept their frames, at the clips they ran; encoders on the CPU and checkpoint staging are source-read, not measured)`,
     ...rows.map((r) => `  ${`${r.id}${multi.has(r.id) ? ` r${r.rank}` : ""}`.padEnd(36)} ${formatGibValue(r.predictedBytes).padStart(8)} ${formatGibValue(r.measuredBytes).padStart(8)} ${formatSignedGibValue(r.errorBytes).padStart(7)}${r.isWithin ? "" : "!"}`),
     `Host RAM within the error bar: ${rows.filter((r) => r.isWithin).length} of ${rows.length}`,
-  ];
-};
-
-/** Seconds per DiT forward against the roofline on the card the probe ran on (not held to a bar: see compareSpeed). */
-const formatSpeed = (rows: readonly SpeedComparison[]): string[] => {
-  if (rows.length === 0) return [];
-  const ratio = (fp8: boolean) => median(rows.filter((r) => r.fp8 === fp8).map((r) => r.measuredSeconds / r.rooflineSeconds));
-  const assumed = rows[0]!.predictedSeconds / rows[0]!.rooflineSeconds;
-  return [
-    "",
-    "Speed: seconds per DiT forward (one block) on the card the probe ran on — roofline at the datasheet peak, estimate(), probe (eager PyTorch, not compiled)",
-    `  ${"measurement".padEnd(48)} ${"card".padEnd(12)} ${"roofline".padStart(8)} ${"predicted".padStart(9)} ${"measured".padStart(8)} ${"×roofline".padStart(9)}`,
-    ...rows.map((r) => `  ${r.id.padEnd(48)} ${`${r.gpu}${r.fp8 ? " fp8" : ""}`.padEnd(12)} ${r.rooflineSeconds.toFixed(3).padStart(8)} ${r.predictedSeconds.toFixed(3).padStart(9)} ${r.measuredSeconds.toFixed(3).padStart(8)} ${(r.measuredSeconds / r.rooflineSeconds).toFixed(2).padStart(9)}`),
-    `Measured ÷ roofline, median: bf16 ${ratio(false).toFixed(2)}×, fp8 ${ratio(true).toFixed(2)}× (the probe's fp8 quantizes activations eagerly); estimate() assumes ${assumed.toFixed(2)}× (÷ efficiency × overhead, fitted to upstream's compiled 45 FPS)`,
   ];
 };

@@ -1,4 +1,4 @@
-import { catalogGpuId, compareHostRam, compareInstruments, compareMeasurement, compareSpeed, estimate, GIB, HOST_RAM_ERROR_BAR, Measurement, PROBE_FORWARD_EXTREMES, summarizeCalibration } from "@headroom/estimator";
+import { catalogGpuId, compareHostRam, compareInstruments, compareMeasurement, compareSpeed, estimate, FPS_OBSERVATIONS, GIB, HOST_RAM_ERROR_BAR, KERNEL_FACTORS, Measurement, measuredKernelFactors, PROBE_EAGER_FORWARD_SECONDS, PROBE_FORWARD_EXTREMES, staleKernelFactors, summarizeCalibration } from "@headroom/estimator";
 import { describe, expect, it } from "vitest";
 import { readMeasurements } from "./read-measurements.ts";
 import { runCli, type Io } from "./run-cli.ts";
@@ -41,12 +41,22 @@ describe("calibration against data/measurements", () => {
       expect(timed.length).toBe(measurements.filter((m) => m.ranks.some((rank) => rank.fits === true && rank.secondsPerForward)).length);
       for (const row of timed) expect(row.measuredSeconds, row.id).toBeGreaterThan(row.rooflineSeconds);
     });
-    // The one overhead factor is fitted to upstream's compiled fp8 45 FPS at the frame the script really runs (704×384):
-    // it puts a bf16 forward 14 % above the probe's eager one on an H200 (issue 13 replaces it with measured factors).
-    it("predicts a bf16 forward on one GPU within 15 % of the probe (fp8 is compiled upstream, eager in the probe)", () => {
-      const bf16Single = timed.filter((row) => !row.fp8 && measurements.find((m) => m.id === row.id)!.plan.parallel.mode === "single");
-      expect(bf16Single.length).toBeGreaterThanOrEqual(1);
-      for (const row of bf16Single) expect(Math.abs(row.predictedSeconds / row.measuredSeconds - 1), row.id).toBeLessThan(0.15);
+    // The eager kernel factors are read off two probe runs at the single-GPU script's plan: the copies must match the files.
+    it("the eager forwards KERNEL_FACTORS cites are the probe's medians in data/measurements", () => {
+      const seconds = (id: string) => timed.find((row) => row.id === id)!.measuredSeconds;
+      expect(seconds("h100-704x384-default")).toBeCloseTo(PROBE_EAGER_FORWARD_SECONDS.fp8, 3);
+      expect(seconds("h100-704x384-bf16-cap79")).toBeCloseTo(PROBE_EAGER_FORWARD_SECONDS.bf16, 3);
+    });
+    it("carries the eager forward by the roofline to the other frames one GPU ran at 688×368 and up, within 10 %", () => {
+      const large = timed.filter((row) => {
+        const m = measurements.find((candidate) => candidate.id === row.id)!;
+        return m.plan.parallel.mode === "single" && !m.plan.params.size.startsWith("384");
+      });
+      expect(large.length).toBeGreaterThanOrEqual(10);
+      for (const row of large) expect(Math.abs(row.measuredSeconds / row.predictedSeconds - 1), row.id).toBeLessThan(0.1);
+    });
+    it("upstream's own timed runs, where committed, agree with the kernel factors in use within 10 %", () => {
+      expect(staleKernelFactors(measuredKernelFactors(measurements), KERNEL_FACTORS)).toEqual([]);
     });
     // SPEED_ERROR_BAR's compute side rests on the probe's slowest and fastest forward against the prediction.
     it("the probe's extremes that speed's error bar cites are still the extremes in data/measurements", () => {
@@ -125,11 +135,13 @@ describe("calibration against data/measurements", () => {
     const out: string[] = [];
     const io: Io = { out: (text) => out.push(text), err: () => {}, color: false, readMeasurements, readFileHead: () => new Uint8Array() };
     expect(runCli(["calibration", "--json"], io)).toBe(0);
-    const printed = JSON.parse(out.join("\n")) as { summary: ReturnType<typeof summarizeCalibration>; measurements: unknown[]; hostRam: unknown[]; speed: { measuredSeconds: number }[] };
+    const printed = JSON.parse(out.join("\n")) as { summary: ReturnType<typeof summarizeCalibration>; measurements: unknown[]; hostRam: unknown[]; speed: { measuredSeconds: number }[]; kernels: { inUse: typeof KERNEL_FACTORS; measured: unknown[] }; speedObservations: { id: string; slower: number }[] };
     expect(printed.measurements).toHaveLength(measurements.length);
     expect(printed.summary.peaksWithin).toBe(printed.summary.peaks);
     expect(printed.summary.byInstrument.probe?.peaks).toBeGreaterThan(0);
     expect(printed.hostRam.length).toBeGreaterThanOrEqual(withHost.length);
     expect(printed.speed.length).toBe(measurements.flatMap((m) => compareSpeed(m) ?? []).length);
+    expect(printed.kernels.inUse["eager-fp8"].factor).toBe(KERNEL_FACTORS["eager-fp8"].factor);
+    expect(printed.speedObservations.map((o) => o.id)).toEqual(FPS_OBSERVATIONS.map((o) => o.id));
   });
 });

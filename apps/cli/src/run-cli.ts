@@ -1,9 +1,10 @@
 import {
-  compareHostRam, compareInstruments, compareMeasurement, compareSpeed, estimate, launchReport, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasuredRun, type MeasurementFile,
+  compareHostRam, compareInstruments, KERNEL_FACTORS, measuredKernelFactors, compareMeasurement, compareSpeed, estimate, launchReport, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasuredRun, type MeasurementFile,
 } from "@headroom/estimator";
 import { evaluate, rank, suggest } from "@headroom/rules";
 import { formatArgError, parseArgs, resolveCheckPlan, type ArgError } from "./args.ts";
 import { formatCalibration } from "./calibration-report.ts";
+import { observationRows } from "./speed-report.ts";
 import { formatReport } from "./format-report.ts";
 import { formatRank, toJsonRank } from "./rank-report.ts";
 import { makePaint } from "./format-units.ts";
@@ -85,7 +86,10 @@ const runCalibration = (dir: string | null, json: boolean, io: Io): number => {
   }
   const summary = summarizeCalibration(comparisons);
   const instruments = compareInstruments(runs);
-  io.out(json ? JSON.stringify({ summary, measurements: comparisons, instruments, hostRam, speed }, null, 2) : formatCalibration(comparisons, summary, hostRam, speed, instruments));
+  const kernels = { inUse: KERNEL_FACTORS, measured: measuredKernelFactors(runs) };
+  io.out(json
+    ? JSON.stringify({ summary, measurements: comparisons, instruments, hostRam, speed, kernels, speedObservations: observationRows() }, null, 2)
+    : formatCalibration(comparisons, summary, hostRam, speed, instruments, kernels.measured));
   return EXIT_OK;
 };
 

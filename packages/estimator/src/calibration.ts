@@ -52,6 +52,8 @@ export const Measurement = z.object({
   torchVersion: z.string(),
   capBytes: z.number().nullable(),
   plan: MeasuredPlan,
+  /** The upstream harness's --self-attention: upstream's cuDNN kernel (the default) or PyTorch's SDPA in its place. */
+  selfAttention: z.enum(["cudnn", "sdpa"]).optional(),
   emulation: Emulation.optional(),
   ranks: z.array(
     z.object({

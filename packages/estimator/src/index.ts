@@ -31,6 +31,7 @@ export {
 export { planDifferences, type PlanDifference } from "./plan-diff.ts";
 export { standInOf } from "./stand-in.ts";
 export { compareSpeed, median, type SpeedComparison } from "./speed-calibration.ts";
+export { KERNEL_FACTORS, KERNEL_SETS, kernelFactor, kernelSet, PROBE_EAGER_FORWARD_SECONDS, README_COMPILED_FORWARD_SECONDS, type KernelFactor, type KernelSet } from "./kernel-factors.ts";
 export {
   OFFLOAD_REGIME_SHARE, SPEED_ERROR_BAR, SPEED_REGIMES, formatFpsRange, roundRange, significantFigures, speedRanges, speedRegime,
   type Range, type SpeedErrorBar, type SpeedRanges, type SpeedRegime,
@@ -42,3 +43,4 @@ export {
 export { EXAMPLE_IMAGE_SIZE, MAX_AREA_CONFIGS, generationFrame, fitArea, type Frame } from "./frame.ts";
 export { DEFAULT_AUDIO_SECONDS, audioEmbBytes } from "./audio-embedding.ts";
 export { motionFrames, motionLatentFrames, videosLastFramesBytes } from "./motion-context.ts";
+export { measuredKernelFactors, staleKernelFactors, type MeasuredKernelFactor } from "./kernel-fit.ts";

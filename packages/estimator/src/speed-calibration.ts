@@ -9,7 +9,7 @@ export type SpeedComparison = {
   fp8: boolean;
   /** One DiT forward over one block at the tensor cores' datasheet peak: the floor no kernel beats. */
   rooflineSeconds: number;
-  /** estimate()'s forward compute on that card: roofline ÷ efficiency × overhead (fitted to upstream's compiled run). */
+  /** estimate()'s eager forward on that card (the probe never compiles): roofline ÷ efficiency × overhead × the kernel factor. */
   predictedSeconds: number;
   /** The probe's median forward (eager PyTorch: fp8 quantizes activations per call, nothing compiled). */
   measuredSeconds: number;
@@ -19,19 +19,19 @@ export type SpeedComparison = {
 export const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 /**
- * Seconds per DiT forward, measured against the roofline, on the card the probe ran on. Informational, not held to
- * the error bar: upstream compiles the DiT (ENABLE_COMPILE) and the probe does not, so speed stays fitted to
- * upstream's published 45 FPS; these rows show how far eager PyTorch sits from the roofline.
+ * Seconds per DiT forward on the card the probe ran on: the roofline, estimate()'s eager forward, the probe's. The
+ * eager kernel factors are read off two of these rows (kernel-factors.ts), so the others show how well the roofline
+ * carries them to other frames; the widest misses feed speed's error bar (speed-observations.ts PROBE_FORWARD_EXTREMES).
  */
 export const compareSpeed = (m: Measurement): SpeedComparison | null => {
   const forwards = m.ranks.flatMap((rank) => (rank.fits === true && rank.secondsPerForward ? [rank.secondsPerForward] : []));
   const gpu = catalogGpuId(m.gpu);
   if (forwards.length === 0 || gpu === null) return null;
   const plan = comparedPlan(m);
-  const onCard = { ...plan, hardware: { ...plan.hardware, gpu, custom: null } };
-  const compute = estimate(onCard).speed.terms.find((term) => term.id === "dit-compute")!;
-  const spec = GPU_CATALOG[gpu];
-  const linearTflops = Number(compute.inputs.linearTflops);
-  const rooflineSeconds = Number(compute.inputs.linearFlops) / (linearTflops * 1e12) + Number(compute.inputs.attentionFlops) / (spec.bf16Tflops * 1e12);
-  return { id: m.id, gpu, fp8: plan.params.fp8, rooflineSeconds, predictedSeconds: compute.value, measuredSeconds: median(forwards) };
+  const eagerOnCard = { ...plan, params: { ...plan.params, enableCompile: false }, hardware: { ...plan.hardware, gpu, custom: null } };
+  const terms = estimate(eagerOnCard).speed.terms;
+  const compute = terms.find((term) => term.id === "dit-compute")!;
+  const kernels = terms.find((term) => term.id === "dit-kernels")!;
+  const rooflineSeconds = (Number(compute.inputs.linearFlops) + Number(compute.inputs.attentionFlops)) / (GPU_CATALOG[gpu].bf16Tflops * 1e12);
+  return { id: m.id, gpu, fp8: plan.params.fp8, rooflineSeconds, predictedSeconds: compute.value + kernels.value, measuredSeconds: median(forwards) };
 };

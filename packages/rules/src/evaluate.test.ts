@@ -18,8 +18,8 @@ describe("evaluate", () => {
   test("no findings: runs, with a headline from the estimate", () => {
     const verdict = evaluate(plan(), fakeEstimate({ fps: 12 }), [never]);
     expect(verdict).toMatchObject({ status: "runs", findings: [] });
-    // Speed as its error bar's range (12 fps ÷ 5.2 to × 1.2, rounded outward), never a bare point.
-    expect(verdict.headline).toMatch(/^Runs: 2–15 FPS/);
+    // Speed as its error bar's range (12 fps ÷ 4.1 to × 1.1, rounded outward), never a bare point.
+    expect(verdict.headline).toMatch(/^Runs: 2–14 FPS/);
   });
 
   test.each([

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { resolvePlan } from "./defaults.ts";
+import { estimate } from "./estimate.ts";
+import { KERNEL_FACTORS, KERNEL_SETS, kernelSet, README_COMPILED_FORWARD_SECONDS } from "./kernel-factors.ts";
+import type { PlanInput } from "./plan.ts";
+
+const speedOf = (params: PlanInput["params"], count = 5) => estimate(resolvePlan({ hardware: { gpu: "h100-sxm", count }, params })).speed;
+
+describe("kernel factors: each lever pair costs its named, cited factor on the DiT forward", () => {
+  it("the scripts' default (fp8, compiled) is the fit: 5 × H100 in TPP at 45 FPS, a 0.267 s forward", () => {
+    const speed = speedOf({});
+    expect(speed.fps).toBeCloseTo(45, 0);
+    expect(speed.forwardSeconds).toBeCloseTo(README_COMPILED_FORWARD_SECONDS, 3);
+    expect(speed.terms.find((term) => term.id === "dit-kernels")!.value).toBe(0);
+  });
+  it.each(KERNEL_SETS.filter((set) => set !== "compiled-fp8"))("%s: the forward is the default's times its factor, with that factor's source", (set) => {
+    const params = { fp8: set.endsWith("fp8"), enableCompile: set.startsWith("compiled") };
+    expect(kernelSet(params)).toBe(set);
+    const base = speedOf({});
+    const speed = speedOf(params);
+    expect(speed.forwardSeconds / base.forwardSeconds).toBeCloseTo(KERNEL_FACTORS[set].factor, 6);
+    const term = speed.terms.find((t) => t.id === "dit-kernels")!;
+    expect(term.value).toBeGreaterThan(0);
+    expect(term.source).toEqual(KERNEL_FACTORS[set].source);
+    expect(term.inputs).toMatchObject({ kernels: set, factor: KERNEL_FACTORS[set].factor });
+  });
+  it("turning compilation off costs a third; dropping fp8 costs 10 % compiled and gains 4 % eager (it quantizes every call)", () => {
+    expect(KERNEL_FACTORS["eager-fp8"].factor).toBeCloseTo(1.33, 2);
+    expect(KERNEL_FACTORS["compiled-bf16"].factor).toBe(1.1);
+    expect(KERNEL_FACTORS["eager-bf16"].factor).toBeLessThan(KERNEL_FACTORS["eager-fp8"].factor);
+    expect(speedOf({ enableCompile: false }).fps).toBeLessThan(speedOf({}).fps / 1.3);
+  });
+  it("compilation's start-up is paid only with it on", () => {
+    expect(speedOf({ enableCompile: false }).startupSeconds).toBeLessThan(speedOf({}).startupSeconds);
+  });
+});
