@@ -1,10 +1,9 @@
 import {
-  compareHostRam, compareInstruments, KERNEL_FACTORS, measuredKernelFactors, compareMeasurement, compareSpeed, estimate, launchReport, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasuredRun, type MeasurementFile,
+  compareHostRam, compareInstruments, KERNEL_FACTORS, measuredKernelFactors, observationRows, compareMeasurement, compareSpeed, estimate, launchReport, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasuredRun, type MeasurementFile,
 } from "@headroom/estimator";
 import { evaluate, rank, suggest } from "@headroom/rules";
 import { formatArgError, parseArgs, resolveCheckPlan, type ArgError } from "./args.ts";
 import { formatCalibration } from "./calibration-report.ts";
-import { observationRows } from "./speed-report.ts";
 import { formatReport } from "./format-report.ts";
 import { formatRank, toJsonRank } from "./rank-report.ts";
 import { makePaint } from "./format-units.ts";

@@ -1,15 +1,7 @@
 import {
-  estimate, FPS_OBSERVATIONS, fpsMiss, KERNEL_FACTORS, KERNEL_SETS, median, resolvePlan, SPEED_ERROR_BAR,
-  type FpsObservation, type MeasuredKernelFactor, type SpeedComparison,
+  KERNEL_FACTORS, KERNEL_SETS, median, observationRows, SPEED_ERROR_BAR, speedExplanation,
+  type MeasuredKernelFactor, type ObservationRow, type SpeedComparison,
 } from "@headroom/estimator";
-
-export type ObservationRow = { id: string; code: FpsObservation["code"]; predictedFps: number; observedFps: [number, number]; slower: number; held: boolean; note: string; cites: string[] };
-
-export const observationRows = (): ObservationRow[] =>
-  FPS_OBSERVATIONS.map((o) => ({
-    id: o.id, code: o.code, predictedFps: estimate(resolvePlan(o.plan)).speed.fps, observedFps: o.observedFps,
-    slower: fpsMiss(o).slower, held: o.held !== false, note: o.note, cites: o.cites,
-  }));
 
 const fps = (value: number) => (value >= 10 ? value.toFixed(1) : value.toPrecision(2));
 
@@ -40,10 +32,7 @@ const formatKernels = (measured: readonly MeasuredKernelFactor[]): string[] => [
 
 /** What people saw against estimate(), and the arithmetic that takes 45 FPS down to what users report. */
 const formatObservations = (rows: readonly ObservationRow[]): string[] => {
-  const row = (id: string) => rows.find((r) => r.id === id)!;
-  const eager = estimate(resolvePlan({ hardware: { gpu: "h100-sxm", count: 5 }, params: { fp8: false, enableCompile: false } })).speed.fps;
-  const readme = row("README 45 FPS");
-  const v10 = row("README 20 FPS");
+  const e = speedExplanation(rows);
   return [
     "",
     `Speed against what people saw (error bar: up to ${SPEED_ERROR_BAR.compute.slower}× slower, ${SPEED_ERROR_BAR.compute.faster}× faster where compute-bound; ${SPEED_ERROR_BAR.offload.slower}× where offload-bound)`,
@@ -51,9 +40,9 @@ const formatObservations = (rows: readonly ObservationRow[]): string[] => {
     ...rows.map((r) => `  ${r.id.padEnd(16)} ${r.code.padEnd(10)} ${fps(r.predictedFps).padStart(9)} ${(r.observedFps[0] === r.observedFps[1] ? fps(r.observedFps[0]) : `${fps(r.observedFps[0])}–${fps(r.observedFps[1])}`).padStart(9)} ${`${r.slower.toFixed(2)}×`.padStart(7)}${r.held ? " " : "*"} ${r.note}`),
     "  * not held to the error bar",
     "Why 5 × H100 users see 6–9 FPS and the README 45:",
-    `  kernels: the scripts' default (fp8 + compiled) is the fit, ${fps(readme.predictedFps)} FPS; eager bf16 (v1.0's levers) ${fps(eager)} FPS (${(readme.predictedFps / eager).toFixed(2)}×, KERNEL_FACTORS)`,
-    `  code: the README's own history puts v1.0 at 20 FPS where v1.1 does 45 on the same 5 × H800 (2.25×); the levers explain ${(readme.predictedFps / eager).toFixed(2)}×, the other ${(v10.slower).toFixed(2)}× is what v1.0 lacked and @9c2c38d always does (RoPE rewrite, merged LoRA, cuDNN attention)`,
-    `  users: issue #38 times the default at ~20 FPS (${row("issue #38").slower.toFixed(2)}× under the README), issue #22 times v1.0 at 8.7 (${(20 / 8.7).toFixed(2)}× under v1.0's README): the same gap at both versions, not the card (H800 and H100 share the 989 TFLOP/s bf16 peak); upstream's own timed runs (issue 13) are to say which part is kernels`,
+    `  kernels: the scripts' default (fp8 + compiled) is the fit, ${fps(e.defaultFps)} FPS; eager bf16 (v1.0's levers) ${fps(e.eagerBf16Fps)} FPS (${e.leverFactor.toFixed(2)}×, KERNEL_FACTORS)`,
+    `  code: the README's own history puts v1.0 at 20 FPS where v1.1 does 45 on the same 5 × H800 (${e.versionFactor.toFixed(2)}×); the levers explain ${e.leverFactor.toFixed(2)}×, the other ${e.notLeverFactor.toFixed(2)}× is what v1.0 lacked and @9c2c38d always does (RoPE rewrite, merged LoRA, cuDNN attention)`,
+    `  users: issue #38 times the default at ~20 FPS (${e.usersUnderReadme.v11.toFixed(2)}× under the README), issue #22 times v1.0 at 8.7 (${e.usersUnderReadme.v10.toFixed(2)}× under v1.0's README): the same gap at both versions, not the card (H800 and H100 share the 989 TFLOP/s bf16 peak); upstream's own timed runs (issue 13) are to say which part is kernels`,
   ];
 };
 

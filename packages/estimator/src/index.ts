@@ -44,3 +44,4 @@ export { EXAMPLE_IMAGE_SIZE, MAX_AREA_CONFIGS, generationFrame, fitArea, type Fr
 export { DEFAULT_AUDIO_SECONDS, audioEmbBytes } from "./audio-embedding.ts";
 export { motionFrames, motionLatentFrames, videosLastFramesBytes } from "./motion-context.ts";
 export { measuredKernelFactors, staleKernelFactors, type MeasuredKernelFactor } from "./kernel-fit.ts";
+export { observationRows, speedExplanation, type ObservationRow, type SpeedExplanation } from "./speed-evidence.ts";
