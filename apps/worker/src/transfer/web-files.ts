@@ -48,6 +48,9 @@ export class TransferRefused extends Error {
   }
 }
 
+/** A refusal on purpose (4xx): final, unlike a network failure or a 5xx, which a later try may get through. */
+export const isRefusal = (error: unknown): error is TransferRefused => error instanceof TransferRefused && error.status < 500;
+
 const refusal = async (response: Response, what: string) => {
   const body = (await response.json().catch(() => null)) as { error?: string } | null;
   return new TransferRefused(response.status, `${what}: ${response.status} ${body?.error ?? response.statusText}`);
@@ -71,7 +74,7 @@ export const createWebFiles = (options: WebFilesOptions): WebFiles => {
       try {
         return await fn();
       } catch (error) {
-        if ((error instanceof TransferRefused && error.status < 500) || attempt >= tries) throw error;
+        if (isRefusal(error) || attempt >= tries) throw error;
         await delay(Math.min(1000 * 2 ** (attempt - 1), 8000));
       }
     }
