@@ -2,6 +2,7 @@
 // (apps/web/src/server/worker-api/receive-reports.ts) on a real HTTP server, a real embedded PostgreSQL.
 import { createHostToken, getJobById, getVramSeries, listJobEvents, revokeHostToken, type HostInventory } from "@headroom/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createJobReporter } from "../worker/job-reporter.ts";
 import { startTestBed, submitJob, type TestBed } from "../worker/worker-test-support.ts";
 import { createWebFiles } from "./web-files.ts";
 
@@ -74,6 +75,37 @@ describe("a job's events over HTTP", () => {
     expect((await events(job.id)).map((e) => e.payload.message)).toEqual(["loading weights"]);
     expect(await getVramSeries(bed.db, { teamId: bed.teamId, jobId: job.id })).toEqual([expect.objectContaining({ gpuIndex: 0, peakMib: 200, chunks: [expect.objectContaining({ samplesMib: [100, 200, 150] })] })]);
   }, 60_000);
+
+  it("the job reporter sends a batch again after the web could not take it: every event lands once, in order", async () => {
+    const { one, hostOne, job } = await setup();
+    let calls = 0;
+    /** Fetch that cannot connect twice, then reaches the web (which stores the batch) but loses its answer once. */
+    const flaky: typeof fetch = async (input, init) => {
+      calls += 1;
+      if (calls <= 2) throw new TypeError("fetch failed: connect ECONNREFUSED");
+      const response = await fetch(input, init);
+      if (calls > 3) return response;
+      await response.body?.cancel();
+      throw new TypeError("fetch failed: socket hang up");
+    };
+    // one try per postBatch: the reporter's own keeping is what is under test, without the transfer's waits
+    const files = createWebFiles({ webUrl: bed.webUrl, secret: () => one.secret, hostId: () => hostOne.id, fetch: flaky, tries: 1 });
+    const log: string[] = [];
+    const reporter = createJobReporter({ jobId: job.id, post: files.postBatch, upload: async () => {}, flushMs: 60_000, onError: (line) => log.push(line) });
+    const say = async (message: string) => {
+      reporter.report({ ...LOG, message });
+      await reporter.flush();
+    };
+    await say("first"); // cannot connect: batch 1 kept
+    await say("second"); // cannot connect: batches 1–2 kept
+    await say("third"); // batch 1 stored, its answer lost: batches 1–3 kept
+    reporter.report({ type: "progress", phase: "denoise", forward: 1, of: 2 });
+    await reporter.close(); // batch 1 again (stored once), then 2, 3, 4
+    expect(calls).toBe(7);
+    expect(log).toHaveLength(3);
+    expect((await events(job.id)).map((e) => [e.seq, e.payload.message ?? e.type])).toEqual([[1, "first"], [2, "second"], [3, "third"], [4, "progress"]]);
+    expect(await getJobById(bed.db, job.id)).toMatchObject({ progress: 0.5 });
+  }, 30_000);
 
   it("refuses a revoked token (401), another host's job or a job no longer held (403), nothing stored", async () => {
     const { one, two, hostOne, hostTwo, job, theirs, post } = await setup();
