@@ -93,7 +93,7 @@ describe("a job's events over HTTP", () => {
     const log: string[] = [];
     const reporter = createJobReporter({ jobId: job.id, post: files.postBatch, upload: async () => {}, flushMs: 60_000, onError: (line) => log.push(line) });
     const say = async (message: string) => {
-      reporter.report({ ...LOG, message });
+      reporter.report({ type: "log", level: "info", message, t: LOG.t });
       await reporter.flush();
     };
     await say("first"); // cannot connect: batch 1 kept
