@@ -1,4 +1,5 @@
-"""python3 -m headroom_upstream [--cap-gib N] [--fp8 on|off] [--compile on|off] [--offload-kv-cache] [--t5-cpu] ..."""
+"""python3 -m headroom_upstream [--cap-gib N] [--fp8 on|off] [--compile on|off] [--self-attention cudnn|sdpa]
+[--offload-kv-cache] [--t5-cpu] ..."""
 from __future__ import annotations
 
 import argparse
@@ -30,6 +31,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     ap.add_argument("--cap-mode", choices=["device", "allocator"], default="device")
     ap.add_argument("--fp8", type=_on_off, default=True, help="--fp8 of the single-GPU script (default on)")
     ap.add_argument("--compile", type=_on_off, default=True, help="ENABLE_COMPILE (default on, the scripts' value)")
+    ap.add_argument("--self-attention", choices=["cudnn", "sdpa"], default="cudnn",
+                    help="cudnn: upstream's own aten._scaled_dot_product_cudnn_attention (default, unchanged); sdpa: "
+                         "torch's scaled_dot_product_attention at the same call (self_attention.py), to measure what "
+                         "cuDNN attention buys")
     ap.add_argument("--offload-kv-cache", action="store_true")
     ap.add_argument("--t5-cpu", action="store_true")
     ap.add_argument("--clips", type=int, default=2, help="num_clip (>= 2 runs the motion-context path)")

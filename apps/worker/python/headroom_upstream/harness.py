@@ -26,7 +26,7 @@ import torch
 from headroom_probe.hostmem import HostMeter
 from headroom_probe.mem import Emitter, Mem, is_oom, measurement_fields, parse_need_bytes
 
-from . import PINNED_COMMIT, __version__, shims, upstream_dir, weights
+from . import PINNED_COMMIT, __version__, self_attention, shims, upstream_dir, weights
 from .phases import Instrument, PhaseTracker, Timings
 
 SCRIPT = "minimal_inference/s2v_streaming_interact.py"
@@ -166,6 +166,8 @@ class Harness:
         device = torch.device("cuda", 0) if o.device == "cuda" else torch.device("cpu")
         mem = Mem(device, int(o.cap_gib * 1024 ** 3) if o.cap_gib else None, em)
         mem.apply_cap(o.cap_mode)
+        # asked before the run, while the device is empty: which kernel SDPA picks decides what the sdpa run measures
+        self.sdpa_backend = self_attention.sdpa_backend(device) if o.self_attention == "sdpa" else None
         host = HostMeter()
         tracker = PhaseTracker(mem, host, em)
         timings = Timings()
@@ -193,11 +195,16 @@ class Harness:
                 t5_mod = importlib.import_module("liveavatar.models.wan.wan_2_2.modules.t5")
                 audio_mod = importlib.import_module("liveavatar.models.wan.wan_2_2.modules.s2v.audio_encoder")
                 configs = importlib.import_module("liveavatar.models.wan.wan_2_2.configs")
+                attention_mod = importlib.import_module(self_attention.MODULE)
                 # upstream holds its own references now; later availability probes (transformers') see no package
                 shims.hide_after_import(("librosa", "soundfile", "decord"))
                 instrument = Instrument(tracker, timings, mem, em)
                 self._patch_file_reads(instrument, script, pipe, dit_mod, t5_mod, audio_mod, configs)
                 instrument.install(pipe.WanS2V, dit_mod.CausalWanModel_S2V, vae_mod.Wan2_1_VAE)
+                patched = self_attention.apply(o.self_attention, attention_mod, instrument.patch)
+                notes.extend(patched)
+                if patched:
+                    self.patch_events.append(f"{self_attention.TARGET} -> {o.self_attention}")
                 argv = script_argv(o, image, audio, ckpt_dir, upstream)
                 old_argv = sys.argv
                 sys.argv = argv
@@ -304,8 +311,9 @@ class Harness:
             "levers": {"size": o.size, "inferFrames": o.infer_frames, "offloadModel": True, "convertModelDtype": True,
                        "offloadKvCache": bool(o.offload_kv_cache), "t5Cpu": bool(o.t5_cpu), "sampleSteps": o.steps,
                        "sampleGuideScale": 0, "solver": "euler", "loadLora": True, "fp8": bool(o.fp8),
-                       "enableCompile": compile_on, "numClip": o.clips},
-            "attention": "upstream: self-attention cuDNN SDPA; cross-attention flash_attn (shimmed to SDPA where missing)",
+                       "enableCompile": compile_on, "numClip": o.clips, "selfAttention": o.self_attention},
+            "attention": self_attention.ATTENTION[o.self_attention],
+            "sdpaBackend": getattr(self, "sdpa_backend", None),
             "geometry": geometry(timings.gen_size if timings else None, o.infer_frames, clips_run),
             "videoShape": getattr(self, "video_shape", None),
             "errorTraceback": getattr(self, "error_traceback", None),

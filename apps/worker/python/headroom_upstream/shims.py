@@ -256,14 +256,17 @@ def _diffusers_modules() -> Dict[str, types.ModuleType]:
 
 
 # ---- flash_attn ------------------------------------------------------------------------------------------------
-def _sdpa(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
-    """torch's SDPA ([B, H, L, D]); softmax(QK^T)V where torch < 2.0 lacks it (the CPU tests)."""
+def sdpa(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+    """torch's SDPA ([B, H, L, D]); softmax(QK^T)V where torch < 2.0 lacks it (the CPU tests), with SDPA's mask
+    semantics: a bool mask keeps True, a float mask is added, is_causal is the top-left lower triangle."""
     if hasattr(F, "scaled_dot_product_attention"):
         return F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask, dropout_p=dropout_p, is_causal=is_causal,
                                               **({"scale": scale} if scale is not None else {}))
     w = (q @ k.transpose(-2, -1)) * (scale if scale is not None else q.shape[-1] ** -0.5)
+    if is_causal:
+        w = w.masked_fill(~torch.ones(w.shape[-2], w.shape[-1], dtype=torch.bool, device=w.device).tril(), float("-inf"))
     if attn_mask is not None:
-        w = w.masked_fill(~attn_mask, float("-inf"))
+        w = w.masked_fill(~attn_mask, float("-inf")) if attn_mask.dtype == torch.bool else w + attn_mask
     return w.softmax(-1) @ v
 
 
@@ -278,7 +281,7 @@ def flash_attn_varlen_func(q, k, v, cu_seqlens_q, cu_seqlens_k, max_seqlen_q, ma
         k = k.repeat_interleave(h // k.shape[1], dim=1)
         v = v.repeat_interleave(h // v.shape[1], dim=1)
     if b == 1:
-        out = _sdpa(q.unsqueeze(0).transpose(1, 2), k.unsqueeze(0).transpose(1, 2), v.unsqueeze(0).transpose(1, 2),
+        out = sdpa(q.unsqueeze(0).transpose(1, 2), k.unsqueeze(0).transpose(1, 2), v.unsqueeze(0).transpose(1, 2),
                     dropout_p=dropout_p, is_causal=causal, scale=softmax_scale)
         return out.transpose(1, 2).squeeze(0)
     lq, lk = int(max_seqlen_q), int(max_seqlen_k)
@@ -292,7 +295,7 @@ def flash_attn_varlen_func(q, k, v, cu_seqlens_q, cu_seqlens_k, max_seqlen_q, ma
         kp[i, :nk] = k[ks[i]:ks[i + 1]]
         vp[i, :nk] = v[ks[i]:ks[i + 1]]
         mask[i, :, :, :nk] = True
-    out = _sdpa(qp.transpose(1, 2), kp.transpose(1, 2), vp.transpose(1, 2), attn_mask=mask, dropout_p=dropout_p,
+    out = sdpa(qp.transpose(1, 2), kp.transpose(1, 2), vp.transpose(1, 2), attn_mask=mask, dropout_p=dropout_p,
                 scale=softmax_scale)
     out = out.transpose(1, 2)
     return torch.cat([out[i, :qs[i + 1] - qs[i]] for i in range(b)])

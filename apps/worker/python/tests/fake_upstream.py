@@ -63,6 +63,19 @@ def merge_video_audio(**kw):
     raise RuntimeError("would call ffmpeg")
 ''',
     "liveavatar/models/wan/wan_2_2/modules/__init__.py": "",
+    # upstream's self-attention path: attention() -> cudnn_attention_forward_with_lse (aten cuDNN SDPA on [B, H, L, D]);
+    # the CPU stand-in computes softmax(QK^T / sqrt(D))V on the same layout
+    "liveavatar/models/wan/wan_2_2/modules/attention.py": '''
+import torch
+def cudnn_attention_forward_with_lse(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+    q, k, v = (x.transpose(1, 2) for x in (q, k, v))
+    out = ((q @ k.transpose(-2, -1)) * (scale or q.shape[-1] ** -0.5)).softmax(-1) @ v
+    return out.transpose(1, 2).contiguous()
+def attention(q, k, v, q_lens=None, k_lens=None, causal=False, window_size=(-1, -1), **kw):
+    if window_size == (-1, -1) and q.shape[-1] <= 256:
+        return cudnn_attention_forward_with_lse(q, k, v, is_causal=causal)
+    raise NotImplementedError("flash_attention path")
+''',
     "liveavatar/models/wan/wan_2_2/modules/t5.py": '''
 import torch, ftfy
 class HuggingfaceTokenizer:
@@ -102,6 +115,7 @@ class AudioEncoder:
 ''',
     "liveavatar/models/wan/causal_model_s2v.py": '''
 import torch, diffusers
+from liveavatar.models.wan.wan_2_2.modules.attention import attention
 class CausalWanModel_S2V(torch.nn.Module):
     num_layers = 2
     def __init__(self, dim=4, num_layers=2):
@@ -111,7 +125,8 @@ class CausalWanModel_S2V(torch.nn.Module):
     def from_pretrained(cls, path, **kw):
         raise RuntimeError("would read safetensors under " + path)
     def forward(self, x, t=None, sink_flag=False, **kw):
-        return [self.proj(torch.ones(3, self.proj.in_features))]
+        x = self.proj(torch.ones(3, self.proj.in_features)).view(1, 3, 2, -1)  # [B, L, heads, head dim]
+        return [attention(q=x, k=x, v=x, k_lens=torch.tensor(3).repeat(1), window_size=(-1, -1)).reshape(3, -1)]
 ''',
     "liveavatar/models/wan/causal_s2v_pipeline.py": '''
 import os, torch, librosa
@@ -193,14 +208,21 @@ class WanS2V:
 }
 
 
-def make(root: str, commit: str = COMMIT, oom_in: str = None) -> str:
+CUDNN_ONLY = "cuDNN attention needs CUDA (fake upstream: cudnn_raises)"
+
+
+def make(root: str, commit: str = COMMIT, oom_in: str = None, cudnn_raises: bool = False) -> str:
     """Writes the fake layout under root/LiveAvatar (+ root/COMMIT); returns the LiveAvatar path.
-    oom_in: a WanS2V method that raises CUDA's out-of-memory message instead."""
+    oom_in: a WanS2V method that raises CUDA's out-of-memory message instead.
+    cudnn_raises: cudnn_attention_forward_with_lse raises (as the real aten op does off CUDA), so a run that
+    finishes shows the harness replaced it."""
     upstream = os.path.join(root, "LiveAvatar")
     for rel, text in FILES.items():
         path = os.path.join(upstream, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         text = textwrap.dedent(text)
+        if cudnn_raises and rel.endswith("modules/attention.py"):
+            text = text.replace("    q, k, v = (x.transpose", f"    raise RuntimeError({CUDNN_ONLY!r})\n    q, k, v = (x.transpose", 1)
         if oom_in and rel.endswith("causal_s2v_pipeline.py"):
             text = text.replace(f"    def {oom_in}(self", f"    def {oom_in}(self, *a, **k):\n        raise RuntimeError("
                                 "'CUDA out of memory. Tried to allocate 2.50 GiB. GPU 0 has a total capacity of 23.65 GiB'"

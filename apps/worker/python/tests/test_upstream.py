@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -17,7 +18,8 @@ sys.path.insert(0, PYDIR)
 sys.path.insert(0, HERE)
 
 import fake_upstream  # noqa: E402
-from headroom_upstream import PINNED_COMMIT, shims, upstream_dir  # noqa: E402
+from headroom_upstream import PINNED_COMMIT, self_attention, shims, upstream_dir  # noqa: E402
+from headroom_upstream.phases import Instrument  # noqa: E402
 
 PHASES = ["load", "encode", "denoise", "decode"]
 
@@ -104,6 +106,132 @@ class FakeUpstreamRun(unittest.TestCase):
                        "T5 tokenizer", "VAE:", "DiT:", "LoRA:", "wav2vec2:", "save_video", "synchronize",
                        "ENABLE_COMPILE=false"):
             self.assertIn(needle, notes)
+
+    def test_default_self_attention_is_upstreams_cudnn_unpatched(self):
+        r = self.result
+        self.assertEqual(r["levers"]["selfAttention"], "cudnn")
+        self.assertIn("cuDNN", r["attention"])
+        self.assertIsNone(r["sdpaBackend"])
+        self.assertNotIn("self-attention (patch", "\n".join(r["notes"]))
+        self.assertFalse(any(self_attention.TARGET in e for e in r["patchEvents"]))
+
+
+def load_fake_attention(root: str):
+    """The fake layout's attention.py as a standalone module (it imports only torch)."""
+    upstream = fake_upstream.make(root)
+    path = os.path.join(upstream, *self_attention.MODULE.split(".")) + ".py"
+    spec = importlib.util.spec_from_file_location("fake_upstream_attention", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def reference_attention(q, k, v, causal=False, scale=None):
+    """softmax(Q K^T * scale) V on [B, L, H, D], written out (SDPA's definition; causal: the top-left triangle)."""
+    import torch
+    w = torch.einsum("blhd,bmhd->bhlm", q, k) * (scale if scale is not None else q.shape[-1] ** -0.5)
+    if causal:
+        w = w.masked_fill(~torch.ones(q.shape[1], k.shape[1], dtype=torch.bool).tril(), float("-inf"))
+    return torch.einsum("bhlm,bmhd->blhd", w.softmax(-1), v)
+
+
+class SelfAttention(unittest.TestCase):
+    """--self-attention: cudnn (default) leaves upstream's function in place; sdpa swaps only that function."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.mod = load_fake_attention(self.tmp.name)
+        self.upstreams = self.mod.cudnn_attention_forward_with_lse
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_default_leaves_upstreams_function_in_place(self):
+        inst = Instrument(None, None, None, None)
+        self.assertEqual(self_attention.apply("cudnn", self.mod, inst.patch), [])
+        self.assertIs(self.mod.cudnn_attention_forward_with_lse, self.upstreams)
+
+    def test_sdpa_replaces_it_lists_the_patch_and_is_undone(self):
+        inst = Instrument(None, None, None, None)
+        notes = self_attention.apply("sdpa", self.mod, inst.patch)
+        self.assertIs(self.mod.cudnn_attention_forward_with_lse, self_attention.sdpa_attention_forward)
+        self.assertEqual(len(notes), 1)
+        self.assertTrue(notes[0].startswith("self-attention (patch, --self-attention sdpa)"))
+        self.assertIn("Memory:", notes[0])
+        self.assertIn("Time:", notes[0])
+        # upstream's attention() looks the function up at call time: it now runs the replacement
+        import torch
+        torch.manual_seed(0)
+        q = torch.randn(1, 5, 2, 4)
+        self.assertTrue(torch.allclose(self.mod.attention(q, q, q), reference_attention(q, q, q), atol=1e-5))
+        inst.undo()
+        self.assertIs(self.mod.cudnn_attention_forward_with_lse, self.upstreams)
+
+    def test_missing_target_is_an_error_not_a_silent_cudnn_run(self):
+        inst = Instrument(None, None, None, None)
+        del self.mod.cudnn_attention_forward_with_lse
+        with self.assertRaises(RuntimeError):
+            self_attention.apply("sdpa", self.mod, inst.patch)
+
+    def test_replacement_equals_reference_sdpa_on_tiny_tensors(self):
+        import torch
+        import torch.nn.functional as F
+        torch.manual_seed(0)
+        # Lq != Lk and H != L, so a missed transpose or a wrong scale shows
+        q, k, v = torch.randn(2, 5, 3, 8), torch.randn(2, 7, 3, 8), torch.randn(2, 7, 3, 8)
+        out = self_attention.sdpa_attention_forward(q, k, v)
+        self.assertEqual(out.shape, (2, 5, 3, 8))
+        self.assertTrue(out.is_contiguous())
+        self.assertLess(float((out - reference_attention(q, k, v)).abs().max()), 1e-5)
+        self.assertLess(float((out - self.upstreams(q, k, v)).abs().max()), 1e-5)  # upstream's contract (CPU stand-in)
+        scaled = self_attention.sdpa_attention_forward(q, k, v, scale=0.1)
+        self.assertLess(float((scaled - reference_attention(q, k, v, scale=0.1)).abs().max()), 1e-5)
+        kc, vc = k[:, :5], v[:, :5]
+        causal = self_attention.sdpa_attention_forward(q, kc, vc, is_causal=True)
+        self.assertLess(float((causal - reference_attention(q, kc, vc, causal=True)).abs().max()), 1e-5)
+        self.assertGreater(float((causal - reference_attention(q, kc, vc)).abs().max()), 1e-3)
+        if hasattr(F, "scaled_dot_product_attention"):  # torch >= 2.0: PyTorch's own SDPA as the reference too
+            ref = F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)).transpose(1, 2)
+            self.assertLess(float((out - ref).abs().max()), 1e-5)
+
+    def test_backend_probe_is_none_off_cuda(self):
+        import torch
+        self.assertIsNone(self_attention.sdpa_backend(torch.device("cpu")))
+
+
+class SelfAttentionRuns(unittest.TestCase):
+    """End to end over a fake upstream whose cuDNN function raises (as the real op does off CUDA)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.upstream = fake_upstream.make(cls.tmp.name, cudnn_raises=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_sdpa_run_replaces_upstreams_call_and_says_so(self):
+        proc, events = run_harness(self.upstream, "--clips", "1", "--compile", "off", "--self-attention", "sdpa")
+        self.assertEqual(proc.returncode, 0, proc.stderr[-3000:])
+        r = events[-1]
+        self.assertIs(r["fits"], True, r.get("error"))
+        self.assertEqual(r["levers"]["selfAttention"], "sdpa")
+        self.assertIn("scaled_dot_product_attention", r["attention"])
+        self.assertIn(self_attention.NOTES["sdpa"], r["notes"])
+        self.assertIn(self_attention.TARGET + " -> sdpa", r["patchEvents"])
+
+    def test_default_run_keeps_upstreams_call(self):
+        proc, events = run_harness(self.upstream, "--clips", "1", "--compile", "off")
+        r = events[-1]
+        self.assertIsNone(r["fits"])
+        self.assertIn(fake_upstream.CUDNN_ONLY, r["error"])
+        self.assertEqual(r["levers"]["selfAttention"], "cudnn")
+
+    def test_unknown_choice_is_refused(self):
+        proc, _ = run_harness(self.upstream, "--self-attention", "flash")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("invalid choice", proc.stderr)
 
 
 class Failures(unittest.TestCase):
