@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadMeasuredRuns, readMeasurementFiles } from "./read-measurements.ts";
+import { loadCalibrationEvidence, loadMeasuredRuns, readMeasurementFiles } from "./read-measurements.ts";
 
 const COMMITTED = fileURLToPath(new URL("../../../data/measurements", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "headroom-measurements-"));
@@ -29,5 +29,19 @@ describe("loadMeasuredRuns", () => {
     writeFileSync(join(scratch, "README.md"), "# not a measurement");
     expect(readMeasurementFiles(scratch).map((file) => file.name)).toEqual(["a-broken.json", "b-other.json", committed.name].sort());
     expect(loadMeasuredRuns(scratch).map((run) => run.file)).toEqual([committed.name]);
+  });
+});
+
+describe("loadCalibrationEvidence", () => {
+  it("compares every committed measurement, and its summary counts them all within the bar", () => {
+    const evidence = loadCalibrationEvidence(COMMITTED);
+    expect(evidence.runs.map((run) => run.file)).toEqual(loadMeasuredRuns(COMMITTED).map((run) => run.file));
+    expect(evidence.summary.measurements).toBe(evidence.runs.length);
+    expect(evidence.summary.peaksWithin).toBe(evidence.summary.peaks);
+  });
+  it("is empty, not an error, for a missing folder", () => {
+    const evidence = loadCalibrationEvidence(join(scratch, "absent"));
+    expect(evidence.runs).toEqual([]);
+    expect(evidence.summary.measurements).toBe(0);
   });
 });

@@ -2,7 +2,7 @@
 // Node only (node:fs); what to make of the files is pure and lives in @headroom/estimator.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { measuredRunsFrom, type MeasuredRun, type MeasurementFile } from "@headroom/estimator";
+import { calibrationEvidence, measuredRunsFrom, type CalibrationEvidence, type MeasuredRun, type MeasurementFile } from "@headroom/estimator";
 
 /** Every *.json in the folder, by name, with its parsed JSON or why it could not be read; throws where the folder can't be listed. */
 export const readMeasurementFiles = (dir: string): MeasurementFile[] =>
@@ -23,5 +23,14 @@ export const loadMeasuredRuns = (dir: string): MeasuredRun[] => {
     return measuredRunsFrom(readMeasurementFiles(dir));
   } catch {
     return [];
+  }
+};
+
+/** The calibration behind every report's error bars, for the evidence page; a missing folder gives an empty one. */
+export const loadCalibrationEvidence = (dir: string): CalibrationEvidence => {
+  try {
+    return calibrationEvidence(readMeasurementFiles(dir));
+  } catch {
+    return calibrationEvidence([]);
   }
 };

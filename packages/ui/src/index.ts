@@ -14,3 +14,5 @@ export { downsample, tracePoints, VramChart, VramTimeline, type TimelinePoint, t
 export { Panel, ReportView, usableSourceOf } from "./report-view.tsx";
 export { ProgressBar, StateBadge, type JobStateName } from "./state-badge.tsx";
 export { RankTable } from "./rank-table.tsx";
+export { MemoryEvidence, SpeedEvidence } from "./evidence-view.tsx";
+export { citeHref } from "./cite-href.ts";

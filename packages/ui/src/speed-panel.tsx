@@ -32,7 +32,7 @@ export function SpeedPanel({ estimate, status = "runs" }: { estimate: Estimate; 
       </dl>
       <p className="small muted" data-testid="speed-bar">
         Error bar ({bar.regime}-bound): up to {bar.slower}× slower and {bar.faster}× faster than the point estimate
-        ({speed.fps.toPrecision(3)} FPS) — the estimator&apos;s widest miss on every published or measured speed observation. <SourceTag source={bar.source} />
+        ({speed.fps.toPrecision(3)} FPS) — the estimator&apos;s widest miss on every published or measured speed observation (<a href="/evidence#speed">see them</a>). <SourceTag source={bar.source} />
       </p>
       {speed.offloadShare > 0 && (
         <p className="small muted">{Math.round(speed.offloadShare * 100)} % of each forward moves weights or caches over PCIe or between GPUs.</p>

@@ -31,7 +31,7 @@ export function VerdictBanner({ verdict, estimate }: { verdict: Verdict; estimat
       </div>
       <div className="verdict-errorbar" title="Every prediction carries this error bar">
         <span className="muted">error bar</span> <b data-testid="error-bar">{formatErrorBar(estimate.errorBar)}</b>{" "}
-        <SourceTag source={estimate.errorBar.source} />
+        <SourceTag source={estimate.errorBar.source} /> <a href="/evidence#memory" className="small">evidence</a>
       </div>
     </section>
   );

@@ -10,6 +10,7 @@ const NAV = [
   { href: "/jobs", label: "Jobs" },
   { href: "/hosts", label: "Hosts" },
   { href: "/team", label: "Team" },
+  { href: "/evidence", label: "Evidence" },
 ];
 
 export function SiteHeader({ viewer, teams }: { viewer: { name: string; email: string } | null; teams: TeamOption[] }) {

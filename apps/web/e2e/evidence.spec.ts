@@ -1,0 +1,44 @@
+import { readdirSync } from "node:fs";
+import { expect, test, type Page } from "@playwright/test";
+
+const shot = async (page: Page, name: string) => {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
+};
+
+const committedRuns = readdirSync("../../data/measurements").filter((name) => name.endsWith(".json")).length;
+
+test("evidence: a report's error bars lead to every measured run and every published speed observation", async ({ page }) => {
+  await page.goto("/?gpu=h100-sxm&count=5");
+
+  await test.step("the speed panel's error bar links to the speed evidence", async () => {
+    await page.getByTestId("speed-bar").getByRole("link", { name: "see them" }).click();
+    await expect(page).toHaveURL(/\/evidence#speed$/);
+  });
+
+  await test.step("memory: one row per committed run, all within the bar, and the summary counts them", async () => {
+    const runs = page.getByTestId("evidence-run");
+    await expect(runs).toHaveCount(committedRuns);
+    await expect(page.locator('[data-testid=evidence-run][data-within="false"]')).toHaveCount(0);
+    await expect(page.getByTestId("memory-summary")).toContainText(/\d+ of \d+ measured peaks within ±max\(3 %, 0\.5 GiB\)/);
+    await expect(page.getByTestId("instruments-none")).toBeVisible();
+  });
+
+  await test.step("speed: kernel factors with sources, observations linked to where they were written, the 45 → 6–9 arithmetic", async () => {
+    await expect(page.getByTestId("kernel-factors").locator("tbody tr")).toHaveCount(4);
+    await expect(page.getByTestId("kernel-factors")).toContainText("×1.33");
+    const observations = page.getByTestId("speed-observation");
+    await expect(observations.filter({ hasText: "README 45 FPS" })).toContainText("45.0");
+    await expect(page.locator('a[href="https://github.com/Alibaba-Quark/LiveAvatar/issues/38"]')).toHaveCount(1);
+    await expect(page.locator('[data-testid=speed-observation][data-held="false"]')).toContainText("issue #35");
+    await expect(page.getByTestId("speed-why")).toContainText("2.25×");
+    await shot(page, "evidence");
+  });
+
+  await test.step("at phone width the page does not scroll sideways: wide tables scroll inside their panel", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});

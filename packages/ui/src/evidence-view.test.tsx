@@ -1,0 +1,52 @@
+import { calibrationEvidence, estimate, observationRows, resolvePlan, speedExplanation, type MeasuredKernelFactor } from "@headroom/estimator";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { citeHref } from "./cite-href.ts";
+import { MemoryEvidence, SpeedEvidence } from "./evidence-view.tsx";
+
+describe("SpeedEvidence", () => {
+  const rows = observationRows();
+  const html = renderToStaticMarkup(<SpeedEvidence rows={rows} explanation={speedExplanation(rows)} measuredKernels={[]} />);
+  it("lists every observation, marks the one not held, and links each upstream thread and README version", () => {
+    expect(html.match(/data-testid="speed-observation"/g)).toHaveLength(rows.length);
+    expect(html).toContain('data-held="false"');
+    expect(html).toContain('href="https://github.com/Alibaba-Quark/LiveAvatar/issues/38"');
+    expect(html).toContain('href="https://github.com/Alibaba-Quark/LiveAvatar/blob/177e8bf/README.md"');
+  });
+  it("shows each kernel factor with its source, and says upstream has not timed it until it has", () => {
+    expect(html).toContain("×1.33");
+    expect(html).toContain("not timed yet");
+    const timed: MeasuredKernelFactor = { kernels: "eager-fp8", factor: 1.5, run: "upstream-704x384-eager-c2", baseline: "upstream-704x384-c2", gpu: "NVIDIA H200" };
+    const withRun = renderToStaticMarkup(<SpeedEvidence rows={rows} explanation={speedExplanation(rows)} measuredKernels={[timed]} />);
+    expect(withRun).toContain("×1.50 (upstream-704x384-eager-c2 ÷ upstream-704x384-c2)");
+  });
+  it("explains 45 → 6–9 FPS with the computed factors", () => {
+    expect(html).toContain("2.25×");
+    expect(html).toMatch(/v1\.0 at 8\.7 FPS \(2\.30× under/);
+  });
+});
+
+describe("MemoryEvidence", () => {
+  it("one row per run, the summary, and — with no upstream run — says what the probe alone cannot catch", () => {
+    const plan = resolvePlan({ hardware: { gpu: "h200", count: 1 } });
+    const predicted = estimate(plan).gpus[0]!.peakBytes;
+    const reading = { allocated: predicted, reserved: predicted, deviceUsed: predicted };
+    const probe = { name: "a.json", json: { id: "a", command: "x", date: "d", gpu: "NVIDIA H200", torchVersion: "2", capBytes: null, plan, ranks: [{ rank: 0, fits: true, phases: { denoise: reading } }] } };
+    const evidence = calibrationEvidence([probe, { name: "not-one.json", json: { id: "b" } }]);
+    expect(evidence.runs).toHaveLength(1);
+    const html = renderToStaticMarkup(<MemoryEvidence evidence={evidence} />);
+    expect(html.match(/data-testid="evidence-run"/g)).toHaveLength(1);
+    expect(html).toContain('data-within="true"');
+    expect(html).toContain("1 of 1</b> measured peaks");
+    expect(html).toContain('data-testid="instruments-none"');
+  });
+});
+
+describe("citeHref", () => {
+  it("links upstream threads and README versions, nothing else", () => {
+    expect(citeHref("github.com/Alibaba-Quark/LiveAvatar/issues/22 (2025-12-24): ~8.7 FPS")).toBe("https://github.com/Alibaba-Quark/LiveAvatar/issues/22");
+    expect(citeHref("upstream README @415c96e (2026-01-09)")).toBe("https://github.com/Alibaba-Quark/LiveAvatar/blob/415c96e/README.md");
+    expect(citeHref("FR-14")).toBeNull();
+    expect(citeHref("data/measurements/h100-704x384-default.json")).toBeNull();
+  });
+});
