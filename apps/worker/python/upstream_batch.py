@@ -18,6 +18,9 @@ RUNS = [  # in priority order: a budget-limited batch runs the first ones (eager
     ("704x384-eager-c2", ["--compile", "off", "--clips", "2"]),
     ("704x384-c2", DEFAULT + ["--clips", "2"]),
     ("704x384-bf16-eager-c2", ["--fp8", "off", "--compile", "off", "--clips", "2"]),
+    # 704x384-eager-c2 with torch SDPA in place of upstream's cuDNN self-attention: their forwards' ratio is the
+    # "cuDNN attention" factor (eager, so no compile minutes; the kernel SDPA picked is the result's sdpaBackend)
+    ("704x384-eager-sdpa-c2", ["--compile", "off", "--self-attention", "sdpa", "--clips", "2"]),
     ("704x384-offloadkv-t5cpu-cap24", ["--offload-kv-cache", "--t5-cpu", "--cap-gib", "23.65", "--clips", "2"]),
     ("704x384-c2-cap44", ["--cap-gib", "44.39", "--clips", "2"]),
     ("704x384-c2-cap31", ["--cap-gib", "31.36", "--clips", "2"]),

@@ -48,6 +48,8 @@ def to_measurement(entry: dict, machine: str, batch_command: str, plan: dict = N
         "harness": {"version": r["instrument"].get("harness"), "clips": r.get("clips"), "steps": r.get("steps")},
         "exitCode": entry["exitCode"], "wallSeconds": r.get("wallSeconds"),
         "plan": plan if plan is not None else plan_for(r),
+        # not a plan field (upstream has no such flag): the harness's --self-attention, cudnn for files made before it
+        "selfAttention": (r.get("levers") or {}).get("selfAttention", "cudnn"),
         "ranks": [rank],
     }
 

@@ -166,8 +166,9 @@ class Harness:
         device = torch.device("cuda", 0) if o.device == "cuda" else torch.device("cpu")
         mem = Mem(device, int(o.cap_gib * 1024 ** 3) if o.cap_gib else None, em)
         mem.apply_cap(o.cap_mode)
-        # asked before the run, while the device is empty: which kernel SDPA picks decides what the sdpa run measures
-        self.sdpa_backend = self_attention.sdpa_backend(device) if o.self_attention == "sdpa" else None
+        # asked before the run, while the device is empty: the kernel torch SDPA picks decides what the sdpa run
+        # measures (and is what the flash_attn shim's cross-attention runs in either mode)
+        self.sdpa_backend = self_attention.sdpa_backend(device)
         host = HostMeter()
         tracker = PhaseTracker(mem, host, em)
         timings = Timings()

@@ -67,9 +67,10 @@ def apply(choice: str, attention_module: Any, patch: Callable[[Any, str, Any], N
 
 
 def sdpa_backend(device: torch.device) -> Optional[str]:
-    """The kernel PyTorch's SDPA picks for upstream's self-attention shape on this device (bf16, 40 heads of 128),
-    asked once before the run: FLASH_ATTENTION, EFFICIENT_ATTENTION, MATH, CUDNN_ATTENTION … None off CUDA or where
-    this torch has no torch._fused_sdp_choice."""
+    """The kernel PyTorch's SDPA picks for upstream's attention head shape on this device (bf16, 40 heads of 128),
+    asked once before the run: FLASH_ATTENTION, EFFICIENT_ATTENTION, MATH, CUDNN_ATTENTION … With --self-attention
+    sdpa it is self-attention's kernel; in either mode it is the flash_attn shim's (cross-attention), where that shim
+    is installed. None off CUDA or where this torch has no torch._fused_sdp_choice."""
     if device.type != "cuda" or not hasattr(torch, "_fused_sdp_choice"):
         return None
     try:

@@ -234,6 +234,38 @@ class SelfAttentionRuns(unittest.TestCase):
         self.assertIn("invalid choice", proc.stderr)
 
 
+class BatchAndSplit(unittest.TestCase):
+    """upstream_batch.py's run list and upstream_measurements.py's file carry the self-attention lever."""
+
+    def test_sdpa_run_follows_the_first_three_and_pairs_with_the_eager_run(self):
+        import upstream_batch
+        ids = [rid for rid, _ in upstream_batch.RUNS]
+        self.assertEqual(ids[:4], ["704x384-eager-c2", "704x384-c2", "704x384-bf16-eager-c2", "704x384-eager-sdpa-c2"])
+        flags = dict(upstream_batch.RUNS)
+        sdpa, eager = flags["704x384-eager-sdpa-c2"], flags["704x384-eager-c2"]
+        self.assertEqual(sdpa, ["--compile", "off", "--self-attention", "sdpa", "--clips", "2"])
+        # the pair differs in the self-attention only
+        self.assertEqual([f for f in sdpa if f not in ("--self-attention", "sdpa")], eager)
+
+    def result(self, **levers):
+        base = {"size": "704*384", "inferFrames": 48, "sampleSteps": 4, "fp8": True, "enableCompile": False,
+                "offloadKvCache": False, "t5Cpu": False, "numClip": 2}
+        return {"instrument": {"kind": "upstream", "commit": PINNED_COMMIT, "harness": "0.2.0"}, "gpu": "H200",
+                "torchVersion": "2.x", "capBytes": None, "levers": dict(base, **levers), "phases": {"load": {}},
+                "audioSeconds": 60}
+
+    def test_measurement_carries_self_attention_outside_the_plan(self):
+        import upstream_measurements
+        entry = {"id": "704x384-eager-sdpa-c2", "command": "python3 -m headroom_upstream --self-attention sdpa",
+                 "date": "2026-12-05T00:00:00Z", "exitCode": 0, "result": self.result(selfAttention="sdpa")}
+        m = upstream_measurements.to_measurement(entry, "h200", "batch")
+        self.assertEqual(m["selfAttention"], "sdpa")
+        self.assertNotIn("selfAttention", m["plan"]["params"])
+        self.assertIs(m["plan"]["params"]["enableCompile"], False)
+        old = dict(entry, result=self.result())  # a harness 0.1.0 result: upstream's cuDNN ran
+        self.assertEqual(upstream_measurements.to_measurement(old, "h200", "batch")["selfAttention"], "cudnn")
+
+
 class Failures(unittest.TestCase):
     def test_missing_upstream_dir_is_not_installed(self):
         with tempfile.TemporaryDirectory() as tmp:
