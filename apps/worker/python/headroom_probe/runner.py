@@ -150,9 +150,12 @@ class Probe:
         self.em.emit("memory", phase=name, **peaks, hostRss=host["rssBytes"], hostPeakRss=host["peakRssBytes"])
         self.em.emit("phase", phase=name, state="end")
 
-    def _free(self) -> None:
+    def _free(self, where: str) -> None:
+        """torch.cuda.empty_cache() where upstream calls it (named in the run log), and nowhere else: between two
+        calls the caching allocator keeps what was freed, as upstream's does, and nvidia-smi shows it."""
         gc.collect()
         self.mem.empty_cache()
+        self.em.log("empty_cache", where=where)
 
     # ---- helpers ---------------------------------------------------------------------------------------------
     def _factory(self) -> Factory:
@@ -192,8 +195,8 @@ class Probe:
         idx = torch.linspace(0, feats.shape[2] - 1, frames, device=self.device).long()
         self.audio_emb = feats[:, :, idx].permute(0, 1, 3, 2).contiguous().to(BF16)
         self.mem.sample()
+        # audio_encoder.model.to("cpu"), no empty_cache: wav2vec2's blocks stay cached through the VAE encode and T5
         del w2v, hidden, audio, feats, idx
-        self._free()
         # VAE encodes the reference and the motion context: one GPU repeats the 5-frame reference to 365 frames,
         # TPP one frame to 73; the pixel frames stay as videos_last_frames, their latents as motion_latents.
         if vae is not None:
@@ -218,7 +221,6 @@ class Probe:
                 t5 = None
         else:
             self.notes.append("t5Cpu: T5 runs on the host; only its [512, 4096] context reaches the GPU")
-        self._free()
         return t5
 
     def _new_cache(self, window: int, cond: int, host: bool, shared_cond: Optional[List[Dict[str, torch.Tensor]]]):
@@ -323,7 +325,10 @@ class Probe:
         with self.phase("load"):
             vae = WanVAE(self._factory(), self.dims.vae_dim, self.dims.z_dim)
             dit = self._build_dit()
-            self._free()
+            # upstream empties no cache after the build (only fsdp.py's shard_model does): the bf16 weights fp8
+            # replaced stay cached into the encode
+            if self.fsdp:
+                self._free("fsdp.py shard_model")
         with self.phase("encode"):
             t5 = self._encode(vae, keep_t5=keep_t5)
             context = self._context()
@@ -339,7 +344,7 @@ class Probe:
         if offload_model:  # noise_model to GPU; vae, text_encoder, audio_encoder to CPU; empty_cache
             vae = None
             t5 = None
-            self._free()
+            self._free("offload_model: noise_model to the GPU, encoders to the CPU")
         with self.phase("denoise"):
             g = self.geo
             shared = None
@@ -365,12 +370,12 @@ class Probe:
             # r == 0 and enable_online_decode: noise_model.cpu(), vae to the GPU; KV caches stay
             if offload_model:
                 dit = None
-                self._free()
+                self._free("online decode: noise_model to the CPU")
         else:
             # offload_model: kv_cache1 = None (shared_cond_cache still referenced), VAE to the GPU
             if offload_model:
                 caches = None
-                self._free()
+                self._free("offload_model: KV caches dropped, VAE to the GPU")
         with self.phase("decode"):
             if vae is None:
                 vae = WanVAE(self._factory(), self.dims.vae_dim, self.dims.z_dim)
@@ -379,7 +384,7 @@ class Probe:
             else:
                 self._decode_clips(vae, clip_outputs)
             clip_outputs = None
-            self._free()
+            self._free("after the decode")
 
     def _rollout(self, dit, caches, context, offload_kv: bool) -> List[torch.Tensor]:
         """The rollout loop of generate(): per clip, blocks x steps forwards written into clip_output [16, lat, h, w]
@@ -511,7 +516,7 @@ class Probe:
                 cache = None
         if role == "vae" and offload_model:  # the VAE rank moves its (unused) DiT to the CPU
             dit = None
-        self._free()  # FSDP ranks: the cache is dropped before their decode
+        self._free("before the decode")  # FSDP ranks: the cache is dropped before their decode
         with self.phase("decode"):
             if role == "vae":
                 t0 = time.perf_counter()

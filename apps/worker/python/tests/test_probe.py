@@ -127,6 +127,31 @@ class TinyEndToEnd(unittest.TestCase):
             self.assertEqual(events[-1]["oomPhase"], "denoise")
 
 
+class CacheFrees(unittest.TestCase):
+    """The probe empties PyTorch's cache where upstream calls torch.cuda.empty_cache() and nowhere else: upstream's own
+    run on an H200 kept 40.65 GiB reserved in the encode against 27.35 GiB allocated (data/measurements/
+    upstream-attempts/2026-12-04-h200-first-forward-stop.json), where probe 0.3.0 emptied the cache after wav2vec2."""
+
+    def _frees_before_denoise(self, plan: dict):
+        with tempfile.TemporaryDirectory() as tmp:
+            proc, events = run_probe(write_plan(tmp, plan), "--blocks", "1", "--steps", "1")
+        self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+        denoise = next(i for i, e in enumerate(events) if e["type"] == "phase" and e.get("phase") == "denoise" and e.get("state") == "start")
+        encode_end = next(i for i, e in enumerate(events) if e["type"] == "phase" and e.get("phase") == "encode" and e.get("state") == "end")
+        return [(i, e["where"]) for i, e in enumerate(events[:denoise]) if e["type"] == "log" and e.get("message") == "empty_cache"], encode_end
+
+    def test_offload_model_empties_once_after_the_encode(self):
+        frees, encode_end = self._frees_before_denoise(load_plan("h100-704x384-default.json"))
+        self.assertEqual([where for _, where in frees], ["offload_model: noise_model to the GPU, encoders to the CPU"])
+        self.assertGreater(frees[0][0], encode_end)
+
+    def test_without_offload_model_nothing_is_emptied_before_the_denoise(self):
+        plan = load_plan("h100-704x384-default.json")
+        plan["params"]["offloadModel"] = False
+        frees, _ = self._frees_before_denoise(plan)
+        self.assertEqual(frees, [])
+
+
 class KvLayoutAtFullScale(unittest.TestCase):
     """The formulas from the brief and _initialize_kv_cache, computed without allocating."""
 
