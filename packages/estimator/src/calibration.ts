@@ -217,7 +217,8 @@ export const compareInstruments = (measurements: readonly Measurement[]): Instru
   const probes = new Map(measurements.filter((m) => m.instrument.kind === "probe" && m.ranks.every((r) => r.fits === true)).map((m) => [runKey(m), m]));
   const rows: InstrumentPhaseRow[] = [];
   for (const up of measurements) {
-    if (up.instrument.kind !== "upstream" || !up.ranks.every((r) => r.fits === true)) continue;
+    // a run with PyTorch's SDPA patched in for cuDNN self-attention times a kernel; it is not upstream as it ships
+    if (up.instrument.kind !== "upstream" || up.selfAttention === "sdpa" || !up.ranks.every((r) => r.fits === true)) continue;
     const probe = probes.get(runKey(up));
     if (!probe) continue;
     const est = estimate(comparedPlan(up));
