@@ -302,6 +302,19 @@ class Parsing(unittest.TestCase):
         for entry in manifest:
             self.assertTrue(os.path.exists(os.path.join(PLANS, entry["plan"])), entry)
 
+    def test_every_batch_manifest_names_full_plans_that_exist(self):
+        dirs = [d for d in os.listdir(PYDIR) if d.startswith("plans") and os.path.exists(os.path.join(PYDIR, d, "manifest.json"))]
+        self.assertIn("plans-instrument", dirs)
+        for d in dirs:
+            with open(os.path.join(PYDIR, d, "manifest.json")) as fh:
+                for entry in json.load(fh):
+                    path = os.path.join(PYDIR, d, entry["plan"])
+                    self.assertTrue(os.path.exists(path), (d, entry["id"]))
+                    with open(path) as pf:
+                        plan = json.load(pf)
+                    for section, fields in PLAN_FIELDS.items():
+                        self.assertEqual(set(plan[section]), fields, (d, entry["id"], section))
+
 
 class Batch(unittest.TestCase):
     def test_batch_runs_each_plan_in_its_own_process(self):
