@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { TransferRefused, type WebFiles } from "../transfer/web-files.ts";
 import { createJobReporter } from "./job-reporter.ts";
 
@@ -102,6 +102,29 @@ describe("createJobReporter", () => {
     await reporter.close();
     expect(sent.map((b) => b.seq)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(sent.flatMap((b) => b.events).map((e) => e.message)).toEqual(Array.from({ length: 5000 }, (_, i) => `line ${i + 1000}`));
+  });
+
+  it("adds no timed write behind one still waiting on the web, so close() is not held up by a pile of them", async () => {
+    vi.useFakeTimers();
+    try {
+      const tries: number[] = [];
+      let answer = () => {};
+      /** The web is down; the first try takes long (the transfer's own retries), the others fail at once. */
+      const post: WebFiles["postBatch"] = async (_jobId, _stream, batch) => {
+        tries.push(batch.seq);
+        if (tries.length === 1) await new Promise<void>((resolve) => (answer = resolve));
+        throw new TransferRefused(503, `events batch ${batch.seq}: 503 the database is unavailable`);
+      };
+      const reporter = createJobReporter({ jobId: "j1", post, upload: noUpload, flushMs: 500 });
+      reporter.report(line(0));
+      await vi.advanceTimersByTimeAsync(500); // batch 1 goes and hangs
+      await vi.advanceTimersByTimeAsync(10 * 500); // ten ticks while it hangs
+      answer();
+      await reporter.close();
+      expect(tries).toEqual([1, 1]); // the first try and close()'s, not ten more in between
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("close() waits for a last try of what is waiting, and names what never arrived", async () => {

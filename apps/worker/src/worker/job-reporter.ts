@@ -93,11 +93,19 @@ export const createJobReporter = ({ jobId, post, upload, flushMs = 500, onError 
       }
     }
   };
+  let writing = 0;
   const flush = (isLast = false) => {
-    chain = chain.then(() => write(isLast)).catch((error: unknown) => onError(`job ${jobId}: could not store events or results: ${error instanceof Error ? error.message : String(error)}`));
+    writing += 1;
+    chain = chain
+      .then(() => write(isLast))
+      .catch((error: unknown) => onError(`job ${jobId}: could not store events or results: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => (writing -= 1));
     return chain;
   };
-  const timer = setInterval(() => void flush(), flushMs);
+  // no tick while a write waits on a web that is down: each would retry the waiting batches, and close() waits behind them all
+  const timer = setInterval(() => {
+    if (writing === 0) void flush();
+  }, flushMs);
 
   return {
     report: (event) => {

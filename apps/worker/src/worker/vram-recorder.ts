@@ -59,6 +59,7 @@ export const startVramRecorder = (options: {
       chunks.set(sample.gpu, chunk);
     },
   });
+  let writing = 0;
   const flush = (isLast = false) => {
     const full = chunks;
     chunks = new Map();
@@ -68,10 +69,14 @@ export const startVramRecorder = (options: {
       batches.push({ seq, chunks: [...full].map(([gpuIndex, chunk]) => ({ gpuIndex, startedAt: chunk.startedAt.toISOString(), samplesMib: chunk.samplesMib })) });
     }
     // with nothing new, still a try for the batches waiting
-    chain = chain.then(() => outbox.send(batches, isLast));
+    writing += 1;
+    chain = chain.then(() => outbox.send(batches, isLast)).finally(() => (writing -= 1));
     return chain;
   };
-  const timer = setInterval(() => void flush(), options.flushMs ?? 5000);
+  // no tick while a send waits on a web that is down: the samples stay in their chunk for the next (the web takes ten minutes' worth)
+  const timer = setInterval(() => {
+    if (writing === 0) void flush();
+  }, options.flushMs ?? 5000);
   return {
     stop: async () => {
       clearInterval(timer);
