@@ -1,8 +1,8 @@
-import { formatGibValue, formatSignedGibValue, HOST_RAM_ERROR_BAR, PROBE_HOST_TERM_IDS, type CalibrationSummary, type HostRamComparison, type InstrumentPhaseRow, type MeasuredKernelFactor, type MeasurementComparison, type SpeedComparison } from "@headroom/estimator";
+import { formatGibValue, formatSignedGibValue, HOST_RAM_ERROR_BAR, PROBE_HOST_TERM_IDS, type CalibrationSummary, type HostRamComparison, type InstrumentPhaseRow, type MeasuredKernelFactor, type MeasurementComparison, type SpeedComparison, type StageTiming } from "@headroom/estimator";
 import { formatSpeedReport } from "./speed-report.ts";
 
 /** One line per measured rank peak and per fit/OOM verdict, then the summary the error bar is judged by. */
-export const formatCalibration = (comparisons: readonly MeasurementComparison[], summary: CalibrationSummary, hostRam: readonly HostRamComparison[] = [], speed: readonly SpeedComparison[] = [], instruments: readonly InstrumentPhaseRow[] = [], measuredKernels: readonly MeasuredKernelFactor[] = []): string => {
+export const formatCalibration = (comparisons: readonly MeasurementComparison[], summary: CalibrationSummary, hostRam: readonly HostRamComparison[] = [], speed: readonly SpeedComparison[] = [], instruments: readonly InstrumentPhaseRow[] = [], measuredKernels: readonly MeasuredKernelFactor[] = [], stages: readonly StageTiming[] = []): string => {
   const rows = comparisons.flatMap((c) => {
     const verdict = `${c.measuredFits ? "fits" : `OOM@${c.measuredOomPhase ?? "?"}`} / ${c.predictedFits ? "fits" : `OOM@${c.predictedOomPhase ?? "?"}`}${c.verdictAgrees ? "" : "  DISAGREES"}`;
     if (c.peaks.length === 0) return [`  ${c.id.padEnd(36)} ${"-".padStart(8)} ${"-".padStart(8)} ${"-".padStart(7)}  ${verdict}`];
@@ -17,7 +17,7 @@ export const formatCalibration = (comparisons: readonly MeasurementComparison[],
     ...Object.entries(summary.byInstrument).map(([kind, s]) => `  ${kind}: ${s.peaksWithin} of ${s.peaks} peaks within · max ${formatGibValue(s.maxErrorBytes)} GiB · verdicts ${s.verdictAgreement} of ${s.measurements}`),
     ...formatInstruments(instruments),
     ...formatHostRam(hostRam),
-    ...formatSpeedReport(speed, measuredKernels),
+    ...formatSpeedReport(speed, measuredKernels, stages),
   ].join("\n");
 };
 

@@ -1,4 +1,4 @@
-import { catalogGpuId, compareHostRam, compareInstruments, compareMeasurement, compareSpeed, estimate, FPS_OBSERVATIONS, GIB, HOST_RAM_ERROR_BAR, KERNEL_FACTORS, Measurement, measuredKernelFactors, PROBE_EAGER_FORWARD_SECONDS, PROBE_FORWARD_EXTREMES, staleKernelFactors, summarizeCalibration } from "@headroom/estimator";
+import { catalogGpuId, compareHostRam, compareInstruments, compareMeasurement, compareSpeed, compareStageTimings, estimate, FPS_OBSERVATIONS, GIB, HOST_RAM_ERROR_BAR, KERNEL_FACTORS, Measurement, measuredKernelFactors, PROBE_EAGER_FORWARD_SECONDS, PROBE_FORWARD_EXTREMES, staleKernelFactors, summarizeCalibration } from "@headroom/estimator";
 import { describe, expect, it } from "vitest";
 import { readMeasurements } from "./read-measurements.ts";
 import { runCli, type Io } from "./run-cli.ts";
@@ -54,6 +54,18 @@ describe("calibration against data/measurements", () => {
       });
       expect(large.length).toBeGreaterThanOrEqual(10);
       for (const row of large) expect(Math.abs(row.measuredSeconds / row.predictedSeconds - 1), row.id).toBeLessThan(0.1);
+    });
+    it("times decode and re-encode per clip within 15 % of every single-GPU run (their rates are the probe's), and reads a KV copy as a step less its forward", () => {
+      const stages = measurements.flatMap(compareStageTimings);
+      const vae = stages.filter((row) => row.stage === "vae-decode" || row.stage === "vae-reencode");
+      expect(vae.length).toBeGreaterThanOrEqual(20);
+      for (const row of vae) expect(Math.abs(row.measuredSeconds / row.predictedSeconds - 1), `${row.id} ${row.stage}`).toBeLessThan(0.15);
+      const kv = stages.filter((row) => row.stage === "kv-copy-per-step");
+      expect(kv.length).toBeGreaterThanOrEqual(2);
+      for (const row of kv) {
+        const rank = measurements.find((m) => m.id === row.id)!.ranks[0]!;
+        expect(row.measuredSeconds).toBeCloseTo(rank.secondsPerStep! - rank.secondsPerForward!, 9);
+      }
     });
     it("upstream's own timed runs, where committed, agree with the kernel factors in use within 10 %", () => {
       expect(staleKernelFactors(measuredKernelFactors(measurements), KERNEL_FACTORS)).toEqual([]);

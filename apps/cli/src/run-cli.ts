@@ -1,5 +1,5 @@
 import {
-  compareHostRam, compareInstruments, KERNEL_FACTORS, measuredKernelFactors, observationRows, compareMeasurement, compareSpeed, estimate, launchReport, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasuredRun, type MeasurementFile,
+  compareHostRam, compareInstruments, compareStageTimings, KERNEL_FACTORS, measuredKernelFactors, observationRows, compareMeasurement, compareSpeed, estimate, launchReport, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasuredRun, type MeasurementFile,
 } from "@headroom/estimator";
 import { evaluate, rank, suggest } from "@headroom/rules";
 import { formatArgError, parseArgs, resolveCheckPlan, type ArgError } from "./args.ts";
@@ -86,9 +86,10 @@ const runCalibration = (dir: string | null, json: boolean, io: Io): number => {
   const summary = summarizeCalibration(comparisons);
   const instruments = compareInstruments(runs);
   const kernels = { inUse: KERNEL_FACTORS, measured: measuredKernelFactors(runs) };
+  const stageTimings = runs.flatMap(compareStageTimings);
   io.out(json
-    ? JSON.stringify({ summary, measurements: comparisons, instruments, hostRam, speed, kernels, speedObservations: observationRows() }, null, 2)
-    : formatCalibration(comparisons, summary, hostRam, speed, instruments, kernels.measured));
+    ? JSON.stringify({ summary, measurements: comparisons, instruments, hostRam, speed, stageTimings, kernels, speedObservations: observationRows() }, null, 2)
+    : formatCalibration(comparisons, summary, hostRam, speed, instruments, kernels.measured, stageTimings));
   return EXIT_OK;
 };
 

@@ -1,6 +1,6 @@
 import {
   KERNEL_FACTORS, KERNEL_SETS, median, observationRows, SPEED_ERROR_BAR, speedExplanation,
-  type MeasuredKernelFactor, type ObservationRow, type SpeedComparison,
+  type MeasuredKernelFactor, type ObservationRow, type SpeedComparison, type StageTiming,
 } from "@headroom/estimator";
 
 const fps = (value: number) => (value >= 10 ? value.toFixed(1) : value.toPrecision(2));
@@ -15,6 +15,17 @@ const formatForwards = (rows: readonly SpeedComparison[]): string[] => {
     `  ${"measurement".padEnd(48)} ${"card".padEnd(12)} ${"roofline".padStart(8)} ${"predicted".padStart(9)} ${"measured".padStart(8)} ${"÷pred".padStart(6)}`,
     ...rows.map((r) => `  ${r.id.padEnd(48)} ${`${r.gpu}${r.fp8 ? " fp8" : ""}`.padEnd(12)} ${r.rooflineSeconds.toFixed(3).padStart(8)} ${r.predictedSeconds.toFixed(3).padStart(9)} ${r.measuredSeconds.toFixed(3).padStart(8)} ${(r.measuredSeconds / r.predictedSeconds).toFixed(2).padStart(6)}`),
     `Measured ÷ predicted, median: bf16 ${ratio(false).toFixed(2)}, fp8 ${ratio(true).toFixed(2)} (the smallest frames are launch-bound: eager PyTorch spends the same host time per kernel at any size)`,
+  ];
+};
+
+/** The stages one GPU timed apart (KV copies, decode, re-encode, compile), each against its speed term. */
+const formatStages = (rows: readonly StageTiming[]): string[] => {
+  if (rows.length === 0) return [];
+  return [
+    "",
+    "Stage timings on one GPU: estimate() against the run (seconds; KV copy = a step less its forward; decode per clip)",
+    `  ${"run".padEnd(40)} ${"stage".padEnd(18)} ${"predicted".padStart(9)} ${"measured".padStart(8)} ${"÷pred".padStart(6)}`,
+    ...rows.map((r) => `  ${`${r.id}${r.instrument === "probe" ? "" : ` [${r.instrument}]`}`.padEnd(40)} ${r.stage.padEnd(18)} ${r.predictedSeconds.toFixed(3).padStart(9)} ${r.measuredSeconds.toFixed(3).padStart(8)} ${(r.measuredSeconds / r.predictedSeconds).toFixed(2).padStart(6)}`),
   ];
 };
 
@@ -46,8 +57,9 @@ const formatObservations = (rows: readonly ObservationRow[]): string[] => {
   ];
 };
 
-export const formatSpeedReport = (forwards: readonly SpeedComparison[], measured: readonly MeasuredKernelFactor[]): string[] => [
+export const formatSpeedReport = (forwards: readonly SpeedComparison[], measured: readonly MeasuredKernelFactor[], stages: readonly StageTiming[] = []): string[] => [
   ...formatForwards(forwards),
+  ...formatStages(stages),
   ...formatKernels(measured),
   ...formatObservations(observationRows()),
 ];

@@ -62,6 +62,12 @@ export const Measurement = z.object({
       fits: z.boolean().nullable(),
       oomPhase: z.enum(PHASES).nullable().optional(),
       secondsPerForward: z.number().nullable().optional(),
+      /** Seconds per denoising step: the KV cache moved in, the forward, the cache moved out. */
+      secondsPerStep: z.number().nullable().optional(),
+      decodeSecondsPerClip: z.array(z.number()).nullable().optional(),
+      reencodeSeconds: z.number().nullable().optional(),
+      /** The upstream harness: what forwards took beyond twice their median, summed (torch.compile and recompiles). */
+      compileSeconds: z.number().nullable().optional(),
       /** The device's own memory: what an uncapped run could use. */
       totalMemory: z.number().nullable().optional(),
       host: HostReading.nullable().optional(),

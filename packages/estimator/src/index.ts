@@ -46,3 +46,4 @@ export { motionFrames, motionLatentFrames, videosLastFramesBytes } from "./motio
 export { measuredKernelFactors, staleKernelFactors, type MeasuredKernelFactor } from "./kernel-fit.ts";
 export { observationRows, speedExplanation, type ObservationRow, type SpeedExplanation } from "./speed-evidence.ts";
 export { calibrationEvidence, type CalibrationEvidence } from "./evidence.ts";
+export { compareStageTimings, TIMED_STAGES, type StageTiming, type TimedStage } from "./stage-timings.ts";

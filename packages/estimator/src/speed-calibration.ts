@@ -1,6 +1,7 @@
 import { comparedPlan, type Measurement } from "./calibration.ts";
 import { estimate } from "./estimate.ts";
 import { catalogGpuId, GPU_CATALOG, type GpuId } from "./gpu-catalog.ts";
+import type { Plan } from "./plan.ts";
 
 export type SpeedComparison = {
   id: string;
@@ -9,10 +10,17 @@ export type SpeedComparison = {
   fp8: boolean;
   /** One DiT forward over one block at the tensor cores' datasheet peak: the floor no kernel beats. */
   rooflineSeconds: number;
-  /** estimate()'s eager forward on that card (the probe never compiles): roofline ÷ efficiency × overhead × the kernel factor. */
+  /** estimate()'s forward on that card with the run's kernels (timedPlan): roofline ÷ efficiency × overhead × the kernel factor. */
   predictedSeconds: number;
-  /** The probe's median forward (eager PyTorch: fp8 quantizes activations per call, nothing compiled). */
+  /** The run's median forward: the probe's is eager PyTorch (fp8 quantizes activations per call), upstream's its own kernels. */
   measuredSeconds: number;
+};
+
+/** The run's plan on the card it was timed on, compiled only where upstream's own code ran with ENABLE_COMPILE (the probe never compiles). */
+export const timedPlan = (m: Measurement, gpu: GpuId): Plan => {
+  const plan = comparedPlan(m);
+  const compiled = m.instrument.kind === "upstream" && plan.params.enableCompile;
+  return { ...plan, params: { ...plan.params, enableCompile: compiled }, hardware: { ...plan.hardware, gpu, custom: null } };
 };
 
 /** The middle value (the upper one of an even count); NaN for none. */
@@ -28,8 +36,7 @@ export const compareSpeed = (m: Measurement): SpeedComparison | null => {
   const gpu = catalogGpuId(m.gpu);
   if (forwards.length === 0 || gpu === null) return null;
   const plan = comparedPlan(m);
-  const eagerOnCard = { ...plan, params: { ...plan.params, enableCompile: false }, hardware: { ...plan.hardware, gpu, custom: null } };
-  const terms = estimate(eagerOnCard).speed.terms;
+  const terms = estimate(timedPlan(m, gpu)).speed.terms;
   const compute = terms.find((term) => term.id === "dit-compute")!;
   const kernels = terms.find((term) => term.id === "dit-kernels")!;
   const rooflineSeconds = (Number(compute.inputs.linearFlops) + Number(compute.inputs.attentionFlops)) / (GPU_CATALOG[gpu].bf16Tflops * 1e12);
