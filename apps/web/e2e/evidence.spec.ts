@@ -32,6 +32,8 @@ test("evidence: a report's error bars lead to every measured run and every publi
     await expect(page.locator('a[href="https://github.com/Alibaba-Quark/LiveAvatar/issues/38"]')).toHaveCount(1);
     await expect(page.locator('[data-testid=speed-observation][data-held="false"]')).toContainText("issue #35");
     await expect(page.getByTestId("speed-why")).toContainText("2.25×");
+    // the probe's forward, decode and re-encode, each summarised against its speed term
+    for (const stage of ["dit-forward", "vae-decode", "vae-reencode"]) await expect(page.locator(`[data-testid=stage-timings] [data-stage="${stage}"]`)).toHaveCount(1);
     await shot(page, "evidence");
   });
 

@@ -1,5 +1,7 @@
-import { compareInstruments, compareMeasurement, Measurement, summarizeCalibration, type CalibrationSummary, type InstrumentPhaseRow, type MeasurementComparison } from "./calibration.ts";
+import { compareInstruments, compareMeasurement, Measurement, summarizeCalibration, type CalibrationSummary, type InstrumentKind, type InstrumentPhaseRow, type MeasurementComparison } from "./calibration.ts";
 import { measuredKernelFactors, type MeasuredKernelFactor } from "./kernel-fit.ts";
+import { compareSpeed, median } from "./speed-calibration.ts";
+import { compareStageTimings, type StageTiming } from "./stage-timings.ts";
 import type { MeasurementFile } from "./nearest-measurements.ts";
 
 /**
@@ -12,6 +14,29 @@ export type CalibrationEvidence = {
   summary: CalibrationSummary;
   instruments: InstrumentPhaseRow[];
   measuredKernels: MeasuredKernelFactor[];
+  /** Per timed stage and instrument: how many runs, and measured ÷ predicted at the median and at the widest miss. */
+  timings: StageSummary[];
+};
+
+export type StageSummary = {
+  stage: "dit-forward" | StageTiming["stage"];
+  instrument: InstrumentKind;
+  runs: number;
+  medianRatio: number;
+  widest: { id: string; ratio: number };
+};
+
+type Timed = { id: string; instrument: InstrumentKind; stage: StageSummary["stage"]; predictedSeconds: number; measuredSeconds: number };
+
+const summarizeStages = (rows: readonly Timed[]): StageSummary[] => {
+  const groups = new Map<string, Timed[]>();
+  for (const row of rows) groups.set(`${row.stage} ${row.instrument}`, [...(groups.get(`${row.stage} ${row.instrument}`) ?? []), row]);
+  return [...groups.values()].map((group) => {
+    const ratio = (row: Timed) => row.measuredSeconds / row.predictedSeconds;
+    // the widest miss either way: 0.5× is as far off as 2×
+    const widest = [...group].sort((a, b) => Math.abs(Math.log(ratio(b))) - Math.abs(Math.log(ratio(a))))[0]!;
+    return { stage: group[0]!.stage, instrument: group[0]!.instrument, runs: group.length, medianRatio: median(group.map(ratio)), widest: { id: widest.id, ratio: ratio(widest) } };
+  });
 };
 
 export const calibrationEvidence = (files: readonly MeasurementFile[]): CalibrationEvidence => {
@@ -21,5 +46,10 @@ export const calibrationEvidence = (files: readonly MeasurementFile[]): Calibrat
   });
   const runs = parsed.map(({ file, m }) => ({ ...compareMeasurement(m), file, capBytes: m.capBytes }));
   const measurements = parsed.map(({ m }) => m);
-  return { runs, summary: summarizeCalibration(runs), instruments: compareInstruments(measurements), measuredKernels: measuredKernelFactors(measurements) };
+  const forwards: Timed[] = measurements.flatMap((m) => {
+    const row = compareSpeed(m);
+    return row ? [{ id: row.id, instrument: m.instrument.kind, stage: "dit-forward" as const, predictedSeconds: row.predictedSeconds, measuredSeconds: row.measuredSeconds }] : [];
+  });
+  const timings = summarizeStages([...forwards, ...measurements.flatMap(compareStageTimings)]);
+  return { runs, summary: summarizeCalibration(runs), instruments: compareInstruments(measurements), measuredKernels: measuredKernelFactors(measurements), timings };
 };

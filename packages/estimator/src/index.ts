@@ -45,5 +45,5 @@ export { DEFAULT_AUDIO_SECONDS, audioEmbBytes } from "./audio-embedding.ts";
 export { motionFrames, motionLatentFrames, videosLastFramesBytes } from "./motion-context.ts";
 export { measuredKernelFactors, staleKernelFactors, type MeasuredKernelFactor } from "./kernel-fit.ts";
 export { observationRows, speedExplanation, type ObservationRow, type SpeedExplanation } from "./speed-evidence.ts";
-export { calibrationEvidence, type CalibrationEvidence } from "./evidence.ts";
+export { calibrationEvidence, type CalibrationEvidence, type StageSummary } from "./evidence.ts";
 export { compareStageTimings, TIMED_STAGES, type StageTiming, type TimedStage } from "./stage-timings.ts";

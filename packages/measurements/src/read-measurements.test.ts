@@ -38,6 +38,7 @@ describe("loadCalibrationEvidence", () => {
     expect(evidence.runs.map((run) => run.file)).toEqual(loadMeasuredRuns(COMMITTED).map((run) => run.file));
     expect(evidence.summary.measurements).toBe(evidence.runs.length);
     expect(evidence.summary.peaksWithin).toBe(evidence.summary.peaks);
+    expect(evidence.timings.map((t) => t.stage)).toEqual(expect.arrayContaining(["dit-forward", "vae-decode", "vae-reencode", "kv-copy-per-step"]));
   });
   it("is empty, not an error, for a missing folder", () => {
     const evidence = loadCalibrationEvidence(join(scratch, "absent"));

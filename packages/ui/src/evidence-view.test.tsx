@@ -20,6 +20,14 @@ describe("SpeedEvidence", () => {
     const withRun = renderToStaticMarkup(<SpeedEvidence rows={rows} explanation={speedExplanation(rows)} measuredKernels={[timed]} />);
     expect(withRun).toContain("×1.50 (upstream-704x384-eager-c2 ÷ upstream-704x384-c2)");
   });
+  it("summarises each timed stage per instrument with its widest miss", () => {
+    const timed = renderToStaticMarkup(
+      <SpeedEvidence rows={rows} explanation={speedExplanation(rows)} measuredKernels={[]} timings={[{ stage: "vae-decode", instrument: "probe", runs: 20, medianRatio: 1, widest: { id: "h100-384x256", ratio: 1.12 } }]} />,
+    );
+    expect(timed).toContain('data-stage="vae-decode"');
+    expect(timed).toContain("×1.12 <code>h100-384x256</code>");
+    expect(html).not.toContain('data-testid="stage-timings"');
+  });
   it("explains 45 → 6–9 FPS with the computed factors", () => {
     expect(html).toContain("2.25×");
     expect(html).toMatch(/v1\.0 at 8\.7 FPS \(2\.30× under/);

@@ -1,6 +1,6 @@
 import {
   ERROR_BAR, formatGib, formatGibValue, formatSignedGibValue, KERNEL_FACTORS, KERNEL_SETS, SPEED_ERROR_BAR,
-  type CalibrationEvidence, type MeasuredKernelFactor, type ObservationRow, type SpeedExplanation,
+  type CalibrationEvidence, type MeasuredKernelFactor, type ObservationRow, type SpeedExplanation, type StageSummary,
 } from "@headroom/estimator";
 import { citeHref } from "./cite-href.ts";
 import { formatErrorBar } from "./format.ts";
@@ -96,7 +96,36 @@ const seenFps = ([low, high]: [number, number]) => (low === high ? fps(low) : `$
  * The named kernel factors, every published speed observation against its prediction, and the arithmetic from the
  * README's 45 FPS to the 6–9 users report.
  */
-export function SpeedEvidence({ rows, explanation: e, measuredKernels }: { rows: readonly ObservationRow[]; explanation: SpeedExplanation; measuredKernels: readonly MeasuredKernelFactor[] }) {
+const STAGE_LABEL: Record<StageSummary["stage"], string> = {
+  "dit-forward": "DiT forward (one block)",
+  "kv-copy-per-step": "KV cache in and out, per step",
+  "vae-decode": "VAE decode, per clip",
+  "vae-reencode": "motion-context re-encode, per clip",
+  compile: "torch.compile, first calls",
+};
+
+/** Each timed stage: how many runs timed it, and measured ÷ predicted at the median and at the widest miss. */
+function StageTable({ timings }: { timings: readonly StageSummary[] }) {
+  if (timings.length === 0) return null;
+  return (
+    <table className="terms evidence-table" data-testid="stage-timings">
+      <thead><tr><th>stage</th><th>instrument</th><th className="num">runs</th><th className="num">measured ÷ predicted, median</th><th>widest miss</th></tr></thead>
+      <tbody>
+        {timings.map((t) => (
+          <tr key={`${t.stage}-${t.instrument}`} data-stage={t.stage}>
+            <td>{STAGE_LABEL[t.stage]}</td>
+            <td>{t.instrument}</td>
+            <td className="num">{t.runs}</td>
+            <td className="num">×{t.medianRatio.toFixed(2)}</td>
+            <td className="small">×{t.widest.ratio.toFixed(2)} <code>{t.widest.id}</code></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function SpeedEvidence({ rows, explanation: e, measuredKernels, timings = [] }: { rows: readonly ObservationRow[]; explanation: SpeedExplanation; measuredKernels: readonly MeasuredKernelFactor[]; timings?: readonly StageSummary[] }) {
   const bar = SPEED_ERROR_BAR;
   return (
     <Panel title="Speed: kernel factors and what people saw" aside={<span className="muted small">up to {bar.compute.slower}× slower, {bar.compute.faster}× faster (compute-bound); {bar.offload.slower}× slower (offload-bound)</span>} testId="speed-evidence">
@@ -118,6 +147,11 @@ export function SpeedEvidence({ rows, explanation: e, measuredKernels }: { rows:
             })}
           </tbody>
         </table>
+        <p className="small muted">
+          Timed on our GPUs (the probe runs eager PyTorch; upstream&apos;s own runs, when timed, keep their kernels): each stage
+          against the speed term that predicts it.
+        </p>
+        <div className="evidence-scroll"><StageTable timings={timings} /></div>
         <div className="evidence-scroll">
           <table className="terms evidence-table" data-testid="speed-observations">
             <thead><tr><th>observation</th><th>code</th><th className="num">predicted FPS</th><th className="num">seen</th><th className="num">slower</th><th>what, and where it is written</th></tr></thead>

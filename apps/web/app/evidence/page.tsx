@@ -18,7 +18,7 @@ export default function EvidencePage() {
         one leaves its bar.
       </p>
       <section id="memory"><MemoryEvidence evidence={evidence} /></section>
-      <section id="speed"><SpeedEvidence rows={rows} explanation={speedExplanation(rows)} measuredKernels={evidence.measuredKernels} /></section>
+      <section id="speed"><SpeedEvidence rows={rows} explanation={speedExplanation(rows)} measuredKernels={evidence.measuredKernels} timings={evidence.timings} /></section>
     </div>
   );
 }
