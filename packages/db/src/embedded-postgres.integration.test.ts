@@ -21,7 +21,7 @@ describe("embedded PostgreSQL", () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  it("keeps its data across a restart on the same data dir, and lets a second process reuse a running server", async () => {
+  it("keeps its data across a restart on the same data dir, and lets a second process reuse a running server and see it go", async () => {
     const cluster = await startTestCluster();
     cleanups.push(cluster.dispose);
     expect(cluster.kind).toBe("embedded");
@@ -33,7 +33,12 @@ describe("embedded PostgreSQL", () => {
     await reused.stop(); // a no-op: the first caller owns the server
     expect(await query(cluster.url, "SELECT value FROM kept")).toEqual([{ value: "still here" }]);
 
+    let reusedExited = false;
+    void reused.exited!.then(() => (reusedExited = true));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(reusedExited).toBe(false); // watched while it runs …
     await cluster.stop();
+    await reused.exited; // … and settled once the server it reused is gone
     const restarted = await startDatabase({ dataDir: cluster.dataDir });
     cleanups.push(restarted.stop);
     expect(restarted.kind).toBe("embedded");

@@ -22,7 +22,7 @@ export type RunningDatabase = {
   /** Stops the server this call started; a no-op for DATABASE_URL or a server another process owns. */
   stop: () => Promise<void>;
   kind: "embedded" | "reused" | "external";
-  /** Embedded only: settles when the server this call started exits (crashed, killed or stopped). */
+  /** Settles when the server exits (crashed, killed or stopped): the one this call started, or the one it reused. */
   exited?: Promise<void>;
 };
 
@@ -60,19 +60,37 @@ const canConnect = async (url: string) => {
   }
 };
 
-/** A server already running on this cluster (another process started it, or a crash left it up): its port. */
-const runningPort = (dataDir: string): number | null => {
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, run by another user (PostgreSQL as `postgres` under a root npm start)
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/** A server already running on this cluster (another process started it, or a crash left it up): its pid and port. */
+const runningServer = (dataDir: string): { pid: number; port: number } | null => {
   const pidFile = resolve(dataDir, "postmaster.pid");
   if (!existsSync(pidFile)) return null;
   // postmaster.pid: line 1 the pid, line 4 the port
   const [pid, , , port] = readFileSync(pidFile, "utf8").split("\n");
-  try {
-    process.kill(Number(pid), 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EPERM") return null;
-  }
-  return Number(port) || null;
+  if (!isAlive(Number(pid)) || !Number(port)) return null;
+  return { pid: Number(pid), port: Number(port) };
 };
+
+/** A server this process did not start has no exit event to wait on: its pid is polled (unref'd, so it keeps no one alive). */
+const REUSED_POLL_MS = 1000;
+const exitOf = (pid: number): Promise<void> =>
+  new Promise((done) => {
+    const timer = setInterval(() => {
+      if (isAlive(pid)) return;
+      clearInterval(timer);
+      done();
+    }, REUSED_POLL_MS);
+    timer.unref();
+  });
 
 const ensureDatabase = async (port: number, database: string) => {
   const client = new pg.Client({ connectionString: urlFor(port, "postgres") });
@@ -94,10 +112,12 @@ export const startDatabase = async (options: StartDatabaseOptions = {}): Promise
   if (!options.dataDir && env.DATABASE_URL) return { url: env.DATABASE_URL, stop: async () => {}, kind: "external" };
   const dataDir = resolve(options.dataDir ?? env.HEADROOM_POSTGRES_DIR);
 
-  const livePort = runningPort(dataDir);
-  if (livePort && (await canConnect(urlFor(livePort, "postgres")))) {
-    await ensureDatabase(livePort, database);
-    return { url: urlFor(livePort, database), stop: async () => {}, kind: "reused" };
+  const live = runningServer(dataDir);
+  if (live && (await canConnect(urlFor(live.port, "postgres")))) {
+    await ensureDatabase(live.port, database);
+    // watched, not owned: npm start restarts its database process when a reused server goes away, and that one
+    // starts the cluster again on the same port
+    return { url: urlFor(live.port, database), stop: async () => {}, kind: "reused", exited: exitOf(live.pid) };
   }
 
   const isInitialised = existsSync(resolve(dataDir, "PG_VERSION"));
