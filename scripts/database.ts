@@ -2,8 +2,7 @@
 // terminal's Ctrl-C does not reach PostgreSQL before the worker has handed its running job back.
 // Tells the parent `{ url, kind }` over IPC once migrations are applied; stops the server on SIGTERM. If the server
 // dies under it (one it started, or one left running that it reused), this process exits 1 and start.ts starts a new
-// one on the same port (HEADROOM_POSTGRES_PORT), so
-// the web app and the worker keep their DATABASE_URL and reconnect.
+// one on the same port (HEADROOM_POSTGRES_PORT), so the web app and the worker keep their DATABASE_URL and reconnect.
 import { createQueue, migrate, startDatabase } from "@headroom/db";
 
 const port = Number(process.env.HEADROOM_POSTGRES_PORT) || undefined;
