@@ -123,6 +123,19 @@ describe("a job's events over HTTP", () => {
     expect(await events(theirs.id)).toEqual([]);
   }, 30_000);
 
+  it("keeps a cancelled run's last lines: reports (not files) are taken until a minute after it settled", async () => {
+    const { one, hostOne, job, post } = await setup();
+    await bed.db.job.update({ where: { id: job.id }, data: { state: "cancelled" } }); // the user cancelled; the worker stops the run
+    expect((await post(one.secret, hostOne.id, job.id, "events", { seq: 1, events: [{ ...LOG, message: "stopped: cancelled" }], patch: { progress: 0.9 } })).status).toBe(200);
+    expect((await fetch(`${bed.webUrl}/api/worker/jobs/${job.id}/artifacts/result.json`, { method: "PUT", headers: { authorization: `Bearer ${one.secret}`, "x-headroom-host": hostOne.id }, body: "{}" })).status).toBe(403);
+    await bed.db.job.update({ where: { id: job.id }, data: { finishedAt: new Date(Date.now() - 30_000) } }); // settled half a minute ago
+    expect((await post(one.secret, hostOne.id, job.id, "vram-samples", { seq: 1, chunks: [{ gpuIndex: 0, startedAt: new Date().toISOString(), samplesMib: [1024] }] })).status).toBe(200);
+    await bed.db.job.update({ where: { id: job.id }, data: { finishedAt: new Date(Date.now() - 120_000) } }); // two minutes ago
+    expect((await post(one.secret, hostOne.id, job.id, "events", { seq: 2, events: [LOG] })).status).toBe(403);
+    expect((await events(job.id)).map((e) => e.payload.message)).toEqual(["stopped: cancelled"]);
+    expect(await getJobById(bed.db, job.id)).toMatchObject({ state: "cancelled", progress: 0 }); // a cancelled row's progress stays
+  }, 30_000);
+
   it("refuses a malformed batch (400) and an oversized one (413) with a short message, storing nothing", async () => {
     const { one, hostOne, job, post } = await setup();
     const send = (stream: "events" | "vram-samples", body: unknown) => post(one.secret, hostOne.id, job.id, stream, body);

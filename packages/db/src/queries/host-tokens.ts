@@ -60,9 +60,20 @@ export type HeldJob = { id: string; teamId: string; inputAssetIds: string[]; att
  * The job, when the host `hostId` holds its claim now (the row is running on it), registered with this token, and the
  * token names the job's team; null otherwise. The worker API's one check before any input or result moves.
  */
-export const findHeldJob = async (db: DbClient, input: { token: HostTokenDto; hostId: string; jobId: string }): Promise<HeldJob | null> => {
+/**
+ * How long after a cancelled job settled its host may still report on it: the run's last log lines (the stop itself)
+ * are sent after the runner is killed, and a cancel must not lose them. Files stay running-only.
+ */
+export const CANCELLED_REPORT_GRACE_MS = 60_000;
+
+export const findHeldJob = async (
+  db: DbClient,
+  input: { token: HostTokenDto; hostId: string; jobId: string; reporting?: boolean },
+  now: Date = new Date(),
+): Promise<HeldJob | null> => {
+  const stopping = { state: "cancelled" as const, OR: [{ finishedAt: null }, { finishedAt: { gte: new Date(now.getTime() - CANCELLED_REPORT_GRACE_MS) } }] };
   const job = await db.job.findFirst({
-    where: { id: input.jobId, state: "running", hostId: input.hostId, host: { tokenId: input.token.id } },
+    where: { id: input.jobId, hostId: input.hostId, host: { tokenId: input.token.id }, ...(input.reporting ? { OR: [{ state: "running" }, stopping] } : { state: "running" }) },
     select: { id: true, teamId: true, inputAssetIds: true, attempts: true },
   });
   return job && tokenAllowsTeam(input.token, job.teamId) ? job : null;

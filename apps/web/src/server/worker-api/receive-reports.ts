@@ -78,7 +78,7 @@ const readHeldBatch = async <T>(deps: ReportDeps, request: Request, jobId: strin
     if (request.body && !request.body.locked) dropRequestBody(request.body);
     return response;
   };
-  const job = await authorizeHost(deps.db, request.headers, jobId);
+  const job = await authorizeHost(deps.db, request.headers, jobId, { reporting: true });
   if (job instanceof Response) return refused(job);
   const body = await readJson(request, maxBytes);
   if (body instanceof Response) return refused(body);
