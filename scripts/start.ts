@@ -113,6 +113,21 @@ const workerEnv = {
   HEADROOM_WEB_URL: process.env.HEADROOM_WEB_URL ?? `http://127.0.0.1:${PORT}`,
   ...(!hasGpu && { PROBE_DEVICE: "cpu", PROBE_SCALE: "tiny", HEADROOM_PYTHON: process.env.HEADROOM_PYTHON ?? ensureCpuTorch() }),
 };
+
+if (!existsSync("apps/web/.next/BUILD_ID")) {
+  console.log("headroom: building the web app (first start only)…");
+  try {
+    execSync("npm run build -w @headroom/web", { stdio: "inherit", env: { ...process.env, ...shared } });
+  } catch {
+    // PostgreSQL runs in a group of its own: a failed (or Ctrl-C'd) build must still stop it
+    await shutdown(1);
+  }
+}
+// as apps/web's `npm start`: Next, forked by server.ts, gets tsx through NODE_OPTIONS
+const webEnv = { ...shared, NODE_ENV: "production", NODE_OPTIONS: "--import tsx", PORT, BETTER_AUTH_URL: process.env.BETTER_AUTH_URL ?? `http://localhost:${PORT}` };
+supervisor.start({ name: "web", spawn: () => spawnGroup("apps/web", "server.ts", webEnv), stopGraceMs: 10_000, restarts: true });
+// after the web app, so it stops before it: a worker handing back its job on Ctrl-C sends its last reports to a web
+// app still up (they travel over HTTP)
 supervisor.start({
   name: "worker",
   spawn: () => spawnGroup("apps/worker", "src/main.ts", workerEnv),
@@ -120,17 +135,4 @@ supervisor.start({
   stopGraceMs: (WORKER_GRACE_S + WORKER_SETTLE_S) * 1000,
   restarts: true,
 });
-
-if (!existsSync("apps/web/.next/BUILD_ID")) {
-  console.log("headroom: building the web app (first start only)…");
-  try {
-    execSync("npm run build -w @headroom/web", { stdio: "inherit", env: { ...process.env, ...shared } });
-  } catch {
-    // PostgreSQL and the worker run in groups of their own: a failed (or Ctrl-C'd) build must still stop them
-    await shutdown(1);
-  }
-}
-// as apps/web's `npm start`: Next, forked by server.ts, gets tsx through NODE_OPTIONS
-const webEnv = { ...shared, NODE_ENV: "production", NODE_OPTIONS: "--import tsx", PORT, BETTER_AUTH_URL: process.env.BETTER_AUTH_URL ?? `http://localhost:${PORT}` };
-supervisor.start({ name: "web", spawn: () => spawnGroup("apps/web", "server.ts", webEnv), stopGraceMs: 10_000, restarts: true });
 console.log(`headroom: open http://localhost:${PORT}`);

@@ -12,6 +12,11 @@ import { liveavatarPayload, probePayload, upstreamPayload } from "./task-payload
 import { startVramRecorder, type VramRecorder } from "./vram-recorder.ts";
 import type { WorkerSettings } from "./worker-settings.ts";
 
+/** A few seconds of a shutdown's grace (HEADROOM_SHUTDOWN_GRACE_S, 20 s by default) for the last reports. */
+const RELEASE_REPORTS_MS = 5000;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 export type RunJobDeps = {
   db: Db;
   host: HostProfile;
@@ -125,9 +130,13 @@ export const runJob = async (deps: RunJobDeps, owner: JobOwner, job: JobDto, rel
     log(`job ${job.id} (${job.runner}) ${outcome.errorClass}: ${outcome.message}`);
     outcome = { ...outcome, message: userFacingFailure(outcome, job.runner) };
   }
-  const sampledPeak = vram === null ? null : await (vram as VramRecorder).stop();
+  // Shutting down, the job must be handed back within the worker's grace: the last reports get a few seconds, not the
+  // transfer's full retries against a web app that may be stopping too (what they could not send is named in the log).
+  const lastReports = <T>(promise: Promise<T>, fallback: T): Promise<T> =>
+    stopReason === "released" ? Promise.race([promise, delay(RELEASE_REPORTS_MS).then(() => fallback)]) : promise;
+  const sampledPeak = vram === null ? null : await lastReports((vram as VramRecorder).stop(), null);
   if (outcome.kind === "failed" && isReportable(outcome.errorClass)) reporter.report({ type: "error", errorClass: outcome.errorClass, message: outcome.message, phase: outcome.phase ?? null });
-  await reporter.close();
+  await lastReports(reporter.close(), undefined);
   const unsent = reporter.unsent();
   if (outcome.kind === "succeeded" && unsent.length > 0) {
     // a transient class: another attempt (here or on another host) produces and sends them again
