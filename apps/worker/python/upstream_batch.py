@@ -1,7 +1,13 @@
 """Runs several upstream-harness configurations, each in its own process (an OOM or a crash cannot poison the next),
 within a time budget, and writes one combined JSON array after every run.
 
-    python3 upstream_batch.py --out /tmp/u --combined $OUT/upstream.json --budget-s 540 [--only id,id]
+    python3 upstream_batch.py --out /tmp/u --combined $OUT/upstream.json --budget-s 540 [--only id,id] [--stop-on-error]
+        [--shared-compile-cache]
+
+--only runs the named ids in the order given. --stop-on-error ends the batch at the first run that failed other than by
+an OOM or a timeout (a harness gap would fail every later run the same way, spending device time for nothing).
+--shared-compile-cache gives every run one inductor/triton cache: only the first compiled run pays a cold compile (its
+compileSeconds is the first-run cost; later runs' entries say "compileCache": "warm").
 """
 from __future__ import annotations
 
@@ -36,15 +42,16 @@ def main() -> int:
     ap.add_argument("--budget-s", type=float, default=540)
     ap.add_argument("--timeout-s", type=float, default=300)
     ap.add_argument("--min-s", type=float, default=60, help="do not start a run with less budget left than this")
-    ap.add_argument("--only", default=None)
+    ap.add_argument("--only", default=None, help="comma-separated run ids, run in this order")
+    ap.add_argument("--stop-on-error", action="store_true")
+    ap.add_argument("--shared-compile-cache", action="store_true")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    only = args.only.split(",") if args.only else None
+    runs = select_runs(args.only.split(",") if args.only else None)
     t0 = time.monotonic()
     combined = []
-    for rid, flags in RUNS:
-        if only and rid not in only:
-            continue
+    compiled_before = False
+    for rid, flags in runs:
         left = args.budget_s - (time.monotonic() - t0)
         if left < args.min_s:
             print(f"[batch] skip {rid}: {left:.0f} s left", flush=True)
@@ -57,7 +64,8 @@ def main() -> int:
         start = time.monotonic()
         try:
             # a cold compile cache per run: compileSeconds is what a first run of that configuration pays
-            env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=f"/tmp/inductor-{rid}", TRITON_CACHE_DIR=f"/tmp/triton-{rid}")
+            cache = "shared" if args.shared_compile_cache else rid
+            env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=f"/tmp/inductor-{cache}", TRITON_CACHE_DIR=f"/tmp/triton-{cache}")
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=min(args.timeout_s, left), env=env)
             code, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
         except subprocess.TimeoutExpired as e:
@@ -73,6 +81,9 @@ def main() -> int:
         entry = {"id": rid, "command": "python3 -m headroom_upstream " + " ".join(flags), "date": date,
                  "exitCode": code, "seconds": round(time.monotonic() - start, 1), "result": result,
                  "stderrTail": stderr[-3000:]}
+        if compiles(flags):
+            entry["compileCache"] = "warm" if args.shared_compile_cache and compiled_before else "cold"
+            compiled_before = True
         combined.append(entry)
         r = result or {}
         gib = lambda b: round(b / 2 ** 30, 2) if b else None  # noqa: E731
@@ -83,7 +94,30 @@ def main() -> int:
               flush=True)
         with open(args.combined, "w") as fh:
             json.dump(combined, fh, default=str)
+        if args.stop_on_error and failed_other_than_oom(code, result):
+            print(f"[batch] stop: {rid} failed (exit {code}) other than by an OOM or a timeout", flush=True)
+            break
     return 0
+
+
+def select_runs(only):
+    if not only:
+        return list(RUNS)
+    flags = dict(RUNS)
+    unknown = [rid for rid in only if rid not in flags]
+    if unknown:
+        raise SystemExit(f"unknown run ids: {', '.join(unknown)} (known: {', '.join(flags)})")
+    return [(rid, flags[rid]) for rid in only]
+
+
+def compiles(flags) -> bool:
+    return not any(a == "--compile" and b == "off" for a, b in zip(flags, flags[1:]))
+
+
+def failed_other_than_oom(code: int, result) -> bool:
+    if code in (0, 124):
+        return False
+    return not (result and result.get("oomPhase"))
 
 
 if __name__ == "__main__":

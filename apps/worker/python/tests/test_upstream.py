@@ -247,6 +247,27 @@ class BatchAndSplit(unittest.TestCase):
         # the pair differs in the self-attention only
         self.assertEqual([f for f in sdpa if f not in ("--self-attention", "sdpa")], eager)
 
+    def test_only_runs_the_named_ids_in_the_order_given(self):
+        import upstream_batch
+        picked = upstream_batch.select_runs(["704x384-bf16-eager-c2", "704x384-eager-c2"])
+        self.assertEqual([rid for rid, _ in picked], ["704x384-bf16-eager-c2", "704x384-eager-c2"])
+        with self.assertRaises(SystemExit):
+            upstream_batch.select_runs(["704x384-nope"])
+
+    def test_stop_on_error_spares_ooms_and_timeouts(self):
+        import upstream_batch
+        self.assertTrue(upstream_batch.failed_other_than_oom(1, {"oomPhase": None, "error": "AttributeError"}))
+        self.assertTrue(upstream_batch.failed_other_than_oom(1, None))
+        self.assertFalse(upstream_batch.failed_other_than_oom(1, {"oomPhase": "denoise"}))
+        self.assertFalse(upstream_batch.failed_other_than_oom(124, None))
+        self.assertFalse(upstream_batch.failed_other_than_oom(0, {"fits": True}))
+
+    def test_compile_flag_read_from_the_run_flags(self):
+        import upstream_batch
+        flags = dict(upstream_batch.RUNS)
+        self.assertTrue(upstream_batch.compiles(flags["704x384-c2"]))
+        self.assertFalse(upstream_batch.compiles(flags["704x384-eager-c2"]))
+
     def result(self, **levers):
         base = {"size": "704*384", "inferFrames": 48, "sampleSteps": 4, "fp8": True, "enableCompile": False,
                 "offloadKvCache": False, "t5Cpu": False, "numClip": 2}
