@@ -62,15 +62,10 @@ def main() -> int:
         date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         print(f"[batch] {rid}: {' '.join(cmd[1:])} (timeout {min(args.timeout_s, left):.0f} s)", flush=True)
         start = time.monotonic()
-        try:
-            # a cold compile cache per run: compileSeconds is what a first run of that configuration pays
-            cache = "shared" if args.shared_compile_cache else rid
-            env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=f"/tmp/inductor-{cache}", TRITON_CACHE_DIR=f"/tmp/triton-{cache}")
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=min(args.timeout_s, left), env=env)
-            code, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
-        except subprocess.TimeoutExpired as e:
-            code, stdout, stderr = 124, (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or ""), \
-                (e.stderr or b"").decode() if isinstance(e.stderr, bytes) else (e.stderr or "")
+        # a cold compile cache per run: compileSeconds is what a first run of that configuration pays
+        cache = "shared" if args.shared_compile_cache else rid
+        env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=f"/tmp/inductor-{cache}", TRITON_CACHE_DIR=f"/tmp/triton-{cache}")
+        code, stdout, stderr = run_with_timeout(cmd, env, min(args.timeout_s, left))
         result = None
         if os.path.exists(out):
             with open(out) as fh:
@@ -98,6 +93,23 @@ def main() -> int:
             print(f"[batch] stop: {rid} failed (exit {code}) other than by an OOM or a timeout", flush=True)
             break
     return 0
+
+
+def run_with_timeout(cmd, env, timeout_s: float, grace_s: float = 20.0):
+    """(exit code, stdout, stderr); at the timeout the run gets SIGTERM and grace_s to write what it measured so far
+    (the harness turns SIGTERM into an error result), then SIGKILL. A timed-out run's code is 124."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout_s)
+        return proc.returncode, stdout, stderr
+    except subprocess.TimeoutExpired:
+        proc.terminate()
+        try:
+            stdout, stderr = proc.communicate(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            stdout, stderr = proc.communicate()
+        return 124, stdout or "", stderr or ""
 
 
 def select_runs(only):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from typing import List, Optional
 
@@ -50,9 +51,18 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return args
 
 
+class Stopped(Exception):
+    """SIGTERM (upstream_batch.py's timeout): the run ends as an error, and what it measured so far is still written."""
+
+
+def _stop_on_sigterm(_signum, _frame):
+    raise Stopped("stopped by SIGTERM (the batch's per-run timeout): phases and timings are those reached so far")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     from .harness import Harness  # torch and the probe's plumbing load after the arguments parse
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     result = Harness(args).run()
     if args.out:
         with open(args.out, "w") as fh:

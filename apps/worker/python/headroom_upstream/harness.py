@@ -26,7 +26,7 @@ import torch
 from headroom_probe.hostmem import HostMeter
 from headroom_probe.mem import Emitter, Mem, is_oom, measurement_fields, parse_need_bytes
 
-from . import PINNED_COMMIT, __version__, self_attention, shims, upstream_dir, weights
+from . import PINNED_COMMIT, __version__, compile_fixes, self_attention, shims, upstream_dir, weights
 from .phases import Instrument, PhaseTracker, Timings
 
 SCRIPT = "minimal_inference/s2v_streaming_interact.py"
@@ -206,6 +206,9 @@ class Harness:
                 notes.extend(patched)
                 if patched:
                     self.patch_events.append(f"{self_attention.TARGET} -> {o.self_attention}")
+                if compile_fixes.apply(compile_on, attention_mod, instrument.patch):
+                    notes.append(compile_fixes.NOTE)
+                    self.patch_events.append(f"{compile_fixes.NAME} -> torch._dynamo.disable")
                 argv = script_argv(o, image, audio, ckpt_dir, upstream)
                 old_argv = sys.argv
                 sys.argv = argv

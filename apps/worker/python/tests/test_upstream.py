@@ -268,10 +268,19 @@ class BatchAndSplit(unittest.TestCase):
         self.assertTrue(upstream_batch.compiles(flags["704x384-c2"]))
         self.assertFalse(upstream_batch.compiles(flags["704x384-eager-c2"]))
 
+    def test_a_timed_out_run_gets_sigterm_and_time_to_write_its_partial_result(self):
+        import upstream_batch
+        child = ("import signal, sys, time\n"
+                 "signal.signal(signal.SIGTERM, lambda *a: (print('partial result'), sys.exit(3)))\n"
+                 "print('started', flush=True)\ntime.sleep(60)\n")
+        code, stdout, _ = upstream_batch.run_with_timeout([sys.executable, "-c", child], dict(os.environ), 2.0, grace_s=10)
+        self.assertEqual(code, 124)
+        self.assertIn("partial result", stdout)
+
     def result(self, **levers):
         base = {"size": "704*384", "inferFrames": 48, "sampleSteps": 4, "fp8": True, "enableCompile": False,
                 "offloadKvCache": False, "t5Cpu": False, "numClip": 2}
-        return {"instrument": {"kind": "upstream", "commit": PINNED_COMMIT, "harness": "0.2.0"}, "gpu": "H200",
+        return {"instrument": {"kind": "upstream", "commit": PINNED_COMMIT, "harness": "0.3.0"}, "gpu": "H200",
                 "torchVersion": "2.x", "capBytes": None, "levers": dict(base, **levers), "phases": {"load": {}},
                 "audioSeconds": 60}
 
@@ -426,3 +435,45 @@ class Shims(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CompileFixes(unittest.TestCase):
+    """compile_fixes: upstream's flash_attention runs outside dynamo under ENABLE_COMPILE on Python >= 3.12."""
+
+    def setUp(self):
+        import types
+        from headroom_upstream import compile_fixes
+        self.cf = compile_fixes
+        self.fa = lambda q, k, v, **kw: "upstream"
+        self.attn = types.SimpleNamespace(__name__="liveavatar.x.attention", flash_attention=self.fa)
+        self.model = types.SimpleNamespace(flash_attention=self.fa)
+        self.other = types.SimpleNamespace(flash_attention=self.fa)
+        self.modules = {"liveavatar.x.attention": self.attn, "liveavatar.x.model": self.model, "thirdparty.m": self.other}
+        self.undo = []
+
+        def patch(owner, name, new):
+            old = getattr(owner, name)
+            setattr(owner, name, new)
+            self.undo.append(lambda: setattr(owner, name, old))
+        self.patch = patch
+        self.disable = lambda fn: (lambda *a, **k: ("disabled", fn(*a, **k)))
+
+    def test_wraps_every_liveavatar_binding_on_312_with_compile(self):
+        notes = self.cf.apply(True, self.attn, self.patch, modules=self.modules, version=(3, 12), disable=self.disable)
+        self.assertEqual(notes, [self.cf.NOTE])
+        self.assertEqual(self.attn.flash_attention(1, 2, 3), ("disabled", "upstream"))
+        self.assertEqual(self.model.flash_attention(1, 2, 3), ("disabled", "upstream"))
+        self.assertIs(self.other.flash_attention, self.fa)  # not upstream's module
+        for u in reversed(self.undo):
+            u()
+        self.assertIs(self.model.flash_attention, self.fa)
+
+    def test_leaves_upstream_alone_when_eager_or_before_312(self):
+        self.assertEqual(self.cf.apply(False, self.attn, self.patch, modules=self.modules, version=(3, 12), disable=self.disable), [])
+        self.assertEqual(self.cf.apply(True, self.attn, self.patch, modules=self.modules, version=(3, 11), disable=self.disable), [])
+        self.assertIs(self.model.flash_attention, self.fa)
+
+    def test_sigterm_becomes_an_error_the_harness_records(self):
+        from headroom_upstream import cli
+        with self.assertRaises(cli.Stopped):
+            cli._stop_on_sigterm(15, None)
