@@ -33,15 +33,15 @@ const formatInstruments = (rows: readonly InstrumentPhaseRow[]): string[] => {
   ];
 };
 
-/** Host RAM per process: the probe's peak RSS against the host terms it reproduces. */
+/** Host RAM per process: the probe's peak RSS against the host terms it reproduces; upstream's against the whole load or run phase. */
 const formatHostRam = (rows: readonly HostRamComparison[]): string[] => {
   if (rows.length === 0) return [];
   const bar = `max(${HOST_RAM_ERROR_BAR.relative * 100} %, ${formatGibValue(HOST_RAM_ERROR_BAR.absoluteBytes)} GiB)`;
   const multi = new Set(rows.filter((r) => r.rank > 0).map((r) => r.id));
   return [
     "",
-    `Host RAM: peak RSS per process against ${PROBE_HOST_TERM_IDS.join(" + ")} (GiB; error bar ${bar}; host-frames only for runs that kept their frames, at the clips they ran; encoders on the CPU and checkpoint staging are source-read, not measured)`,
-    ...rows.map((r) => `  ${`${r.id}${multi.has(r.id) ? ` r${r.rank}` : ""}`.padEnd(36)} ${formatGibValue(r.predictedBytes).padStart(8)} ${formatGibValue(r.measuredBytes).padStart(8)} ${formatSignedGibValue(r.errorBytes).padStart(7)}${r.isWithin ? "" : "!"}`),
+    `Host RAM: peak RSS per process against ${PROBE_HOST_TERM_IDS.join(" + ")} (GiB; error bar ${bar}; host-frames only for runs that kept their frames, at the clips they ran; [upstream] runs build T5 and the encoders on the CPU as users' runs do: held to the larger of the whole load and run phases, host-frames aside)`,
+    ...rows.map((r) => `  ${`${r.id}${multi.has(r.id) ? ` r${r.rank}` : ""}${r.id.startsWith("upstream-") ? " [upstream]" : ""}`.padEnd(36)} ${formatGibValue(r.predictedBytes).padStart(8)} ${formatGibValue(r.measuredBytes).padStart(8)} ${formatSignedGibValue(r.errorBytes).padStart(7)}${r.isWithin ? "" : "!"}`),
     `Host RAM within the error bar: ${rows.filter((r) => r.isWithin).length} of ${rows.length}`,
   ];
 };

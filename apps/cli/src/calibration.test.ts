@@ -1,4 +1,4 @@
-import { catalogGpuId, compareHostRam, compareInstruments, compareMeasurement, compareSpeed, compareStageTimings, estimate, FPS_OBSERVATIONS, GIB, HOST_RAM_ERROR_BAR, KERNEL_FACTORS, Measurement, measuredKernelFactors, PROBE_EAGER_FORWARD_SECONDS, PROBE_FORWARD_EXTREMES, staleKernelFactors, summarizeCalibration } from "@headroom/estimator";
+import { catalogGpuId, compareHostRam, compareInstruments, compareMeasurement, compareSpeed, compareStageTimings, estimate, FPS_OBSERVATIONS, GIB, HOST_RAM_ERROR_BAR, KERNEL_FACTORS, Measurement, measuredKernelFactors, PROBE_EAGER_FORWARD_SECONDS, PROBE_FORWARD_EXTREMES, staleKernelFactors, summarizeCalibration, UPSTREAM_EAGER_FP8_FORWARD_SECONDS } from "@headroom/estimator";
 import { describe, expect, it } from "vitest";
 import { readMeasurements } from "./read-measurements.ts";
 import { runCli, type Io } from "./run-cli.ts";
@@ -41,9 +41,11 @@ describe("calibration against data/measurements", () => {
       expect(timed.length).toBe(measurements.filter((m) => m.ranks.some((rank) => rank.fits === true && rank.secondsPerForward)).length);
       for (const row of timed) expect(row.measuredSeconds, row.id).toBeGreaterThan(row.rooflineSeconds);
     });
-    // The eager kernel factors are read off two probe runs at the single-GPU script's plan: the copies must match the files.
-    it("the eager forwards KERNEL_FACTORS cites are the probe's medians in data/measurements", () => {
+    // The eager kernel factors are read off upstream's eager fp8 run and the probe's bf16/fp8 pair at the single-GPU
+    // script's plan: the copies must match the files.
+    it("the eager forwards KERNEL_FACTORS cites are upstream's and the probe's medians in data/measurements", () => {
       const seconds = (id: string) => timed.find((row) => row.id === id)!.measuredSeconds;
+      expect(seconds("upstream-704x384-eager-c2")).toBeCloseTo(UPSTREAM_EAGER_FP8_FORWARD_SECONDS, 3);
       expect(seconds("h100-704x384-default")).toBeCloseTo(PROBE_EAGER_FORWARD_SECONDS.fp8, 3);
       expect(seconds("h100-704x384-bf16-cap79")).toBeCloseTo(PROBE_EAGER_FORWARD_SECONDS.bf16, 3);
     });
@@ -55,11 +57,17 @@ describe("calibration against data/measurements", () => {
       expect(large.length).toBeGreaterThanOrEqual(10);
       for (const row of large) expect(Math.abs(row.measuredSeconds / row.predictedSeconds - 1), row.id).toBeLessThan(0.1);
     });
-    it("times decode and re-encode per clip within 15 % of every single-GPU run (their rates are the probe's), and reads a KV copy as a step less its forward", () => {
+    it("times decode and re-encode per clip within 15 % of upstream's runs (the rate is fitted there), the probe's at 0.75–1.0× (its VAE runs ~17 % faster than upstream's), and reads a KV copy as a step less its forward", () => {
       const stages = measurements.flatMap(compareStageTimings);
       const vae = stages.filter((row) => row.stage === "vae-decode" || row.stage === "vae-reencode");
       expect(vae.length).toBeGreaterThanOrEqual(20);
-      for (const row of vae) expect(Math.abs(row.measuredSeconds / row.predictedSeconds - 1), `${row.id} ${row.stage}`).toBeLessThan(0.15);
+      const upstreamVae = vae.filter((row) => row.instrument === "upstream");
+      expect(upstreamVae.length).toBeGreaterThanOrEqual(2);
+      for (const row of upstreamVae) expect(Math.abs(row.measuredSeconds / row.predictedSeconds - 1), `${row.id} ${row.stage}`).toBeLessThan(0.15);
+      for (const row of vae.filter((r) => r.instrument === "probe")) {
+        expect(row.measuredSeconds / row.predictedSeconds, `${row.id} ${row.stage}`).toBeGreaterThan(0.75);
+        expect(row.measuredSeconds / row.predictedSeconds, `${row.id} ${row.stage}`).toBeLessThan(1);
+      }
       const kv = stages.filter((row) => row.stage === "kv-copy-per-step");
       expect(kv.length).toBeGreaterThanOrEqual(2);
       for (const row of kv) {
@@ -87,7 +95,7 @@ describe("calibration against data/measurements", () => {
     expect(withHost.some((m) => m.ranks.length === 5)).toBe(true);
     expect(HOST_RAM_ERROR_BAR).toMatchObject({ relative: 0.1, absoluteBytes: 2 * GIB });
   });
-  it.each(withHost.map((m) => [m.id, m] as const))("%s: host RAM within max(10 %%, 2 GiB) of the probe's peak RSS", (_, m) => {
+  it.each(withHost.map((m) => [m.id, m] as const))("%s: host RAM within max(10 %%, 2 GiB) of the measured peak RSS", (_, m) => {
     for (const row of compareHostRam(m)) {
       expect(Math.abs(row.errorBytes) / GIB, `rank ${row.rank}: predicted ${(row.predictedBytes / GIB).toFixed(2)} GiB, measured ${(row.measuredBytes / GIB).toFixed(2)} GiB`).toBeLessThanOrEqual(row.allowedBytes / GIB);
     }

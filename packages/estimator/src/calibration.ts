@@ -2,7 +2,7 @@ import { z } from "zod";
 import { estimate } from "./estimate.ts";
 import { ERROR_BAR, HOST_RAM_ERROR_BAR } from "./error-bar.ts";
 import { PHASES, type GpuEstimate, type Phase } from "./estimate-types.ts";
-import { PROBE_HOST_TERM_IDS } from "./host-ram.ts";
+import { PROBE_HOST_TERM_IDS, type HostRamPhase } from "./host-ram.ts";
 import { Plan } from "./plan.ts";
 
 /** Plans measured before the image decided the frame name no image: the scripts' example image is what they ran with. */
@@ -257,8 +257,24 @@ const withClips = (plan: Plan, clips: number): Plan => ({ ...plan, params: { ...
  * Host RAM, predicted vs the probe's peak RSS, for each rank of a run that completed: only the host terms the probe
  * reproduces (PROBE_HOST_TERM_IDS: runtime, offloaded KV caches and their copies, and the decoded frames where the run
  * kept them — compared at the clips it ran), per process. Encoders kept on the CPU and checkpoint staging are read
- * from the source: the probe's random weights are made on the device.
+ * from the source: the probe's random weights are made on the device. Upstream's runs make them as users' runs do, and
+ * are held to the whole phases (upstreamHostPeak).
  */
+const probeHostPeak = (phases: readonly HostRamPhase[], keptFrames: boolean, processes: number): number => {
+  const ids = keptFrames ? PROBE_HOST_TERM_IDS : PROBE_HOST_TERM_IDS.filter((id) => id !== "host-frames");
+  // host-runtime covers every process; the KV and frame terms exist only on one GPU (single), where there is one process.
+  const runTerms = phases.find((phase) => phase.phase === "run")?.terms ?? [];
+  return runTerms.filter((term) => ids.includes(term.id)).reduce((sum, term) => sum + (term.id === "host-runtime" ? term.value / processes : term.value), 0);
+};
+
+/**
+ * Upstream's own code builds T5 and the encoders on the CPU as a user's run does, so its peak RSS is held to the
+ * larger of the whole load and run phases; only host-frames is left out (the harness does not run save_video, whose
+ * copies that term counts). One process: the upstream harness runs the single-GPU script.
+ */
+const upstreamHostPeak = (phases: readonly HostRamPhase[]): number =>
+  Math.max(...phases.map((phase) => phase.terms.filter((term) => term.id !== "host-frames").reduce((sum, term) => sum + term.value, 0)));
+
 export const compareHostRam = (m: Measurement): HostRamComparison[] => {
   if (!m.ranks.every((rank) => rank.fits === true)) return [];
   const plan = comparedPlan(m);
@@ -270,12 +286,7 @@ export const compareHostRam = (m: Measurement): HostRamComparison[] => {
     // Runs before probe 0.2.0 freed their one decoded clip at once: no frames term for them.
     const frames = rank.host?.frames ?? null;
     const est = estimate(frames ? withClips(plan, frames.clips) : plan);
-    const ids = frames ? PROBE_HOST_TERM_IDS : PROBE_HOST_TERM_IDS.filter((id) => id !== "host-frames");
-    // host-runtime covers every process; the KV and frame terms exist only on one GPU (single), where there is one process.
-    const runTerms = est.hostRamPhases.find((phase) => phase.phase === "run")?.terms ?? [];
-    const predictedBytes = runTerms
-      .filter((term) => ids.includes(term.id))
-      .reduce((sum, term) => sum + (term.id === "host-runtime" ? term.value / processes : term.value), 0);
+    const predictedBytes = m.instrument.kind === "upstream" ? upstreamHostPeak(est.hostRamPhases) : probeHostPeak(est.hostRamPhases, frames !== null, processes);
     const errorBytes = predictedBytes - measuredBytes;
     const allowedBytes = allowedHostErrorBytes(measuredBytes);
     out.push({ id: m.id, rank: rank.rank, predictedBytes, measuredBytes, errorBytes, allowedBytes, isWithin: Math.abs(errorBytes) <= allowedBytes });

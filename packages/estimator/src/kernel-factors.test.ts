@@ -24,11 +24,12 @@ describe("kernel factors: each lever pair costs its named, cited factor on the D
     expect(term.source).toEqual(KERNEL_FACTORS[set].source);
     expect(term.inputs).toMatchObject({ kernels: set, factor: KERNEL_FACTORS[set].factor });
   });
-  it("turning compilation off costs a third; dropping fp8 costs 10 % compiled and gains 4 % eager (it quantizes every call)", () => {
-    expect(KERNEL_FACTORS["eager-fp8"].factor).toBeCloseTo(1.33, 2);
+  it("turning compilation off costs 46 % (upstream's eager fp8 forward); dropping fp8 costs 10 % compiled and gains 4 % eager (it quantizes every call)", () => {
+    expect(KERNEL_FACTORS["eager-fp8"].factor).toBeCloseTo(1.46, 2);
+    expect(KERNEL_FACTORS["eager-bf16"].factor).toBeCloseTo(1.41, 2);
     expect(KERNEL_FACTORS["compiled-bf16"].factor).toBe(1.1);
     expect(KERNEL_FACTORS["eager-bf16"].factor).toBeLessThan(KERNEL_FACTORS["eager-fp8"].factor);
-    expect(speedOf({ enableCompile: false }).fps).toBeLessThan(speedOf({}).fps / 1.3);
+    expect(speedOf({ enableCompile: false }).fps).toBeLessThan(speedOf({}).fps / 1.4);
   });
   it("compilation's start-up is paid only with it on", () => {
     expect(speedOf({ enableCompile: false }).startupSeconds).toBeLessThan(speedOf({}).startupSeconds);

@@ -23,6 +23,15 @@ export const README_COMPILED_FORWARD_SECONDS = 48 / 45 / 4;
  */
 export const PROBE_EAGER_FORWARD_SECONDS = { fp8: 0.3553, bf16: 0.3418 } as const;
 
+/**
+ * Upstream's own eager fp8 forward at the same plan on an H200 (data/measurements/upstream-704x384-eager-c2.json, the
+ * reference instrument): the median apps/cli calibration.test.ts recomputes from the file. 10 % over the probe's.
+ */
+export const UPSTREAM_EAGER_FP8_FORWARD_SECONDS = 0.3903;
+
+/** Upstream's eager fp8 against the README's compiled forward. */
+const EAGER_FP8_FACTOR = UPSTREAM_EAGER_FP8_FORWARD_SECONDS / README_COMPILED_FORWARD_SECONDS;
+
 /** bf16 against fp8 with compile: the README calls fp8's speed gain "modest"; a user timed about 10 % (issue #34). */
 export const COMPILED_BF16_FACTOR = 1.1;
 
@@ -42,18 +51,19 @@ export const KERNEL_FACTORS: Record<KernelSet, KernelFactor> = {
   "eager-fp8": {
     kernels: "eager-fp8",
     label: "fp8, eager (ENABLE_COMPILE=false)",
-    factor: PROBE_EAGER_FORWARD_SECONDS.fp8 / README_COMPILED_FORWARD_SECONDS,
+    factor: EAGER_FP8_FACTOR,
     source: measured(
-      "secondsPerForward in data/measurements/h100-704x384-default.json (probe, eager, H200: 0.355 s) ÷ the 0.267 s forward the README's 45 FPS implies",
-      "the probe's eager kernels stand in for upstream's until the upstream runs time them",
+      "secondsPerForward in data/measurements/upstream-704x384-eager-c2.json (upstream's own code, eager fp8, H200: 0.390 s) ÷ the 0.267 s forward the README's 45 FPS implies",
+      "the probe's eager fp8 forward (h100-704x384-default.json: 0.355 s) runs 9 % under upstream's",
     ),
   },
   "eager-bf16": {
     kernels: "eager-bf16",
     label: "bf16, eager (no --fp8, ENABLE_COMPILE=false)",
-    factor: PROBE_EAGER_FORWARD_SECONDS.bf16 / README_COMPILED_FORWARD_SECONDS,
+    factor: EAGER_FP8_FACTOR * (PROBE_EAGER_FORWARD_SECONDS.bf16 / PROBE_EAGER_FORWARD_SECONDS.fp8),
     source: measured(
-      "secondsPerForward in data/measurements/h100-704x384-bf16-cap79.json (probe, eager, H200: 0.342 s, 4 % under its fp8 forward: eager fp8 quantizes every activation) ÷ 0.267 s",
+      "upstream's eager fp8 factor (upstream-704x384-eager-c2.json: 0.390 s ÷ 0.267 s) × the probe's eager bf16/fp8 ratio (h100-704x384-bf16-cap79.json 0.342 s ÷ h100-704x384-default.json 0.355 s, H200: eager fp8 quantizes every activation)",
+      "upstream has not timed eager bf16 yet; its 704x384-bf16-eager-c2 run replaces this",
     ),
   },
 };

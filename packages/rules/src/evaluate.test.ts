@@ -18,8 +18,8 @@ describe("evaluate", () => {
   test("no findings: runs, with a headline from the estimate", () => {
     const verdict = evaluate(plan(), fakeEstimate({ fps: 12 }), [never]);
     expect(verdict).toMatchObject({ status: "runs", findings: [] });
-    // Speed as its error bar's range (12 fps ÷ 4.1 to × 1.1, rounded outward), never a bare point.
-    expect(verdict.headline).toMatch(/^Runs: 2–14 FPS/);
+    // Speed as its error bar's range (12 fps ÷ 3.7 to × 1.2, rounded outward), never a bare point.
+    expect(verdict.headline).toMatch(/^Runs: 3–15 FPS/);
   });
 
   test.each([
