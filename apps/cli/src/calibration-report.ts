@@ -1,8 +1,9 @@
-import { formatGibValue, formatSignedGibValue, HOST_RAM_ERROR_BAR, PROBE_HOST_TERM_IDS, type CalibrationSummary, type HostRamComparison, type InstrumentPhaseRow, type MeasuredKernelFactor, type MeasurementComparison, type SpeedComparison, type StageTiming } from "@headroom/estimator";
+import { formatGibValue, formatSignedGibValue, HOST_RAM_ERROR_BAR, PROBE_HOST_TERM_IDS, type CalibrationSummary, type HostRamComparison, type InstrumentPhaseRow, type MeasuredKernelFactor, type MeasurementComparison, type SpeedComparison, type StageTiming, type UpstreamPhaseRow } from "@headroom/estimator";
+import { formatUpstreamPhases } from "./upstream-phases-report.ts";
 import { formatSpeedReport } from "./speed-report.ts";
 
 /** One line per measured rank peak and per fit/OOM verdict, then the summary the error bar is judged by. */
-export const formatCalibration = (comparisons: readonly MeasurementComparison[], summary: CalibrationSummary, hostRam: readonly HostRamComparison[] = [], speed: readonly SpeedComparison[] = [], instruments: readonly InstrumentPhaseRow[] = [], measuredKernels: readonly MeasuredKernelFactor[] = [], stages: readonly StageTiming[] = []): string => {
+export const formatCalibration = (comparisons: readonly MeasurementComparison[], summary: CalibrationSummary, hostRam: readonly HostRamComparison[] = [], speed: readonly SpeedComparison[] = [], instruments: readonly InstrumentPhaseRow[] = [], measuredKernels: readonly MeasuredKernelFactor[] = [], stages: readonly StageTiming[] = [], upstreamPhases: readonly UpstreamPhaseRow[] = []): string => {
   const rows = comparisons.flatMap((c) => {
     const verdict = `${c.measuredFits ? "fits" : `OOM@${c.measuredOomPhase ?? "?"}`} / ${c.predictedFits ? "fits" : `OOM@${c.predictedOomPhase ?? "?"}`}${c.verdictAgrees ? "" : "  DISAGREES"}`;
     if (c.peaks.length === 0) return [`  ${c.id.padEnd(36)} ${"-".padStart(8)} ${"-".padStart(8)} ${"-".padStart(7)}  ${verdict}`];
@@ -16,6 +17,7 @@ export const formatCalibration = (comparisons: readonly MeasurementComparison[],
     `Peaks within the error bar: ${summary.peaksWithin} of ${summary.peaks} · max error ${formatGibValue(summary.maxErrorBytes)} GiB · median ${formatGibValue(summary.medianErrorBytes)} GiB · fit/OOM verdicts agree: ${summary.verdictAgreement} of ${summary.measurements}`,
     ...Object.entries(summary.byInstrument).map(([kind, s]) => `  ${kind}: ${s.peaksWithin} of ${s.peaks} peaks within · max ${formatGibValue(s.maxErrorBytes)} GiB · verdicts ${s.verdictAgreement} of ${s.measurements}`),
     ...formatInstruments(instruments),
+    ...formatUpstreamPhases(upstreamPhases),
     ...formatHostRam(hostRam),
     ...formatSpeedReport(speed, measuredKernels, stages),
   ].join("\n");

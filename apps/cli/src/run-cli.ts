@@ -1,5 +1,5 @@
 import {
-  compareHostRam, compareInstruments, compareStageTimings, KERNEL_FACTORS, measuredKernelFactors, observationRows, compareMeasurement, compareSpeed, estimate, launchReport, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasuredRun, type MeasurementFile,
+  compareHostRam, compareInstruments, compareUpstreamPhases, compareStageTimings, KERNEL_FACTORS, measuredKernelFactors, observationRows, compareMeasurement, compareSpeed, estimate, launchReport, Measurement, measuredRunsFrom, nearestMeasurements, summarizeCalibration, type MeasuredRun, type MeasurementFile,
 } from "@headroom/estimator";
 import { evaluate, rank, suggest } from "@headroom/rules";
 import { formatArgError, parseArgs, resolveCheckPlan, type ArgError } from "./args.ts";
@@ -87,9 +87,10 @@ const runCalibration = (dir: string | null, json: boolean, io: Io): number => {
   const instruments = compareInstruments(runs);
   const kernels = { inUse: KERNEL_FACTORS, measured: measuredKernelFactors(runs) };
   const stageTimings = runs.flatMap(compareStageTimings);
+  const upstreamPhases = runs.flatMap(compareUpstreamPhases);
   io.out(json
-    ? JSON.stringify({ summary, measurements: comparisons, instruments, hostRam, speed, stageTimings, kernels, speedObservations: observationRows() }, null, 2)
-    : formatCalibration(comparisons, summary, hostRam, speed, instruments, kernels.measured, stageTimings));
+    ? JSON.stringify({ summary, measurements: comparisons, instruments, upstreamPhases, hostRam, speed, stageTimings, kernels, speedObservations: observationRows() }, null, 2)
+    : formatCalibration(comparisons, summary, hostRam, speed, instruments, kernels.measured, stageTimings, upstreamPhases));
   return EXIT_OK;
 };
 

@@ -5,6 +5,7 @@ import { formatGib } from "./units.ts";
 import { formatFpsRange } from "./speed-error-bar.ts";
 import { EXAMPLE_IMAGE_SIZE } from "./frame.ts";
 import { DEFAULT_AUDIO_SECONDS } from "./audio-embedding.ts";
+import { UPSTREAM_DECODE_EXCESS, upstreamDecodeExcessBytes } from "./upstream-phases.ts";
 
 /** Headroom's own figures are GiB; numbers quoted from the report keep its GB and say they are the report's. */
 const gib = (bytes: number): string => formatGib(bytes, 2);
@@ -114,6 +115,20 @@ export const reportNotes = (ctx: EstimateContext, est: Draft): Note[] => {
       predicted: `${peak}, ${speed}`,
       cites: ["FR-12"],
     });
+  }
+  const decode = worst?.phases.find((phase) => phase.phase === "decode");
+  if (parallel.mode === "single" && worst && decode && worst.marginBytes >= 0) {
+    const excess = upstreamDecodeExcessBytes(ctx.pixels);
+    const needed = decode.totalBytes + excess;
+    if (needed > ctx.gpu.usableBytes) {
+      notes.push({
+        id: "upstream-decode",
+        message: `Unverified at this size: LiveAvatar's own code decoded with ${gib(UPSTREAM_DECODE_EXCESS.bytes)} more than this estimate at 704×384 (its VAE, not our probe's). Carried to ${frame}, the decode would need ${gib(needed)} of this card's ${gib(ctx.gpu.usableBytes)}; the estimate's ${gib(decode.totalBytes)} is the probe's.`,
+        reported: null,
+        predicted: `decode ${gib(decode.totalBytes)} (probe) · ${gib(needed)} (upstream's decode, scaled)`,
+        cites: [UPSTREAM_DECODE_EXCESS.source.ref],
+      });
+    }
   }
   return notes;
 };
