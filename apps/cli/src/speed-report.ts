@@ -35,7 +35,7 @@ const formatKernels = (measured: readonly MeasuredKernelFactor[]): string[] => [
   ...KERNEL_SETS.map((set) => {
     const k = KERNEL_FACTORS[set];
     const mine = measured.filter((m) => m.kernels === set);
-    const upstreamSays = mine.length === 0 ? "upstream: not timed yet" : `upstream: ${mine.map((m) => `×${m.factor.toFixed(2)} (${m.run} ÷ ${m.baseline})`).join(", ")}`;
+    const upstreamSays = mine.length === 0 ? "upstream pair: none yet (needs its compiled fp8 run)" : `upstream: ${mine.map((m) => `×${m.factor.toFixed(2)} (${m.run} ÷ ${m.baseline})`).join(", ")}`;
     return `  ${k.label.padEnd(46)} ×${k.factor.toFixed(2)}  ${k.source.ref} · ${upstreamSays}`;
   }),
   ...measured.filter((m) => m.kernels === "sdpa-self-attention").map((m) => `  PyTorch SDPA in place of cuDNN self-attention     ×${m.factor.toFixed(2)}  (${m.run} ÷ ${m.baseline}, ${m.gpu})`),

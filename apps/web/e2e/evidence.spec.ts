@@ -22,6 +22,9 @@ test("evidence: a report's error bars lead to every measured run and every publi
     await expect(page.locator('[data-testid=evidence-run][data-within="false"]')).toHaveCount(0);
     await expect(page.getByTestId("memory-summary")).toContainText(/\d+ of \d+ measured peaks within ±max\(3 %, 0\.5 GiB\)/);
     await expect(page.getByTestId("instruments-none")).toBeVisible();
+    // upstream's own run phase by phase: its decode is the miss the reports' upstream-decode note cites
+    await expect(page.locator('[data-testid=upstream-phases] tr[data-phase="decode"] td.is-outside')).toHaveCount(1);
+    await expect(page.locator('[data-testid=upstream-phases] tr[data-phase="denoise"] td.is-outside')).toHaveCount(0);
   });
 
   await test.step("speed: kernel factors with sources, observations linked to where they were written, the 45 → 6–9 arithmetic", async () => {
@@ -32,8 +35,10 @@ test("evidence: a report's error bars lead to every measured run and every publi
     await expect(page.locator('a[href="https://github.com/Alibaba-Quark/LiveAvatar/issues/38"]')).toHaveCount(1);
     await expect(page.locator('[data-testid=speed-observation][data-held="false"]')).toContainText("issue #35");
     await expect(page.getByTestId("speed-why")).toContainText("2.25×");
-    // the probe's forward, decode and re-encode, each summarised against its speed term
-    for (const stage of ["dit-forward", "vae-decode", "vae-reencode"]) await expect(page.locator(`[data-testid=stage-timings] [data-stage="${stage}"]`)).toHaveCount(1);
+    // the forward, decode and re-encode, summarised against their speed terms once per instrument (probe and upstream)
+    for (const stage of ["dit-forward", "vae-decode", "vae-reencode"]) {
+      for (const instrument of ["probe", "upstream"]) await expect(page.locator(`[data-testid=stage-timings] [data-stage="${stage}"][data-instrument="${instrument}"]`)).toHaveCount(1);
+    }
     await shot(page, "evidence");
   });
 

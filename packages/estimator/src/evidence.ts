@@ -2,6 +2,7 @@ import { compareInstruments, compareMeasurement, Measurement, summarizeCalibrati
 import { measuredKernelFactors, type MeasuredKernelFactor } from "./kernel-fit.ts";
 import { compareSpeed, median } from "./speed-calibration.ts";
 import { compareStageTimings, type StageTiming } from "./stage-timings.ts";
+import { compareUpstreamPhases, type UpstreamPhaseRow } from "./upstream-phases.ts";
 import type { MeasurementFile } from "./nearest-measurements.ts";
 
 /**
@@ -13,6 +14,8 @@ export type CalibrationEvidence = {
   runs: (MeasurementComparison & { file: string; capBytes: number | null })[];
   summary: CalibrationSummary;
   instruments: InstrumentPhaseRow[];
+  /** estimate() against upstream's own runs phase by phase (a phase below a run's peak can be the peak on a smaller card). */
+  upstreamPhases: UpstreamPhaseRow[];
   measuredKernels: MeasuredKernelFactor[];
   /** Per timed stage and instrument: how many runs, and measured ÷ predicted at the median and at the widest miss. */
   timings: StageSummary[];
@@ -51,5 +54,5 @@ export const calibrationEvidence = (files: readonly MeasurementFile[]): Calibrat
     return row ? [{ id: row.id, instrument: m.instrument.kind, stage: "dit-forward" as const, predictedSeconds: row.predictedSeconds, measuredSeconds: row.measuredSeconds }] : [];
   });
   const timings = summarizeStages([...forwards, ...measurements.flatMap(compareStageTimings)]);
-  return { runs, summary: summarizeCalibration(runs), instruments: compareInstruments(measurements), measuredKernels: measuredKernelFactors(measurements), timings };
+  return { runs, summary: summarizeCalibration(runs), instruments: compareInstruments(measurements), upstreamPhases: measurements.flatMap(compareUpstreamPhases), measuredKernels: measuredKernelFactors(measurements), timings };
 };

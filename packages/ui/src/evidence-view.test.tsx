@@ -15,7 +15,7 @@ describe("SpeedEvidence", () => {
   });
   it("shows each kernel factor with its source, and says upstream has not timed it until it has", () => {
     expect(html).toContain("×1.46");
-    expect(html).toContain("not timed yet");
+    expect(html).toContain("no compiled pair yet");
     const timed: MeasuredKernelFactor = { kernels: "eager-fp8", factor: 1.5, run: "upstream-704x384-eager-c2", baseline: "upstream-704x384-c2", gpu: "NVIDIA H200" };
     const withRun = renderToStaticMarkup(<SpeedEvidence rows={rows} explanation={speedExplanation(rows)} measuredKernels={[timed]} />);
     expect(withRun).toContain("×1.50 (upstream-704x384-eager-c2 ÷ upstream-704x384-c2)");
@@ -47,6 +47,21 @@ describe("MemoryEvidence", () => {
     expect(html).toContain('data-within="true"');
     expect(html).toContain("1 of 1</b> measured peaks");
     expect(html).toContain('data-testid="instruments-none"');
+    expect(html).not.toContain('data-testid="upstream-phases"');
+  });
+  it("shows upstream's own runs phase by phase and marks a phase the estimate misses", () => {
+    const plan = resolvePlan({ hardware: { gpu: "h200", count: 1 } });
+    const phases = estimate(plan).gpus[0]!.phases;
+    const at = (phase: string, extra = 0) => {
+      const bytes = phases.find((p) => p.phase === phase)!.totalBytes + extra;
+      return { allocated: bytes, reserved: bytes, deviceUsed: bytes };
+    };
+    const json = { id: "upstream-x", instrument: { kind: "upstream", commit: "9c2c38d" }, command: "x", date: "d", gpu: "NVIDIA H200", torchVersion: "2", capBytes: null, plan,
+      ranks: [{ rank: 0, fits: true, phases: { denoise: at("denoise"), decode: at("decode", 4 * 1024 ** 3) } }] };
+    const html = renderToStaticMarkup(<MemoryEvidence evidence={calibrationEvidence([{ name: "upstream-x.json", json }])} />);
+    expect(html).toContain('data-testid="upstream-phases"');
+    expect(html).toMatch(/data-phase="denoise"><td><code class="small">upstream-x<\/code><\/td><td>denoise<\/td><td class="num ">/);
+    expect(html).toMatch(/data-phase="decode"><td><code class="small">upstream-x<\/code><\/td><td>decode<\/td><td class="num is-outside">/);
   });
 });
 

@@ -36,7 +36,7 @@ function RunRow({ run }: { run: Run }) {
 
 /** Every committed measurement against what Headroom predicts for it: the ground the memory error bar stands on. */
 export function MemoryEvidence({ evidence }: { evidence: CalibrationEvidence }) {
-  const { summary, runs, instruments } = evidence;
+  const { summary, runs, instruments, upstreamPhases } = evidence;
   return (
     <Panel title="Memory: every measured run against its prediction" aside={<span className="muted small">error bar {formatErrorBar(ERROR_BAR)}</span>} testId="memory-evidence">
       <div className="panel-body evidence-body">
@@ -60,8 +60,8 @@ export function MemoryEvidence({ evidence }: { evidence: CalibrationEvidence }) 
         </div>
         {instruments.length === 0 ? (
           <p className="small muted" data-testid="instruments-none">
-            Probe against upstream: no plan is measured by both instruments yet. Every row above is the probe&apos;s, so a misreading
-            of LiveAvatar the probe and the estimator share would pass; LiveAvatar&apos;s own code runs on a lent GPU to check it.
+            Probe against upstream: no plan is measured by both instruments yet (same plan and cap), so the probe itself is not
+            yet checked phase by phase; the rows marked upstream above are LiveAvatar&apos;s own code on a lent GPU.
           </p>
         ) : (
           <table className="terms evidence-table" data-testid="instruments">
@@ -79,8 +79,30 @@ export function MemoryEvidence({ evidence }: { evidence: CalibrationEvidence }) 
             </tbody>
           </table>
         )}
+        {upstreamPhases.length > 0 && <UpstreamPhases rows={upstreamPhases} />}
       </div>
     </Panel>
+  );
+}
+
+/** estimate() against upstream phase by phase: live is what a capped run still needs, held is nvidia-smi's view. */
+function UpstreamPhases({ rows }: { rows: CalibrationEvidence["upstreamPhases"] }) {
+  return (
+    <table className="terms evidence-table" data-testid="upstream-phases">
+      <caption className="small muted">Estimate against LiveAvatar&apos;s own code, phase by phase (GiB; live = allocated + outside the allocator, what a capped run needs; held = nvidia-smi, cache included). A miss below a run&apos;s peak can decide a smaller card.</caption>
+      <thead><tr><th>upstream run</th><th>phase</th><th className="num">estimate</th><th className="num">live</th><th className="num">held</th></tr></thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={`${r.id}-${r.rank}-${r.phase}`} data-phase={r.phase}>
+            <td><code className="small">{r.id}</code></td>
+            <td>{r.phase}</td>
+            <td className={`num ${r.isWithin ? "" : "is-outside"}`}>{formatGibValue(r.predictedBytes)}</td>
+            <td className="num">{formatGibValue(r.liveBytes)}</td>
+            <td className="num">{formatGibValue(r.heldBytes)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -112,7 +134,7 @@ function StageTable({ timings }: { timings: readonly StageSummary[] }) {
       <thead><tr><th>stage</th><th>instrument</th><th className="num">runs</th><th className="num">measured ÷ predicted, median</th><th>widest miss</th></tr></thead>
       <tbody>
         {timings.map((t) => (
-          <tr key={`${t.stage}-${t.instrument}`} data-stage={t.stage}>
+          <tr key={`${t.stage}-${t.instrument}`} data-stage={t.stage} data-instrument={t.instrument}>
             <td>{STAGE_LABEL[t.stage]}</td>
             <td>{t.instrument}</td>
             <td className="num">{t.runs}</td>
@@ -131,7 +153,7 @@ export function SpeedEvidence({ rows, explanation: e, measuredKernels, timings =
     <Panel title="Speed: kernel factors and what people saw" aside={<span className="muted small">up to {bar.compute.slower}× slower, {bar.compute.faster}× faster (compute-bound); {bar.offload.slower}× slower (offload-bound)</span>} testId="speed-evidence">
       <div className="panel-body evidence-body">
         <table className="terms evidence-table" data-testid="kernel-factors">
-          <thead><tr><th>kernels</th><th className="num">× forward</th><th>from</th><th>upstream&apos;s own runs</th></tr></thead>
+          <thead><tr><th>kernels</th><th className="num">× forward</th><th>from</th><th>upstream&apos;s own pair (÷ its compiled fp8 run)</th></tr></thead>
           <tbody>
             {KERNEL_SETS.map((set) => {
               const k = KERNEL_FACTORS[set];
@@ -141,7 +163,7 @@ export function SpeedEvidence({ rows, explanation: e, measuredKernels, timings =
                   <td>{k.label}</td>
                   <td className="num">×{k.factor.toFixed(2)}</td>
                   <td><SourceTag source={k.source} /> <span className="small muted">{k.source.ref}</span></td>
-                  <td className="small">{mine.length === 0 ? <span className="muted">not timed yet</span> : mine.map((m) => `×${m.factor.toFixed(2)} (${m.run} ÷ ${m.baseline})`).join(", ")}</td>
+                  <td className="small">{mine.length === 0 ? <span className="muted">no compiled pair yet</span> : mine.map((m) => `×${m.factor.toFixed(2)} (${m.run} ÷ ${m.baseline})`).join(", ")}</td>
                 </tr>
               );
             })}
