@@ -43,7 +43,7 @@ const formatHostRam = (rows: readonly HostRamComparison[]): string[] => {
   return [
     "",
     `Host RAM: peak RSS per process against ${PROBE_HOST_TERM_IDS.join(" + ")} (GiB; error bar ${bar}; host-frames only for runs that kept their frames, at the clips they ran; [upstream] runs build T5 and the encoders on the CPU as users' runs do: held to the larger of the whole load and run phases, host-frames aside)`,
-    ...rows.map((r) => `  ${`${r.id}${multi.has(r.id) ? ` r${r.rank}` : ""}${r.id.startsWith("upstream-") ? " [upstream]" : ""}`.padEnd(36)} ${formatGibValue(r.predictedBytes).padStart(8)} ${formatGibValue(r.measuredBytes).padStart(8)} ${formatSignedGibValue(r.errorBytes).padStart(7)}${r.isWithin ? "" : "!"}`),
+    ...rows.map((r) => `  ${`${r.id}${multi.has(r.id) ? ` r${r.rank}` : ""}${r.instrument === "probe" ? "" : ` [${r.instrument}]`}`.padEnd(36)} ${formatGibValue(r.predictedBytes).padStart(8)} ${formatGibValue(r.measuredBytes).padStart(8)} ${formatSignedGibValue(r.errorBytes).padStart(7)}${r.isWithin ? "" : "!"}`),
     `Host RAM within the error bar: ${rows.filter((r) => r.isWithin).length} of ${rows.length}`,
   ];
 };

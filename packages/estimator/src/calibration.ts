@@ -102,8 +102,10 @@ export type MeasurementComparison = {
  * there allocated + the bytes outside the allocator is the need.
  */
 const AT_CAP_BYTES = 0.1 * 1024 ** 3;
+/** What a phase held live: allocated + the bytes outside the allocator (its cache left out). */
+export const liveBytes = (reading: z.infer<typeof PhaseReading>): number => reading.allocated + (reading.deviceUsed - reading.reserved);
 const neededBytes = (reading: z.infer<typeof PhaseReading>, capBytes: number): number =>
-  reading.deviceUsed >= capBytes - AT_CAP_BYTES ? reading.allocated + (reading.deviceUsed - reading.reserved) : reading.deviceUsed;
+  reading.deviceUsed >= capBytes - AT_CAP_BYTES ? liveBytes(reading) : reading.deviceUsed;
 
 export const allowedErrorBytes = (measuredBytes: number): number => Math.max(ERROR_BAR.relative * measuredBytes, ERROR_BAR.absoluteBytes);
 
@@ -246,7 +248,7 @@ export const compareInstruments = (measurements: readonly Measurement[]): Instru
   return rows;
 };
 
-export type HostRamComparison = { id: string; rank: number; predictedBytes: number; measuredBytes: number; errorBytes: number; allowedBytes: number; isWithin: boolean };
+export type HostRamComparison = { id: string; instrument: InstrumentKind; rank: number; predictedBytes: number; measuredBytes: number; errorBytes: number; allowedBytes: number; isWithin: boolean };
 
 export const allowedHostErrorBytes = (measuredBytes: number): number => Math.max(HOST_RAM_ERROR_BAR.relative * measuredBytes, HOST_RAM_ERROR_BAR.absoluteBytes);
 
@@ -289,7 +291,7 @@ export const compareHostRam = (m: Measurement): HostRamComparison[] => {
     const predictedBytes = m.instrument.kind === "upstream" ? upstreamHostPeak(est.hostRamPhases) : probeHostPeak(est.hostRamPhases, frames !== null, processes);
     const errorBytes = predictedBytes - measuredBytes;
     const allowedBytes = allowedHostErrorBytes(measuredBytes);
-    out.push({ id: m.id, rank: rank.rank, predictedBytes, measuredBytes, errorBytes, allowedBytes, isWithin: Math.abs(errorBytes) <= allowedBytes });
+    out.push({ id: m.id, instrument: m.instrument.kind, rank: rank.rank, predictedBytes, measuredBytes, errorBytes, allowedBytes, isWithin: Math.abs(errorBytes) <= allowedBytes });
   }
   return out;
 };

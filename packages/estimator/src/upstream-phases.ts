@@ -1,4 +1,4 @@
-import { allowedErrorBytes, comparedPlan, type Measurement } from "./calibration.ts";
+import { allowedErrorBytes, comparedPlan, liveBytes, type Measurement } from "./calibration.ts";
 import { estimate } from "./estimate.ts";
 import { PHASES, type Phase } from "./estimate-types.ts";
 import { measured, type Source } from "./sources.ts";
@@ -30,9 +30,9 @@ export const compareUpstreamPhases = (m: Measurement): UpstreamPhaseRow[] => {
       const reading = rank.phases[phase];
       const predicted = est.gpus[rank.rank]?.phases.find((p) => p.phase === phase);
       if (!reading || !predicted) return [];
-      const liveBytes = reading.allocated + (reading.deviceUsed - reading.reserved);
-      const errorBytes = predicted.totalBytes - liveBytes;
-      return [{ id: m.id, rank: rank.rank, phase, predictedBytes: predicted.totalBytes, liveBytes, heldBytes: reading.deviceUsed, errorBytes, isWithin: Math.abs(errorBytes) <= allowedErrorBytes(liveBytes) }];
+      const live = liveBytes(reading);
+      const errorBytes = predicted.totalBytes - live;
+      return [{ id: m.id, rank: rank.rank, phase, predictedBytes: predicted.totalBytes, liveBytes: live, heldBytes: reading.deviceUsed, errorBytes, isWithin: Math.abs(errorBytes) <= allowedErrorBytes(live) }];
     }),
   );
 };
