@@ -1,7 +1,7 @@
 import { getDatabase } from "@/server/database";
 import { env } from "@/server/env";
 import { errorResponse } from "@/server/public-error";
-import { dropRequestBody, readRequestBody } from "@/server/uploads/request-body";
+import { requestBody, type RequestBody } from "@/server/uploads/request-body";
 import { storeUpload, UploadRejected } from "@/server/uploads/store-upload";
 import { getTeamViewer } from "@/server/viewer";
 
@@ -9,18 +9,19 @@ const LIMITS = { maxImageBytes: env.MAX_IMAGE_BYTES, maxImagePixels: env.MAX_IMA
 
 /** POST /api/uploads?kind=image|audio&name=<original name>, the file as the raw body (streamed, never buffered). */
 export const POST = async (request: Request) => {
+  const body = requestBody(request.body);
   try {
-    return await receiveUpload(request);
+    return await receiveUpload(request, body);
   } catch (error) {
     // A refusal in the app's own words (paths and addresses stripped); anything else one fixed sentence, logged.
     return error instanceof UploadRejected ? errorResponse(error, { isExpected: true, status: error.status }) : errorResponse(error);
   } finally {
-    // refused before the body was read (wrong kind, signed out, declared length over the limit): dropped, not left unread
-    if (request.body && !request.body.locked) dropRequestBody(request.body);
+    // a refusal (before the body was read, or part way) waits for the client to finish sending, so it reads the answer
+    await body.settled();
   }
 };
 
-const receiveUpload = async (request: Request) => {
+const receiveUpload = async (request: Request, body: RequestBody) => {
   const url = new URL(request.url);
   const kind = url.searchParams.get("kind");
   if (kind !== "image" && kind !== "audio") return Response.json({ error: "kind must be image or audio" }, { status: 400 });
@@ -37,7 +38,7 @@ const receiveUpload = async (request: Request) => {
     uploaderId: viewer.userId,
     kind,
     fileName: url.searchParams.get("name"),
-    body: readRequestBody(request.body),
+    body: body.chunks,
     limits: LIMITS,
   });
   return Response.json(stored, { status: 201 });

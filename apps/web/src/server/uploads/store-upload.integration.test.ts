@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { makeJpeg, makePng, makeWav, readFixture } from "../../testing/media.ts";
 import { startRouterHarness, type RouterHarness } from "../../testing/router-harness.ts";
 import type { Viewer } from "../viewer.ts";
-import { readRequestBody } from "./request-body.ts";
+import { requestBody } from "./request-body.ts";
 import { storeUpload, UploadRejected, type UploadKind } from "./store-upload.ts";
 
 const LIMITS = { maxImageBytes: 200_000, maxImagePixels: 1000 * 1000, maxAudioBytes: 400_000, maxAudioSeconds: 10 };
@@ -103,7 +103,7 @@ describe("storeUpload", () => {
       }
       const request = new Request("http://localhost/api/uploads?kind=image", { method: "POST", body: sixteenKiB() as unknown as BodyInit, duplex: "half" } as RequestInit);
       const before = storedFiles();
-      const error = await rejection(storeUpload({ db: h.db, storageDir: h.storageDir, teamId: alice.teamId, uploaderId: alice.userId, kind: "image", fileName: "big.png", body: readRequestBody(request.body), limits: LIMITS }));
+      const error = await rejection(storeUpload({ db: h.db, storageDir: h.storageDir, teamId: alice.teamId, uploaderId: alice.userId, kind: "image", fileName: "big.png", body: requestBody(request.body).chunks, limits: LIMITS }));
       expect(error).toMatchObject({ status: 413, message: expect.stringMatching(/larger than the 0\.2 MB limit/) });
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(uncaught).toEqual([]);

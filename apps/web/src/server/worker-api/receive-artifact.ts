@@ -6,7 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { Readable, Transform } from "node:stream";
 import type { ArtifactKind, DbClient } from "@headroom/db";
 import { findJobArtifact, storeArtifact } from "../data.ts";
-import { readRequestBody } from "../uploads/request-body.ts";
+import { requestBody, type RequestBody } from "../uploads/request-body.ts";
 import { authorizeHost } from "./authorize-host.ts";
 import { mp4Problem } from "./mp4-structure.ts";
 
@@ -97,6 +97,16 @@ export const artifactOffset = async (deps: ArtifactDeps, headers: Headers, jobId
  * content, moves the file in place and records it once per path.
  */
 export const receiveArtifact = async (deps: ArtifactDeps, request: Request, jobId: string, name: string, kind: string | null): Promise<Response> => {
+  const body = requestBody(request.body);
+  try {
+    return await receivePiece(deps, request, body, jobId, name, kind);
+  } finally {
+    // a refusal waits for the rest of the piece the host is still sending, so it reads the answer, not a reset
+    await body.settled();
+  }
+};
+
+const receivePiece = async (deps: ArtifactDeps, request: Request, body: RequestBody, jobId: string, name: string, kind: string | null): Promise<Response> => {
   const job = await authorizeHost(deps.db, request.headers, jobId);
   if (job instanceof Response) return job;
   const target = targetFor(deps.storageDir, jobId, name, kind);
@@ -119,7 +129,7 @@ export const receiveArtifact = async (deps: ArtifactDeps, request: Request, jobI
     },
   });
   try {
-    await pipeline(Readable.from(readRequestBody(request.body)), counter, createWriteStream(target.partPath, { flags: offset === 0 ? "w" : "a" }));
+    await pipeline(Readable.from(body.chunks), counter, createWriteStream(target.partPath, { flags: offset === 0 ? "w" : "a" }));
   } catch {
     // a dropped connection keeps what arrived (the worker resumes from it); too many bytes start the file over
     if (received > length) await rm(target.partPath, { force: true });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { DbClient, JobEventInput, JsonObject } from "@headroom/db";
 import { WorkerEvent } from "@headroom/protocol";
 import { storeJobEventBatch, storeVramBatch } from "../data.ts";
-import { dropRequestBody, readRequestBody } from "../uploads/request-body.ts";
+import { requestBody, type RequestBody } from "../uploads/request-body.ts";
 import { authorizeHost } from "./authorize-host.ts";
 
 /**
@@ -46,12 +46,12 @@ type ReportDeps = { db: DbClient };
 const refuse = (status: number, error: string) => Response.json({ error }, { status });
 
 /** The body as JSON, at most `maxBytes` (413 past it, without reading the rest into memory). */
-const readJson = async (request: Request, maxBytes: number): Promise<{ json: unknown } | Response> => {
+const readJson = async (request: Request, body: RequestBody, maxBytes: number): Promise<{ json: unknown } | Response> => {
   const tooLarge = () => refuse(413, `a batch may be at most ${maxBytes / 2 ** 20} MiB`);
   if (Number(request.headers.get("content-length") ?? 0) > maxBytes) return tooLarge();
   const chunks: Uint8Array[] = [];
   let bytes = 0;
-  for await (const chunk of readRequestBody(request.body)) {
+  for await (const chunk of body.chunks) {
     bytes += chunk.length;
     if (bytes > maxBytes) return tooLarge();
     chunks.push(chunk);
@@ -71,16 +71,17 @@ const problem = (error: z.ZodError) => {
 
 /**
  * What both report routes do first: the host holds the job, the body is JSON within `maxBytes`, and it has the batch's
- * shape; else the refusal (a body refused before it was read is dropped, so the worker reads the answer).
+ * shape; else the refusal, sent once the rest of the body is drained (so the worker reads the answer).
  */
 const readHeldBatch = async <T>(deps: ReportDeps, request: Request, jobId: string, maxBytes: number, schema: z.ZodType<T>) => {
-  const refused = (response: Response) => {
-    if (request.body && !request.body.locked) dropRequestBody(request.body);
+  const incoming = requestBody(request.body);
+  const refused = async (response: Response) => {
+    await incoming.settled();
     return response;
   };
   const job = await authorizeHost(deps.db, request.headers, jobId, { reporting: true });
   if (job instanceof Response) return refused(job);
-  const body = await readJson(request, maxBytes);
+  const body = await readJson(request, incoming, maxBytes);
   if (body instanceof Response) return refused(body);
   const parsed = schema.safeParse(body.json);
   return parsed.success ? { job, batch: parsed.data } : problem(parsed.error);
