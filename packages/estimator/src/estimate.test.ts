@@ -77,7 +77,8 @@ describe("estimate()", () => {
     expect(frames(ten)).toBe((10 * 48 - 3) * 3 * 704 * 384 * 4 * 4);
     expect(frames(ten) / GIB).toBeCloseTo(5.76, 2); // measured 7.18 GiB peak RSS = 1.40 runtime + 5.78
     expect(frames(estimate(plan(5))) - frames(estimate(plan(1)))).toBe(4 * 48 * 3 * 704 * 384 * 4 * 4);
-    expect(estimate(plan(10)).gpus[0]!.phases.map((p) => p.totalBytes)).toEqual(estimate(plan(1)).gpus[0]!.phases.map((p) => p.totalBytes));
+    // the frames go to the host: from the second clip on (the previous clip's decode, a GPU term) the GPU holds no more
+    expect(estimate(plan(10)).gpus[0]!.phases.map((p) => p.totalBytes)).toEqual(estimate(plan(2)).gpus[0]!.phases.map((p) => p.totalBytes));
   });
   it("speed: 5 × H100 in TPP at 720*400 matches the README's 45 FPS (the fitted overhead factor)", () => {
     const est = estimate(resolvePlan({ hardware: { gpu: "h100-sxm", count: 5 } }));
@@ -132,8 +133,20 @@ describe("source truth (issue 12; Alibaba-Quark/LiveAvatar @9c2c38d, P1 = causal
     expect(term(hour, "audio-emb")!.value - term(minute, "audio-emb")!.value).toBe(((Math.floor(90_000 / 48) + 1) - (Math.floor(1500 / 48) + 1)) * 48 * 25 * 1024 * 2); // padded to whole 48-frame clips
     expect(phase(hour, "encode").totalBytes).toBeGreaterThan(phase(minute, "encode").totalBytes + 10 * GIB);
     expect(term(tpp({ audioSeconds: 600 }), "audio-emb", 4, "decode")).toBeDefined();
-    // num_clip moves no GPU byte: only the audio's length does
+    // num_clip moves no peak byte here (the denoise): only the audio's length does
     expect(single({ numClip: 1, audioSeconds: 600 }).gpus[0]!.peakBytes).toBe(single({ numClip: 10000, audioSeconds: 600 }).gpus[0]!.peakBytes);
+  });
+  it("P1 ~1157–1187: from the second clip on, the previous clip's whole fp32 decode is on the GPU through the next decode", () => {
+    const frames = 413 * 3 * 704 * 384 * 4;
+    expect(term(single({ numClip: 2 }), "previous-frames", 0, "decode")!.value).toBe(frames);
+    expect(term(single({ numClip: 1 }), "previous-frames", 0, "decode")).toBeUndefined();
+    expect(phase(single({ numClip: 2 }), "decode").totalBytes - phase(single({ numClip: 1 }), "decode").totalBytes).toBeGreaterThanOrEqual(frames);
+    // "the whole audio" is many clips; TPP's VAE rank stream-decodes and keeps no such view
+    expect(term(single({ numClip: 10000 }), "previous-frames", 0, "decode")).toBeDefined();
+    expect(term(tpp(), "previous-frames", 4, "decode")).toBeUndefined();
+    // after clip 0's online decode the rollout goes on beside it
+    expect(term(single({ numClip: 2, enableOnlineDecode: true }), "previous-frames")!.value).toBe(frames);
+    expect(term(single({ numClip: 2 }), "previous-frames")).toBeUndefined();
   });
   it("t5.py ~441–445: T5 is built in fp32 on the CPU in every process at once (TPP: 5 × ~21 GiB at load)", () => {
     const t5 = hostTerm(tpp(), "load", "host-t5-load")!;

@@ -6,7 +6,8 @@ import { FITTED, FITTED_SOURCE } from "./fitted.ts";
 import { allocatorSlackBytes, CUDA_CONTEXT_BYTES, NCCL_BUFFER_BYTES, NCCL_P2P_BYTES, RUNTIME_SOURCE } from "./runtime.ts";
 import { assumption, fieldReport, measured, upstream } from "./sources.ts";
 import { bytesTerm, sumBytes } from "./term.ts";
-import { mediaEncodeBytes, singleDecodeOutputFrames, TPP_DECODE_OUTPUT_FRAMES, vaeDecodeBytes, wav2vecActivationBytes } from "./vae-decode.ts";
+import { decodedFramesBytes, mediaEncodeBytes, singleDecodeOutputFrames, TPP_DECODE_OUTPUT_FRAMES, vaeDecodeBytes, wav2vecActivationBytes } from "./vae-decode.ts";
+import { clipCount } from "./clip-count.ts";
 import { audioEmbBytes } from "./audio-embedding.ts";
 import { videosLastFramesBytes } from "./motion-context.ts";
 import { audioEncoderBytes, blockWeightBytes, ditWeightBytes, loraAdapterBytes, textEncoderBytes, vaeWeightBytes, WEIGHT_SOURCES } from "./weights.ts";
@@ -24,6 +25,10 @@ const SRC_KV_SINGLE = upstream(`${P1} _initialize_kv_cache`);
 const SRC_KV_TPP = upstream(`${P5} _initialize_kv_cache`);
 const SRC_WAV2VEC = upstream(`${P1}: wav2vec moved to the GPU for extraction, then back`);
 const SRC_VIDEOS_LAST = upstream(`${P1} ~891–898 / ${P5}`, "videos_last_frames: the motion context's pixels (bf16), kept from the encode to the end");
+const SRC_PREVIOUS_FRAMES = upstream(
+  `${P1} ~1106–1187`,
+  "`image = image[:, :, -infer_frames:]` is a view of the whole fp32 decode; the name is reassigned only when the next decode returns, so the last decoded clip stays on the GPU (through the rollout after an online decode)",
+);
 const SRC_AUDIO_EMB = upstream(`${P1} encode_audio`, "audio_emb [1, 25, 1024, frames] bf16 on the GPU for the whole run");
 
 const isSharded = (ctx: EstimateContext): boolean => ctx.plan.parallel.ditFsdp && (ctx.fsdpRanks > 1 || ctx.plan.parallel.fsdpCpuOffload);
@@ -119,6 +124,15 @@ const audioEmb = (ctx: EstimateContext): Term =>
 const videosLastFrames = (ctx: EstimateContext): Term =>
   bytesTerm("videos-last-frames", `motion context pixels (${ctx.motionFrames} frames, bf16)`, videosLastFramesBytes(ctx.motionFrames, ctx.pixels), "resident", { motionFrames: ctx.motionFrames, pixels: ctx.pixels }, SRC_VIDEOS_LAST);
 
+/** One GPU with 2 or more clips: the previous decode's frames are on the GPU beside the next decode (and, after clip 0's
+ *  online decode, beside the rest of the rollout). Unknown clip counts ("the whole audio") are taken as many. */
+const previousFrames = (ctx: EstimateContext): Term | null => {
+  const clips = clipCount(ctx.plan).clips;
+  if (ctx.plan.parallel.mode !== "single" || (clips !== null && clips < 2)) return null;
+  const outputFrames = decodeOutputFrames(ctx);
+  return bytesTerm("previous-frames", `previous clip's decoded frames (${outputFrames}, fp32)`, decodedFramesBytes(ctx.pixels, outputFrames), "resident", { outputFrames, pixels: ctx.pixels, clips: clips ?? "whole audio" }, SRC_PREVIOUS_FRAMES);
+};
+
 const activations = (ctx: EstimateContext): Term =>
   bytesTerm("dit-activations", "DiT activations (one block forward)", ditActivationBytes(ctx.tokens, ctx.profile), "transient", { tokens: ctx.tokens, frame: `${ctx.frame.width}×${ctx.frame.height}` }, FITTED_SOURCE);
 
@@ -178,6 +192,7 @@ export const buildTermSet = (ctx: EstimateContext) => ({
   media: mediaEncode(ctx),
   vae: vaeWeights(ctx),
   decode: vaeDecode(ctx, decodeOutputFrames(ctx)),
+  previousFrames: previousFrames(ctx),
   runtime: runtimeTerms(ctx),
   p2p: ncclP2p(ctx),
 });
@@ -198,12 +213,16 @@ const singleTerms = (ctx: EstimateContext, t: TermSet, phase: Phase): Listed => 
   switch (phase) {
     case "load": return [t.loadWeights, t.loadExtra, t.vae];
     case "encode": return encodeTerms(t);
-    case "denoise": return [t.dit, t.root, t.kv, t.churn, t.gather, t.activations, t.audioEmb, t.videosLast];
-    case "decode":
-      // Online decode runs clip 0's decode inside the rollout; offload_model swaps the DiT out for it.
-      return params.enableOnlineDecode
-        ? [params.offloadModel ? null : t.dit, t.kv, t.vae, t.decode, t.audioEmb, t.videosLast]
-        : [t.dit, t.root, t.cond, t.vae, t.decode, t.audioEmb, t.videosLast];
+    case "denoise": return [t.dit, t.root, t.kv, t.churn, t.gather, t.activations, t.audioEmb, t.videosLast, params.enableOnlineDecode ? t.previousFrames : null];
+    case "decode": {
+      // The final decode (every clip after an online one): step caches freed, the DiT and the cond cache kept, and from
+      // the second decode on the one before it still on the GPU.
+      const final = [t.dit, t.root, t.cond, t.vae, t.decode, t.previousFrames, t.audioEmb, t.videosLast];
+      if (!params.enableOnlineDecode) return final;
+      // Online decode runs clip 0's decode inside the rollout, KV caches kept; offload_model swaps the DiT out for it.
+      const online = [params.offloadModel ? null : t.dit, t.kv, t.vae, t.decode, t.audioEmb, t.videosLast];
+      return t.previousFrames ? heaviest(online, final) : online;
+    }
   }
 };
 

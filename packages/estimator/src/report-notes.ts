@@ -123,9 +123,9 @@ export const reportNotes = (ctx: EstimateContext, est: Draft): Note[] => {
     if (needed > ctx.gpu.usableBytes) {
       notes.push({
         id: "upstream-decode",
-        message: `Unverified at this size: LiveAvatar's own code decoded with ${gib(UPSTREAM_DECODE_EXCESS.bytes)} more than this estimate at 704×384 (its VAE, not our probe's). Carried to ${frame}, the decode would need ${gib(needed)} of this card's ${gib(ctx.gpu.usableBytes)}; the estimate's ${gib(decode.totalBytes)} is the probe's.`,
+        message: `Unverified at this size: LiveAvatar's own code decoded with ${gib(UPSTREAM_DECODE_EXCESS.bytes)} more than this estimate at 704×384 (its VAE runs under autocast, keeping fp32 activations; the probe's VAE, which the estimate's decode term is fitted to, did not). Carried to ${frame}, the decode would need ${gib(needed)} of this card's ${gib(ctx.gpu.usableBytes)}; the estimate's ${gib(decode.totalBytes)} has the probe's VAE workspace.`,
         reported: null,
-        predicted: `decode ${gib(decode.totalBytes)} (probe) · ${gib(needed)} (upstream's decode, scaled)`,
+        predicted: `decode ${gib(decode.totalBytes)} (probe's VAE) · ${gib(needed)} (upstream's decode, scaled)`,
         cites: [UPSTREAM_DECODE_EXCESS.source.ref],
       });
     }

@@ -11,8 +11,11 @@ export const singleDecodeOutputFrames = (motionLatents: number, latentFrames: nu
 /** The TPP VAE rank stream-decodes 3 latent frames per block, keeping 12 frames. */
 export const TPP_DECODE_OUTPUT_FRAMES = 12;
 
+/** What a decode returns: torch.stack of Wan2_1_VAE.decode's `.float()` output, fp32 RGB of every decoded frame. */
+export const decodedFramesBytes = (pixelsPerFrame: number, outputFrames: number): number => outputFrames * 3 * pixelsPerFrame * 4;
+
 export const vaeDecodeBytes = (pixelsPerFrame: number, outputFrames: number): number =>
-  pixelsPerFrame * VAE_DECODE_BYTES_PER_PIXEL + outputFrames * 3 * pixelsPerFrame * 4;
+  pixelsPerFrame * VAE_DECODE_BYTES_PER_PIXEL + decodedFramesBytes(pixelsPerFrame, outputFrames);
 
 /**
  * The VAE encode of the motion context beside its input: a fixed part + bytes per pixel of one frame, fitted to the

@@ -312,7 +312,9 @@ class Probe:
         vlf = self.videos_last_frames
         overlap = min(shapes.MOTION_FRAMES, image.shape[2])
         self.videos_last_frames = None
-        vlf = torch.cat([vlf[:, :, overlap:], image[:, :, -overlap:].to(BF16)], dim=2)
+        # bf16 context and fp32 frames: torch.cat promotes to fp32 (365 frames), then .to(dtype=motion_latents.dtype)
+        vlf = torch.cat([vlf[:, :, overlap:], image[:, :, -overlap:]], dim=2)
+        vlf = vlf.to(BF16)
         self.motion_latents = None
         self.motion_latents = vae.encode(vlf).to(BF16)
         self.videos_last_frames = vlf
@@ -454,8 +456,10 @@ class Probe:
             rss_per_clip.append(rss_bytes())
             self.decode_times.append(time.perf_counter() - t2 + (t1 - t0))
             self.reencode_times.append(t2 - t1)
-            del image, decode_latents, clip_output
+            # image, decode_latents and clip_output are only rebound by the next clip, as in generate(): the previous
+            # clip's whole fp32 decode (image is a view of it) is on the GPU through the next decode
             self.em.emit("progress", phase="decode", clip=clip_idx, of=len(clip_outputs))
+        image = decode_latents = clip_output = None
         self.decode_seconds = statistics.median(self.decode_times) if self.decode_times else None
         t0 = time.perf_counter()
         videos = self.mem.track_host(generate_concat(out))  # generate(): torch.cat(out, dim=2), `out` alive

@@ -3,6 +3,11 @@
 Causal 3D convolutions keep the last CACHE_T=2 input frames per conv (feat_cache); encode() runs the first frame
 then 4 frames at a time; decode() runs one latent frame at a time (1 output frame, then 4 per latent frame) and
 concatenates, then Wan2_1_VAE.decode returns .float().clamp_(-1, 1) and the pipeline torch.stack()s it.
+
+Wan2_1_VAE.encode/decode (and vae_streaming.py's) run the model under amp.autocast(dtype=bf16), and so does this
+one: there F.normalize (RMS_norm) computes in fp32, so the activations after each norm and SiLU, and the conv caches
+taken from them, are fp32 while the convs' outputs are bf16. Up to probe 0.4.0 the VAE ran without autocast, all
+bf16, and decoded in less memory than upstream's (data/measurements/upstream-704x384-eager-c2.json).
 """
 from __future__ import annotations
 
@@ -15,6 +20,11 @@ import torch.nn.functional as F
 from .layers import BF16, HAS_SDPA, Factory
 
 CACHE_T = 2
+
+
+def _autocast(x: torch.Tensor):
+    """amp.autocast(dtype=self.dtype) of Wan2_1_VAE, on the tensor's own device type."""
+    return torch.autocast(device_type=x.device.type, dtype=BF16)
 
 
 def _std(fan_in: int) -> float:
@@ -251,39 +261,42 @@ class WanVAE(nn.Module):
         cache: list = [None] * _count_convs(self.encoder)
         t = x.shape[2]
         out = None
-        for i in range(1 + (t - 1) // 4):
-            idx = [0]
-            chunk = x[:, :, :1] if i == 0 else x[:, :, 1 + 4 * (i - 1):1 + 4 * i]
-            o = self.encoder(chunk, cache, idx)
-            out = o if out is None else torch.cat([out, o], 2)
-        mu, _ = self.conv1(out).chunk(2, dim=1)
-        return mu.float()
+        with _autocast(x):
+            for i in range(1 + (t - 1) // 4):
+                idx = [0]
+                chunk = x[:, :, :1] if i == 0 else x[:, :, 1 + 4 * (i - 1):1 + 4 * i]
+                o = self.encoder(chunk, cache, idx)
+                out = o if out is None else torch.cat([out, o], 2)
+            mu, _ = self.conv1(out).chunk(2, dim=1)
+            return mu.float()
 
     @torch.no_grad()
     def decode(self, z: torch.Tensor, sample=None) -> torch.Tensor:
         """z [1, 16, T, h, w] -> [1, 3, 1 + 4(T-1), 8h, 8w] float32, one latent frame at a time."""
         cache: list = [None] * _count_convs(self.decoder)
-        x = self.conv2(z.to(BF16))
-        out = None
-        for i in range(z.shape[2]):
-            idx = [0]
-            o = self.decoder(x[:, :, i:i + 1], cache, idx)
-            out = o if out is None else torch.cat([out, o], 2)
-            if sample is not None:
-                sample()
-        return out.float().clamp_(-1, 1)
+        with _autocast(z):
+            x = self.conv2(z.to(BF16))
+            out = None
+            for i in range(z.shape[2]):
+                idx = [0]
+                o = self.decoder(x[:, :, i:i + 1], cache, idx)
+                out = o if out is None else torch.cat([out, o], 2)
+                if sample is not None:
+                    sample()
+            return out.float().clamp_(-1, 1)
 
     @torch.no_grad()
     def stream_decode(self, z: torch.Tensor, sample=None) -> torch.Tensor:
         """vae_streaming.py (TPP VAE rank): the decoder cache persists across calls."""
         if self._stream_cache is None:
             self._stream_cache = [None] * _count_convs(self.decoder)
-        x = self.conv2(z.to(BF16))
-        out = None
-        for i in range(z.shape[2]):
-            idx = [0]
-            o = self.decoder(x[:, :, i:i + 1], self._stream_cache, idx)
-            out = o if out is None else torch.cat([out, o], 2)
-            if sample is not None:
-                sample()
-        return out.float().clamp_(-1, 1)
+        with _autocast(z):
+            x = self.conv2(z.to(BF16))
+            out = None
+            for i in range(z.shape[2]):
+                idx = [0]
+                o = self.decoder(x[:, :, i:i + 1], self._stream_cache, idx)
+                out = o if out is None else torch.cat([out, o], 2)
+                if sample is not None:
+                    sample()
+            return out.float().clamp_(-1, 1)

@@ -4,6 +4,8 @@
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import math
 import os
@@ -488,6 +490,53 @@ class Clips(unittest.TestCase):
         self.assertEqual(tuple(u8.shape), (64, 256, 256, 3))
         self.assertGreater(extra, (FRAME_COPIES_AT_PEAK - 1.3) * size)
         self.assertLess(extra, (FRAME_COPIES_AT_PEAK - 0.6) * size)
+
+
+class UpstreamVae(unittest.TestCase):
+    """What upstream's VAE and its final decode loop do to memory, mirrored since probe 0.5.0."""
+
+    def test_encode_and_decode_run_under_autocast_as_wan2_1_vae_does(self):
+        from headroom_probe.vae import WanVAE
+
+        vae = WanVAE(Factory(Mem(torch.device("cpu"), None, Emitter(quiet=True))), dim=8, z_dim=16)
+        seen = []
+        for part in (vae.encoder, vae.decoder):
+            part.register_forward_pre_hook(lambda module, args: seen.append((type(module).__name__, torch.is_autocast_cpu_enabled())))
+        mu = vae.encode(torch.zeros(1, 3, 5, 32, 32, dtype=torch.bfloat16))
+        frames = vae.decode(torch.zeros(1, 16, 2, 4, 4))
+        self.assertEqual(sorted(set(seen)), [("Decoder3d", True), ("Encoder3d", True)])
+        self.assertFalse(torch.is_autocast_cpu_enabled())
+        self.assertEqual((mu.dtype, list(mu.shape)), (torch.float32, [1, 16, 2, 4, 4]))
+        self.assertEqual((frames.dtype, list(frames.shape)), (torch.float32, [1, 3, 5, 32, 32]))
+
+    def test_the_previous_clips_frames_stay_through_the_next_decode(self):
+        """generate() rebinds `image` only when the next decode returns: clip k-1's decode is alive during clip k's."""
+        import inspect
+
+        from headroom_probe import cli, vae as vae_module
+
+        held = []
+        decode = vae_module.WanVAE.decode
+
+        def spy(self, z, sample=None):
+            caller = inspect.currentframe().f_back
+            if caller.f_code.co_name == "_decode_clips":
+                previous = caller.f_locals.get("image")
+                held.append(None if previous is None else list(previous.shape))
+            return decode(self, z, sample)
+
+        vae_module.WanVAE.decode = spy
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                args = ["--plan", write_plan(tmp, load_plan("h100-704x384-default.json")), "--device", "cpu", "--scale", "tiny",
+                        "--blocks", "1", "--steps", "1", "--clips", "3", "--clip-blocks", "1", "--clip-steps", "1", "--quiet",
+                        "--out", os.path.join(tmp, "result.json")]
+                with contextlib.redirect_stdout(io.StringIO()):
+                    self.assertEqual(cli.main(args), 0)
+        finally:
+            vae_module.WanVAE.decode = decode
+        g = shapes.geometry("704*384", 48, shapes.tiny())
+        self.assertEqual(held, [None, [1, 3, 48 - 3, g.height, g.width], [1, 3, 48, g.height, g.width]])
 
 
 class WindowSmallerThanABlock(unittest.TestCase):
