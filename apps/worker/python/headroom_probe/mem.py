@@ -20,7 +20,7 @@ import re
 import sys
 import time
 import weakref
-from typing import Any, Callable, Dict, Iterable, Optional, Sequence
+from typing import Any, Callable, Dict, Iterable, Optional, Sequence, Tuple
 
 import torch
 
@@ -156,6 +156,9 @@ class Mem:
         self._tracked = 0
         self._peak = 0
         self._sampled_used_peak = 0
+        # the phase's peaks from before a measured step reset the counters (measure_step)
+        self._folded_allocated = 0
+        self._folded_reserved = 0
         if self.is_cuda:
             self.total_memory = torch.cuda.get_device_properties(self.device).total_memory
         else:
@@ -298,7 +301,26 @@ class Mem:
         if self.is_cuda:
             torch.cuda.reset_peak_memory_stats(self.device)
         self._peak = self._tracked
+        self._folded_allocated = self._folded_reserved = 0
         self._sampled_used_peak = self.device_used()
+
+    def measure_step(self, fn: Callable[[], Any]) -> Tuple[Any, Dict[str, int]]:
+        """Runs one step of a phase (a VAE decode, a re-encode) and returns its result with what the step held: the
+        bytes allocated before it and its own allocated peak. The phase's running peaks are folded in first, so
+        phase_peaks() still covers the whole phase."""
+        self.sync()
+        if self.is_cuda:
+            self._folded_allocated = max(self._folded_allocated, torch.cuda.max_memory_allocated(self.device))
+            self._folded_reserved = max(self._folded_reserved, torch.cuda.max_memory_reserved(self.device))
+            before = torch.cuda.memory_allocated(self.device)
+            torch.cuda.reset_peak_memory_stats(self.device)
+        else:
+            self._folded_allocated = max(self._folded_allocated, self._peak)
+            before = self._peak = self._tracked
+        out = fn()
+        self.sync()
+        peak = torch.cuda.max_memory_allocated(self.device) if self.is_cuda else self._peak
+        return out, {"allocatedBefore": before, "peakAllocated": peak}
 
     def sample(self) -> None:
         """Call at points that are likely peaks (after a forward, inside a decode)."""
@@ -306,10 +328,11 @@ class Mem:
 
     def phase_peaks(self) -> Dict[str, int]:
         if not self.is_cuda:
-            return {"allocated": self._peak, "reserved": self._peak, "deviceUsed": self._peak}
+            peak = max(self._peak, self._folded_allocated)
+            return {"allocated": peak, "reserved": peak, "deviceUsed": peak}
         self.sync()
-        peak_alloc = torch.cuda.max_memory_allocated(self.device)
-        peak_res = torch.cuda.max_memory_reserved(self.device)
+        peak_alloc = max(torch.cuda.max_memory_allocated(self.device), self._folded_allocated)
+        peak_res = max(torch.cuda.max_memory_reserved(self.device), self._folded_reserved)
         # Device use at the peak = the allocator's peak reservation + what lives outside it right now
         # (context, library workspaces, NCCL), never less than any sampled reading.
         outside = self.non_allocator_bytes()

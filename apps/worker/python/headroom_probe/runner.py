@@ -77,6 +77,8 @@ class Probe:
         self.clip_blocks = clip_blocks if clip_blocks is not None else self.geo.blocks_per_clip
         self.clip_steps = clip_steps if clip_steps is not None else self.steps
         self.decode_times: List[float] = []
+        # per VAE decode and re-encode: the bytes allocated before it and its own peak (Mem.measure_step)
+        self.vae_steps: List[Dict[str, Any]] = []
         self.reencode_times: List[float] = []
         self.frames_info: Dict[str, Any] = {}
         audio = audio_seconds if audio_seconds is not None else self.params.get("audioSeconds") or 60.0
@@ -291,7 +293,8 @@ class Probe:
         g = self.geo
         z = torch.randn(1, 16, g.decode_latent_frames, g.lat_h, g.lat_w, device=self.device, dtype=torch.float32)
         t0 = time.perf_counter()
-        image = torch.stack([vae.decode(z, sample=self.mem.sample)[0]])  # torch.stack(self.vae.decode(...))
+        image, held = self.mem.measure_step(lambda: torch.stack([vae.decode(z, sample=self.mem.sample)[0]]))  # torch.stack(self.vae.decode(...))
+        self.vae_steps.append({"step": "decode", "clip": len(self.decode_times) + 1, **held})
         image = image[:, :, -g.infer_frames:]
         self.mem.sample()
         self.mem.sync()
@@ -316,7 +319,10 @@ class Probe:
         vlf = torch.cat([vlf[:, :, overlap:], image[:, :, -overlap:]], dim=2)
         vlf = vlf.to(BF16)
         self.motion_latents = None
-        self.motion_latents = vae.encode(vlf).to(BF16)
+        mu, held = self.mem.measure_step(lambda: vae.encode(vlf))
+        self.vae_steps.append({"step": "reencode", "clip": len(self.decode_times) + 1, **held})
+        self.motion_latents = mu.to(BF16)
+        del mu
         self.videos_last_frames = vlf
         self.mem.sample()
         self.mem.sync()
@@ -442,7 +448,8 @@ class Probe:
             t0 = time.perf_counter()
             clip_output = clip_output_cpu.to(device=self.device, dtype=BF16)
             decode_latents = torch.cat([self.motion_latents, clip_output.unsqueeze(0)], dim=2)
-            image = torch.stack([vae.decode(decode_latents, sample=self.mem.sample)[0]])
+            image, held = self.mem.measure_step(lambda: torch.stack([vae.decode(decode_latents, sample=self.mem.sample)[0]]))
+            self.vae_steps.append({"step": "decode", "clip": clip_idx + 1, **held})
             image = image[:, :, -infer:]
             if clip_idx == 0:
                 image = image[:, :, 3:]
@@ -599,6 +606,7 @@ class Probe:
             "kvCopySeconds": statistics.median(self.kv_copy_times) if self.kv_copy_times else None,
             "decodeSeconds": self.decode_seconds,
             "decodeSecondsPerClip": [round(t, 4) for t in self.decode_times],
+            "vaeSteps": self.vae_steps,
             "reencodeSeconds": statistics.median(self.reencode_times) if self.reencode_times else None,
             "steps": self.steps,
             "blocks": self.blocks,

@@ -56,6 +56,7 @@ class Timings:
         self.kv_moves: List[float] = []
         self.decode: List[float] = []              # per clip
         self.reencode: List[float] = []            # per clip
+        self.vae_steps: List[Dict[str, Any]] = []  # per decode and re-encode: bytes allocated before it, its peak
         self.encode: Dict[str, List[float]] = {"audio": [], "vaeEncode": [], "prompt": []}
         self.gen_size = None
         self.video_shape = None
@@ -88,6 +89,7 @@ class Timings:
             "decodeSecondsPerClip": [round(t, 4) for t in self.decode],
             "reencodeSeconds": self._median(self.reencode),
             "reencodeSecondsPerClip": [round(t, 4) for t in self.reencode],
+            "vaeSteps": self.vae_steps,
             "encodeSeconds": {k: [round(t, 4) for t in v] for k, v in self.encode.items()},
         }
 
@@ -225,10 +227,10 @@ class Instrument:
                 tracker.start("decode")
             mem.sync()
             t0 = time.perf_counter()
-            out = dec(this, *a, **k)
-            mem.sync()
+            out, held = mem.measure_step(lambda: dec(this, *a, **k))
             mem.sample()
             t.decode.append(time.perf_counter() - t0)
+            t.vae_steps.append({"step": "decode", "clip": len(t.decode), **held})
             self.emitter.log(f"clip {len(t.decode)} decoded", phase="decode", clip=len(t.decode),
                              seconds=round(t.decode[-1], 4))
             return out
@@ -236,7 +238,18 @@ class Instrument:
 
         enc = vae_cls.encode
 
-        def encode_sink(s, *_):
-            (t.reencode if tracker.current == "decode" else t.encode["vaeEncode"]).append(s)
+        @functools.wraps(enc)
+        def encode(this, *a, **k):
+            reencode = tracker.current == "decode"
+            mem.sync()
+            t0 = time.perf_counter()
+            if reencode:  # the clip's frames go into the motion context, which is encoded again
+                out, held = mem.measure_step(lambda: enc(this, *a, **k))
+                t.vae_steps.append({"step": "reencode", "clip": len(t.decode), **held})
+            else:
+                out = enc(this, *a, **k)
+                mem.sync()
+            (t.reencode if reencode else t.encode["vaeEncode"]).append(time.perf_counter() - t0)
             mem.sample()
-        self.patch(vae_cls, "encode", timed(enc, mem, encode_sink))
+            return out
+        self.patch(vae_cls, "encode", encode)

@@ -9,6 +9,7 @@ import io
 import json
 import math
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -495,6 +496,25 @@ class Clips(unittest.TestCase):
 class UpstreamVae(unittest.TestCase):
     """What upstream's VAE and its final decode loop do to memory, mirrored since probe 0.5.0."""
 
+    def test_a_measured_step_reports_its_own_peak_and_the_phase_keeps_its_own(self):
+        mem = Mem(torch.device("cpu"), None, Emitter(quiet=True))
+        mem.reset_peak()
+        big = mem.alloc((1000,), torch.float32)  # 4,000 bytes
+        del big
+        resident = mem.alloc((100,), torch.float32)  # 400 bytes stay
+
+        def step():
+            transient = mem.alloc((200,), torch.float32)  # 800 bytes during the step
+            return transient.numel()
+
+        out, held = mem.measure_step(step)
+        self.assertEqual(out, 200)
+        self.assertEqual(held, {"allocatedBefore": 400, "peakAllocated": 1200})
+        self.assertEqual(mem.phase_peaks()["allocated"], 4000)  # the tensor freed before the step, not the step's 1,200
+        mem.reset_peak()
+        self.assertEqual(mem.phase_peaks()["allocated"], 400)
+        del resident
+
     def test_encode_and_decode_run_under_autocast_as_wan2_1_vae_does(self):
         from headroom_probe.vae import WanVAE
 
@@ -520,23 +540,30 @@ class UpstreamVae(unittest.TestCase):
 
         def spy(self, z, sample=None):
             caller = inspect.currentframe().f_back
-            if caller.f_code.co_name == "_decode_clips":
+            while caller is not None and caller.f_code.co_name != "_decode_clips":
+                caller = caller.f_back
+            if caller is not None:
                 previous = caller.f_locals.get("image")
                 held.append(None if previous is None else list(previous.shape))
             return decode(self, z, sample)
 
         vae_module.WanVAE.decode = spy
+        tmp_result = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp_result, True)
         try:
             with tempfile.TemporaryDirectory() as tmp:
                 args = ["--plan", write_plan(tmp, load_plan("h100-704x384-default.json")), "--device", "cpu", "--scale", "tiny",
                         "--blocks", "1", "--steps", "1", "--clips", "3", "--clip-blocks", "1", "--clip-steps", "1", "--quiet",
-                        "--out", os.path.join(tmp, "result.json")]
+                        "--out", os.path.join(tmp_result, "result.json")]
                 with contextlib.redirect_stdout(io.StringIO()):
                     self.assertEqual(cli.main(args), 0)
         finally:
             vae_module.WanVAE.decode = decode
         g = shapes.geometry("704*384", 48, shapes.tiny())
         self.assertEqual(held, [None, [1, 3, 48 - 3, g.height, g.width], [1, 3, 48, g.height, g.width]])
+        with open(os.path.join(tmp_result, "result.json")) as fh:
+            steps = json.load(fh)["vaeSteps"]
+        self.assertEqual([(v["step"], v["clip"]) for v in steps], [(s, c) for c in (1, 2, 3) for s in ("decode", "reencode")])
 
 
 class WindowSmallerThanABlock(unittest.TestCase):

@@ -69,6 +69,9 @@ class FakeUpstreamRun(unittest.TestCase):
         self.assertEqual(len(r["stepSeconds"]), 32)
         self.assertEqual(len(r["decodeSecondsPerClip"]), 2)
         self.assertEqual(len(r["reencodeSecondsPerClip"]), 2)
+        # each decode and re-encode of the final loop with what it found allocated and its own peak
+        self.assertEqual([(v["step"], v["clip"]) for v in r["vaeSteps"]], [("decode", 1), ("reencode", 1), ("decode", 2), ("reencode", 2)])
+        self.assertTrue(all({"allocatedBefore", "peakAllocated"} <= v.keys() for v in r["vaeSteps"]))
         self.assertEqual(len(r["encodeSeconds"]["vaeEncode"]), 2)
         self.assertEqual(len(r["encodeSeconds"]["prompt"]), 1)
         self.assertIsNotNone(r["secondsPerForward"])
