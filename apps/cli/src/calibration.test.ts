@@ -115,6 +115,14 @@ describe("calibration against data/measurements", () => {
     const doctored: Measurement = { ...m, ranks: m.ranks.map((rank) => ({ ...rank, host: { ...rank.host!, peakRssBytes: rank.host!.peakRssBytes! * 1.2 } })) };
     expect(compareHostRam(doctored).some((row) => !row.isWithin)).toBe(true);
   });
+  it("compares a run at the clips it decoded: one clip holds no previous clip's frames, whatever num_clip says", () => {
+    const online = measurements.find((m) => m.id === "h100-704x384-online-decode")!;
+    expect(online.plan.params.numClip).toBe(10000);
+    expect(online.ranks[0]!.decodeSecondsPerClip).toHaveLength(1);
+    const asRun = estimate({ ...online.plan, params: { ...online.plan.params, numClip: 1 } }).gpus[0]!.peakBytes;
+    expect(estimate(online.plan).gpus[0]!.peakBytes - asRun).toBeGreaterThan(GIB); // the previous-frames term, 2+ clips
+    expect(compareMeasurement(online).peaks[0]!.predictedBytes).toBe(asRun);
+  });
   it("compares an emulated run with the plan the probe ran, and a rank outside NCCL without the NCCL terms", () => {
     const fsdp = measurements.find((m) => m.emulation?.plan && m.ranks.every((rank) => rank.fits))!;
     const emulated = estimate(fsdp.emulation!.plan!);

@@ -109,8 +109,21 @@ const neededBytes = (reading: z.infer<typeof PhaseReading>, capBytes: number): n
 
 export const allowedErrorBytes = (measuredBytes: number): number => Math.max(ERROR_BAR.relative * measuredBytes, ERROR_BAR.absoluteBytes);
 
-/** The plan a run is compared with: the one the probe ran (an emulation's), else the one it measures. */
-export const comparedPlan = (m: Measurement): Plan => m.emulation?.plan ?? m.plan;
+/** Clips a run decoded (one decode per clip on the rank that decodes); null where it recorded none (an OOM first). */
+const clipsRun = (m: Measurement): number | null => {
+  const most = Math.max(0, ...m.ranks.map((rank) => rank.decodeSecondsPerClip?.length ?? 0));
+  return most > 0 ? most : null;
+};
+
+/**
+ * The plan a run is compared with: the one the probe ran (an emulation's), else the one it measures — at the clips it
+ * made, since from the second clip on a decode holds the clip before it (a 1-clip run measures a 1-clip plan).
+ */
+export const comparedPlan = (m: Measurement): Plan => {
+  const plan = m.emulation?.plan ?? m.plan;
+  const clips = clipsRun(m);
+  return clips !== null && clips < plan.params.numClip ? { ...plan, params: { ...plan.params, numClip: clips } } : plan;
+};
 
 /** A phase's predicted bytes, less the NCCL terms on a rank that joined no NCCL communicator in the emulation. */
 const predictedPhaseBytes = (gpu: GpuEstimate, phase: Phase, withoutNccl: boolean): number => {
