@@ -50,7 +50,7 @@ export const reportNotes = (ctx: EstimateContext, est: Draft): Note[] => {
     const tenClipsSeconds = ((10 * params.inferFrames) / profile.sampleFps).toFixed(1);
     notes.push({
       id: "FR-9",
-      message: `The report says lowering num_clip removed its OOM; in the source clip latents go to the CPU, so the GPU peak does not depend on num_clip (same ${gib(worst?.peakBytes ?? 0)} here) — host RAM does. It does depend on the audio's length (wav2vec2 encodes the whole audio; its embedding stays on the GPU), and num_clip does not shorten that. ${10} clips of ${params.inferFrames} frames are ${tenClipsSeconds} s of video, not 3 s.`,
+      message: `The report says lowering num_clip removed its OOM; in the source clip latents go to the CPU, so the GPU peak does not grow with num_clip (same ${gib(worst?.peakBytes ?? 0)} here; from the second clip on, one decoded clip waits beside the next decode, and no more) — host RAM does. It does depend on the audio's length (wav2vec2 encodes the whole audio; its embedding stays on the GPU), and num_clip does not shorten that. ${10} clips of ${params.inferFrames} frames are ${tenClipsSeconds} s of video, not 3 s.`,
       reported: "num_clip 100 → 10 removed the OOM; 10 clips ≈ 3 s",
       predicted: `GPU peak flat in num_clip; 10 clips = ${tenClipsSeconds} s`,
       cites: ["FR-9", CLIP_LATENTS_TO_CPU, AUDIO_ON_GPU],
