@@ -15,6 +15,7 @@ const COLORS: Record<string, string> = {
   "media-encode": "#86c5de",
   "vae-weights": "#c2569a",
   "vae-decode": "#d98bbd",
+  "previous-frames": "#e9b7d6",
   "cuda-context": "#7d8796",
   nccl: "#a3abb8",
   "allocator-slack": "#c5cbd4",
