@@ -1,37 +1,39 @@
 import type { AnyTRPCRouter } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Context } from "./trpc.ts";
+import { requestBody } from "./request-body.ts";
 
 /** No procedure takes more than a plan, a prompt and two ids: a megabyte is generous, and bounds what is parsed. */
 export const MAX_TRPC_BODY_BYTES = 1024 * 1024;
 
 const tooLarge = () => Response.json({ error: { message: `The request is larger than the ${MAX_TRPC_BODY_BYTES / 1024 / 1024} MiB limit.`, code: "PAYLOAD_TOO_LARGE" } }, { status: 413 });
 
-/** The body, read until it passes `maxBytes` (then null, the rest left unread): a declared length over the cap is refused unread. */
+/**
+ * The body, kept until it passes `maxBytes` (then null): a declared length over the cap is refused unkept. Either way a
+ * refusal waits until the rest the client is sending is drained (bounded: request-body.ts), so it reads the 413.
+ */
 export const readCappedBody = async (request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | null> => {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && !(Number(declared) <= maxBytes)) return null;
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return null;
+  const incoming = requestBody(request.body);
+  try {
+    const declared = request.headers.get("content-length");
+    if (declared !== null && !(Number(declared) <= maxBytes)) return null;
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of incoming.chunks) {
+      total += chunk.byteLength;
+      if (total > maxBytes) return null;
+      chunks.push(chunk);
     }
-    chunks.push(value);
+    const body = new Uint8Array(total);
+    let at = 0;
+    for (const chunk of chunks) {
+      body.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    return body;
+  } finally {
+    await incoming.settled();
   }
-  const body = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return body;
 };
 
 /** /api/trpc: bodies over the cap get 413 before tRPC parses anything. */

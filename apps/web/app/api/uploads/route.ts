@@ -1,7 +1,7 @@
 import { getDatabase } from "@/server/database";
 import { env } from "@/server/env";
 import { errorResponse } from "@/server/public-error";
-import { requestBody, type RequestBody } from "@/server/uploads/request-body";
+import { requestBody, type RequestBody } from "@/server/request-body";
 import { storeUpload, UploadRejected } from "@/server/uploads/store-upload";
 import { getTeamViewer } from "@/server/viewer";
 

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { makeJpeg, makePng, makeWav, readFixture } from "../../testing/media.ts";
 import { startRouterHarness, type RouterHarness } from "../../testing/router-harness.ts";
 import type { Viewer } from "../viewer.ts";
-import { requestBody } from "./request-body.ts";
+import { requestBody } from "../request-body.ts";
 import { storeUpload, UploadRejected, type UploadKind } from "./store-upload.ts";
 
 const LIMITS = { maxImageBytes: 200_000, maxImagePixels: 1000 * 1000, maxAudioBytes: 400_000, maxAudioSeconds: 10 };

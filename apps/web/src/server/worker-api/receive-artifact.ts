@@ -6,7 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { Readable, Transform } from "node:stream";
 import type { ArtifactKind, DbClient } from "@headroom/db";
 import { findJobArtifact, storeArtifact } from "../data.ts";
-import { requestBody, type RequestBody } from "../uploads/request-body.ts";
+import { requestBody, type RequestBody } from "../request-body.ts";
 import { authorizeHost } from "./authorize-host.ts";
 import { mp4Problem } from "./mp4-structure.ts";
 

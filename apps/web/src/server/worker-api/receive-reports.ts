@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { DbClient, JobEventInput, JsonObject } from "@headroom/db";
 import { WorkerEvent } from "@headroom/protocol";
 import { storeJobEventBatch, storeVramBatch } from "../data.ts";
-import { requestBody, type RequestBody } from "../uploads/request-body.ts";
+import { requestBody, type RequestBody } from "../request-body.ts";
 import { authorizeHost } from "./authorize-host.ts";
 
 /**
