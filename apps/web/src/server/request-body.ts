@@ -8,7 +8,7 @@ const DRAIN_BYTES = 64 * 1024 * 1024;
 const DRAIN_MS = 10_000;
 
 export type RequestBody = {
-  /** The chunks, in order. Stopping early never cancels the stream (see `readChunks`). */
+  /** The chunks, in order. Stopping early never cancels the stream (see `requestBody`). */
   chunks: AsyncGenerator<Uint8Array>;
   /** Resolves once the part left unread (all of it, if nothing was read) is drained, within the bounds above. */
   settled: () => Promise<void>;
@@ -73,4 +73,33 @@ const drain = (reader: ReadableStreamDefaultReader<Uint8Array>, bounds: DrainBou
     timer = setTimeout(resolve, bounds.ms);
   });
   return Promise.race([read(), timeout]).finally(() => clearTimeout(timer));
+};
+
+/** Runs `use` over a request's body and returns only once what it left unread is drained, so any answer is read. */
+export const withRequestBody = async <T>(body: ReadableStream<Uint8Array> | null, use: (body: RequestBody) => Promise<T>): Promise<T> => {
+  const incoming = requestBody(body);
+  try {
+    return await use(incoming);
+  } finally {
+    await incoming.settled();
+  }
+};
+
+/** The body whole, or null once it passes `maxBytes` (a declared length over it: not read at all). */
+export const readCapped = async (body: RequestBody, declaredLength: string | null, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | null> => {
+  if (declaredLength !== null && !(Number(declaredLength) <= maxBytes)) return null;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of body.chunks) {
+    total += chunk.byteLength;
+    if (total > maxBytes) return null;
+    chunks.push(chunk);
+  }
+  const whole = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return whole;
 };

@@ -1,40 +1,16 @@
 import type { AnyTRPCRouter } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Context } from "./trpc.ts";
-import { requestBody } from "./request-body.ts";
+import { readCapped, withRequestBody } from "./request-body.ts";
 
 /** No procedure takes more than a plan, a prompt and two ids: a megabyte is generous, and bounds what is parsed. */
 export const MAX_TRPC_BODY_BYTES = 1024 * 1024;
 
 const tooLarge = () => Response.json({ error: { message: `The request is larger than the ${MAX_TRPC_BODY_BYTES / 1024 / 1024} MiB limit.`, code: "PAYLOAD_TOO_LARGE" } }, { status: 413 });
 
-/**
- * The body, kept until it passes `maxBytes` (then null): a declared length over the cap is refused unkept. Either way a
- * refusal waits until the rest the client is sending is drained (bounded: request-body.ts), so it reads the 413.
- */
-export const readCappedBody = async (request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | null> => {
-  const incoming = requestBody(request.body);
-  try {
-    const declared = request.headers.get("content-length");
-    if (declared !== null && !(Number(declared) <= maxBytes)) return null;
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for await (const chunk of incoming.chunks) {
-      total += chunk.byteLength;
-      if (total > maxBytes) return null;
-      chunks.push(chunk);
-    }
-    const body = new Uint8Array(total);
-    let at = 0;
-    for (const chunk of chunks) {
-      body.set(chunk, at);
-      at += chunk.byteLength;
-    }
-    return body;
-  } finally {
-    await incoming.settled();
-  }
-};
+/** The body, or null past `maxBytes`; a refusal returns once the rest the client is sending is drained (request-body.ts). */
+export const readCappedBody = (request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | null> =>
+  withRequestBody(request.body, (body) => readCapped(body, request.headers.get("content-length"), maxBytes));
 
 /** /api/trpc: bodies over the cap get 413 before tRPC parses anything. */
 export const handleTrpcRequest = async (request: Request, options: { router: AnyTRPCRouter; createContext: () => Promise<Context>; maxBodyBytes?: number }): Promise<Response> => {

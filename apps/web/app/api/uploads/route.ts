@@ -1,25 +1,23 @@
 import { getDatabase } from "@/server/database";
 import { env } from "@/server/env";
 import { errorResponse } from "@/server/public-error";
-import { requestBody, type RequestBody } from "@/server/request-body";
+import { withRequestBody, type RequestBody } from "@/server/request-body";
 import { storeUpload, UploadRejected } from "@/server/uploads/store-upload";
 import { getTeamViewer } from "@/server/viewer";
 
 const LIMITS = { maxImageBytes: env.MAX_IMAGE_BYTES, maxImagePixels: env.MAX_IMAGE_PIXELS, maxAudioBytes: env.MAX_AUDIO_BYTES, maxAudioSeconds: env.MAX_AUDIO_SECONDS };
 
 /** POST /api/uploads?kind=image|audio&name=<original name>, the file as the raw body (streamed, never buffered). */
-export const POST = async (request: Request) => {
-  const body = requestBody(request.body);
-  try {
-    return await receiveUpload(request, body);
-  } catch (error) {
-    // A refusal in the app's own words (paths and addresses stripped); anything else one fixed sentence, logged.
-    return error instanceof UploadRejected ? errorResponse(error, { isExpected: true, status: error.status }) : errorResponse(error);
-  } finally {
-    // a refusal (before the body was read, or part way) waits for the client to finish sending, so it reads the answer
-    await body.settled();
-  }
-};
+// a refusal (before the body was read, or part way) waits for the client to finish sending, so it reads the answer
+export const POST = (request: Request) =>
+  withRequestBody(request.body, async (body) => {
+    try {
+      return await receiveUpload(request, body);
+    } catch (error) {
+      // A refusal in the app's own words (paths and addresses stripped); anything else one fixed sentence, logged.
+      return error instanceof UploadRejected ? errorResponse(error, { isExpected: true, status: error.status }) : errorResponse(error);
+    }
+  });
 
 const receiveUpload = async (request: Request, body: RequestBody) => {
   const url = new URL(request.url);

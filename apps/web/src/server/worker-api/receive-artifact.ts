@@ -6,7 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { Readable, Transform } from "node:stream";
 import type { ArtifactKind, DbClient } from "@headroom/db";
 import { findJobArtifact, storeArtifact } from "../data.ts";
-import { requestBody, type RequestBody } from "../request-body.ts";
+import { withRequestBody, type RequestBody } from "../request-body.ts";
 import { authorizeHost } from "./authorize-host.ts";
 import { mp4Problem } from "./mp4-structure.ts";
 
@@ -96,15 +96,9 @@ export const artifactOffset = async (deps: ArtifactDeps, headers: Headers, jobId
  * offset must be where the part file ends (409 with the right one otherwise). The last piece checks size, hash and
  * content, moves the file in place and records it once per path.
  */
-export const receiveArtifact = async (deps: ArtifactDeps, request: Request, jobId: string, name: string, kind: string | null): Promise<Response> => {
-  const body = requestBody(request.body);
-  try {
-    return await receivePiece(deps, request, body, jobId, name, kind);
-  } finally {
-    // a refusal waits for the rest of the piece the host is still sending, so it reads the answer, not a reset
-    await body.settled();
-  }
-};
+// a refusal waits for the rest of the piece the host is still sending, so it reads the answer, not a reset
+export const receiveArtifact = (deps: ArtifactDeps, request: Request, jobId: string, name: string, kind: string | null): Promise<Response> =>
+  withRequestBody(request.body, (body) => receivePiece(deps, request, body, jobId, name, kind));
 
 const receivePiece = async (deps: ArtifactDeps, request: Request, body: RequestBody, jobId: string, name: string, kind: string | null): Promise<Response> => {
   const job = await authorizeHost(deps.db, request.headers, jobId);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { DbClient, JobEventInput, JsonObject } from "@headroom/db";
 import { WorkerEvent } from "@headroom/protocol";
 import { storeJobEventBatch, storeVramBatch } from "../data.ts";
-import { requestBody, type RequestBody } from "../request-body.ts";
+import { readCapped, withRequestBody, type RequestBody } from "../request-body.ts";
 import { authorizeHost } from "./authorize-host.ts";
 
 /**
@@ -47,17 +47,10 @@ const refuse = (status: number, error: string) => Response.json({ error }, { sta
 
 /** The body as JSON, at most `maxBytes` (413 past it, without reading the rest into memory). */
 const readJson = async (request: Request, body: RequestBody, maxBytes: number): Promise<{ json: unknown } | Response> => {
-  const tooLarge = () => refuse(413, `a batch may be at most ${maxBytes / 2 ** 20} MiB`);
-  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) return tooLarge();
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  for await (const chunk of body.chunks) {
-    bytes += chunk.length;
-    if (bytes > maxBytes) return tooLarge();
-    chunks.push(chunk);
-  }
+  const bytes = await readCapped(body, request.headers.get("content-length"), maxBytes);
+  if (bytes === null) return refuse(413, `a batch may be at most ${maxBytes / 2 ** 20} MiB`);
   try {
-    return { json: JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown };
+    return { json: JSON.parse(Buffer.from(bytes).toString("utf8")) as unknown };
   } catch {
     return refuse(400, "the body is not JSON");
   }
@@ -73,19 +66,15 @@ const problem = (error: z.ZodError) => {
  * What both report routes do first: the host holds the job, the body is JSON within `maxBytes`, and it has the batch's
  * shape; else the refusal, sent once the rest of the body is drained (so the worker reads the answer).
  */
-const readHeldBatch = async <T>(deps: ReportDeps, request: Request, jobId: string, maxBytes: number, schema: z.ZodType<T>) => {
-  const incoming = requestBody(request.body);
-  const refused = async (response: Response) => {
-    await incoming.settled();
-    return response;
-  };
-  const job = await authorizeHost(deps.db, request.headers, jobId, { reporting: true });
-  if (job instanceof Response) return refused(job);
-  const body = await readJson(request, incoming, maxBytes);
-  if (body instanceof Response) return refused(body);
-  const parsed = schema.safeParse(body.json);
-  return parsed.success ? { job, batch: parsed.data } : problem(parsed.error);
-};
+const readHeldBatch = <T>(deps: ReportDeps, request: Request, jobId: string, maxBytes: number, schema: z.ZodType<T>) =>
+  withRequestBody(request.body, async (incoming) => {
+    const job = await authorizeHost(deps.db, request.headers, jobId, { reporting: true });
+    if (job instanceof Response) return job;
+    const body = await readJson(request, incoming, maxBytes);
+    if (body instanceof Response) return body;
+    const parsed = schema.safeParse(body.json);
+    return parsed.success ? { job, batch: parsed.data } : problem(parsed.error);
+  });
 
 /** A runner event as a job event row; `t` (unix seconds, the protocol's envelope) is when it happened. */
 const toRow = (event: WorkerEvent): JobEventInput => ({ type: event.type, payload: event as JsonObject, at: event.t === undefined ? new Date() : new Date(event.t * 1000) });
