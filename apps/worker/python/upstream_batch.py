@@ -27,6 +27,12 @@ RUNS = [  # in priority order: a budget-limited batch runs the first ones (eager
     # 704x384-eager-c2 with torch SDPA in place of upstream's cuDNN self-attention: their forwards' ratio is the
     # "cuDNN attention" factor (eager, so no compile minutes; the kernel SDPA picked is the result's sdpaBackend)
     ("704x384-eager-sdpa-c2", ["--compile", "off", "--self-attention", "sdpa", "--clips", "2"]),
+    # the RTX 4090 headline plans (README) on upstream's code: eager (compile's memory checked by 704x384-c2 against
+    # 704x384-eager-c2), 2 clips so the previous clip's frames wait beside the next decode
+    ("384x256-q8cpu-offloadkv-t5cpu-eager-cap24", ["--size", "384*256", "--quantize-on-cpu", "--offload-kv-cache",
+                                                   "--t5-cpu", "--compile", "off", "--cap-gib", "23.65", "--clips", "2"]),
+    ("704x384-if12-q8cpu-offloadkv-t5cpu-eager-cap24", ["--infer-frames", "12", "--quantize-on-cpu", "--offload-kv-cache",
+                                                        "--t5-cpu", "--compile", "off", "--cap-gib", "23.65", "--clips", "2"]),
     ("704x384-offloadkv-t5cpu-cap24", ["--offload-kv-cache", "--t5-cpu", "--cap-gib", "23.65", "--clips", "2"]),
     ("704x384-c2-cap44", ["--cap-gib", "44.39", "--clips", "2"]),
     ("704x384-c2-cap31", ["--cap-gib", "31.36", "--clips", "2"]),

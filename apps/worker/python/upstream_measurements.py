@@ -26,7 +26,8 @@ def plan_for(result: dict) -> dict:
     plan["hardware"]["gpu"] = CARD_OF_CAP.get(cap, "h200")
     plan["params"].update({"size": lv["size"], "inferFrames": lv["inferFrames"], "sampleSteps": lv["sampleSteps"],
                            "fp8": lv["fp8"], "enableCompile": lv["enableCompile"], "offloadKvCache": lv["offloadKvCache"],
-                           "t5Cpu": lv["t5Cpu"], "numClip": lv["numClip"], "audioSeconds": result.get("audioSeconds")})
+                           "t5Cpu": lv["t5Cpu"], "numClip": lv["numClip"], "audioSeconds": result.get("audioSeconds"),
+                           "quantizeOnCpu": bool(lv.get("quantizeOnCpu", False))})
     return plan
 
 

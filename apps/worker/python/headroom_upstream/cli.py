@@ -1,5 +1,5 @@
 """python3 -m headroom_upstream [--cap-gib N] [--fp8 on|off] [--compile on|off] [--self-attention cudnn|sdpa]
-[--offload-kv-cache] [--t5-cpu] ..."""
+[--offload-kv-cache] [--t5-cpu] [--quantize-on-cpu] ..."""
 from __future__ import annotations
 
 import argparse
@@ -38,6 +38,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                          "cuDNN attention buys")
     ap.add_argument("--offload-kv-cache", action="store_true")
     ap.add_argument("--t5-cpu", action="store_true")
+    ap.add_argument("--quantize-on-cpu", action="store_true",
+                    help="Headroom's loader patch: build and LoRA-merge the DiT on the CPU, quantize layer by layer "
+                         "(needs --fp8 on; quantize_on_cpu.py)")
     ap.add_argument("--clips", type=int, default=2, help="num_clip (>= 2 runs the motion-context path)")
     ap.add_argument("--audio-seconds", type=float, default=60.0,
                     help="synthetic audio length wav2vec2 encodes (default 60, the probe's)")
@@ -48,6 +51,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     ap.add_argument("--out", default=None, help="write the result JSON here too")
     ap.add_argument("--quiet", action="store_true", help="print only the result line")
     args = ap.parse_args(argv)
+    if args.quantize_on_cpu and not args.fp8:
+        ap.error("--quantize-on-cpu quantizes to fp8: it needs --fp8 on")
     return args
 
 

@@ -26,7 +26,7 @@ import torch
 from headroom_probe.hostmem import HostMeter
 from headroom_probe.mem import Emitter, Mem, is_oom, measurement_fields, parse_need_bytes
 
-from . import PINNED_COMMIT, __version__, compile_fixes, self_attention, shims, upstream_dir, weights
+from . import PINNED_COMMIT, __version__, compile_fixes, quantize_on_cpu, self_attention, shims, upstream_dir, weights
 from .phases import Instrument, PhaseTracker, Timings
 
 SCRIPT = "minimal_inference/s2v_streaming_interact.py"
@@ -164,6 +164,7 @@ class Harness:
 
         # an explicit index: set_per_process_memory_fraction refuses a bare "cuda" (upstream runs on cuda:0 too)
         device = torch.device("cuda", 0) if o.device == "cuda" else torch.device("cpu")
+        self.device = device
         mem = Mem(device, int(o.cap_gib * 1024 ** 3) if o.cap_gib else None, em)
         mem.apply_cap(o.cap_mode)
         # asked before the run, while the device is empty: the kernel torch SDPA picks decides what the sdpa run
@@ -201,6 +202,12 @@ class Harness:
                 shims.hide_after_import(("librosa", "soundfile", "decord"))
                 instrument = Instrument(tracker, timings, mem, em)
                 self._patch_file_reads(instrument, script, pipe, dit_mod, t5_mod, audio_mod, configs)
+                if o.quantize_on_cpu:
+                    fp8_mod = importlib.import_module(quantize_on_cpu.FP8_MODULE)
+                    owner = fp8_mod.FP8ScaleLinear
+                    instrument.patch(owner, "from_linear", quantize_on_cpu.from_linear_on(device, owner.__dict__["from_linear"]))
+                    notes.append(quantize_on_cpu.NOTE)
+                    self.patch_events.append("FP8ScaleLinear.from_linear -> the Linear moved to the GPU first")
                 instrument.install(pipe.WanS2V, dit_mod.CausalWanModel_S2V, vae_mod.Wan2_1_VAE)
                 patched = self_attention.apply(o.self_attention, attention_mod, instrument.patch)
                 notes.extend(patched)
@@ -255,8 +262,10 @@ class Harness:
         dit_cls = dit_mod.CausalWanModel_S2V
         kwargs = weights.dit_kwargs(dit_cls, configs.WAN_CONFIGS["s2v-14B"].transformer)
 
+        on_cpu = bool(self.opts.quantize_on_cpu)
+
         def from_pretrained(cls, path, torch_dtype=None, device_map=None, **_kw):
-            device = torch.device(device_map) if device_map is not None else torch.device("cpu")
+            device = torch.device(device_map) if device_map is not None and not on_cpu else torch.device("cpu")
             old = torch.get_default_dtype()
             try:
                 if torch_dtype is not None:
@@ -264,11 +273,15 @@ class Harness:
                         torch.set_default_dtype(torch_dtype)
                     except (TypeError, RuntimeError):  # torch < 2.1 takes no bf16 default: build, then cast
                         pass
-                with (device if hasattr(device, "__enter__") else contextlib.nullcontext()):
-                    model = cls(**kwargs)
+                if on_cpu:
+                    model, filled = quantize_on_cpu.build_on_cpu(lambda: cls(**kwargs))
+                    self.patch_events.append(f"{cls.__name__}: fast init filled {filled} elements on the CPU")
+                else:
+                    with (device if hasattr(device, "__enter__") else contextlib.nullcontext()):
+                        model = cls(**kwargs)
             finally:
                 torch.set_default_dtype(old)
-            self.patch_events.append(f"{cls.__name__}.from_pretrained({path})")
+            self.patch_events.append(f"{cls.__name__}.from_pretrained({path})" + (" on the CPU" if on_cpu else ""))
             return model.to(device=device, dtype=torch_dtype) if torch_dtype is not None else model.to(device)
         inst.patch(dit_cls, "from_pretrained", classmethod(from_pretrained))
         inst.patch(t5_mod, "HuggingfaceTokenizer", weights.FakeT5Tokenizer)
@@ -313,7 +326,8 @@ class Harness:
                     "reason": "upstream's replace_linear_with_scaled_fp8 (guarded by hasattr(torch, '_scaled_mm'))"},
             "compile": compile_on,
             "levers": {"size": o.size, "inferFrames": o.infer_frames, "offloadModel": True, "convertModelDtype": True,
-                       "offloadKvCache": bool(o.offload_kv_cache), "t5Cpu": bool(o.t5_cpu), "sampleSteps": o.steps,
+                       "offloadKvCache": bool(o.offload_kv_cache), "t5Cpu": bool(o.t5_cpu),
+                       "quantizeOnCpu": bool(o.quantize_on_cpu), "sampleSteps": o.steps,
                        "sampleGuideScale": 0, "solver": "euler", "loadLora": True, "fp8": bool(o.fp8),
                        "enableCompile": compile_on, "numClip": o.clips, "selfAttention": o.self_attention},
             "attention": self_attention.ATTENTION[o.self_attention],

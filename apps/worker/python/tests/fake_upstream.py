@@ -31,6 +31,9 @@ def generate(args, training_settings):
                  offload_kv_cache=args.offload_kv_cache)
     if args.load_lora:
         wan.noise_model = wan.add_lora_to_model(wan.noise_model, pretrained_lora_path=args.lora_path_dmd)
+    if args.fp8:
+        from liveavatar.utils.fp8_linear import replace_linear_with_scaled_fp8
+        replace_linear_with_scaled_fp8(wan.noise_model, ignore_keys=["head.head"])
     video, _ = wan.generate(input_prompt=args.prompt, ref_image_path=args.image, audio_path=args.audio,
                             num_repeat=int(args.num_clip), max_area=MAX_AREA_CONFIGS[args.size],
                             infer_frames=int(args.infer_frames), sampling_steps=int(args.sample_steps),
@@ -45,6 +48,25 @@ def generate(args, training_settings):
 def parse_args_for_training_config(path):
     with open(path) as fh:
         return {k.strip(): int(v) for k, v in (line.split(":") for line in fh if ":" in line)}
+''',
+    # upstream's FP8ScaleLinear builds its layer on "cuda" and quant_fp8s it; the CPU stand-in copies the Linear
+    "liveavatar/utils/fp8_linear.py": '''
+import torch
+from torch import nn
+class FP8ScaleLinear(nn.Linear):
+    @classmethod
+    def from_linear(cls, linear, quantize_weight=True):
+        new = cls(linear.in_features, linear.out_features, bias=linear.bias is not None)
+        new = new.to(device=linear.weight.device, dtype=linear.weight.dtype)
+        with torch.no_grad():
+            new.weight.copy_(linear.weight)
+        return new
+def replace_linear_with_scaled_fp8(module, ignore_keys=[], quantize_weight=True):
+    for name, child in module.named_children():
+        if isinstance(child, nn.Linear) and not isinstance(child, FP8ScaleLinear):
+            setattr(module, name, FP8ScaleLinear.from_linear(child, quantize_weight=quantize_weight))
+        else:
+            replace_linear_with_scaled_fp8(child, ignore_keys, quantize_weight)
 ''',
     "liveavatar/models/__init__.py": "",
     "liveavatar/models/wan/__init__.py": "",

@@ -237,6 +237,72 @@ class SelfAttentionRuns(unittest.TestCase):
         self.assertIn("invalid choice", proc.stderr)
 
 
+class QuantizeOnCpu(unittest.TestCase):
+    """Headroom's loader patch on upstream's code: the DiT built on the CPU, each Linear moved to the GPU alone."""
+
+    def test_fast_init_records_instead_of_drawing_and_the_fill_is_random_and_finite(self):
+        import torch
+        from headroom_upstream import quantize_on_cpu as q
+        recorded = []
+        with q.fast_init(recorded):
+            lin = torch.nn.Linear(64, 32)
+        self.assertEqual({id(t) for t in recorded}, {id(lin.weight), id(lin.bias)})
+        self.assertIs(torch.nn.init.kaiming_uniform_.__name__, "kaiming_uniform_")  # restored after the block
+        filled = q.fill_recorded_(recorded)
+        self.assertEqual(filled, 64 * 32 + 32)
+        self.assertTrue(torch.isfinite(lin.weight).all())
+        self.assertAlmostEqual(float(lin.weight.std()), 0.02, delta=0.005)
+        self.assertGreater(int(torch.unique(lin.weight).numel()), 1000)
+
+    def test_values_the_constructor_computes_are_kept(self):
+        import torch
+        from headroom_upstream import quantize_on_cpu as q
+
+        class Dit(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.proj = torch.nn.Linear(8, 8)
+                self.norm = torch.nn.Parameter(torch.ones(8))  # not through nn.init: left alone
+                self.freqs = torch.arange(4.0)
+        model, filled = q.build_on_cpu(Dit)
+        self.assertEqual(filled, 8 * 8 + 8)
+        self.assertTrue(torch.equal(model.norm.detach(), torch.ones(8)))
+        self.assertTrue(torch.equal(model.freqs, torch.arange(4.0)))
+
+    def test_from_linear_moves_the_one_layer_first(self):
+        import torch
+        from headroom_upstream import quantize_on_cpu as q
+        seen = []
+
+        class Fp8(torch.nn.Module):
+            @classmethod
+            def from_linear(cls, linear, quantize_weight=True):
+                seen.append((linear.weight.device.type, quantize_weight))
+                return cls()
+        Fp8.from_linear = q.from_linear_on(torch.device("meta"), Fp8.__dict__["from_linear"])
+        self.assertIsInstance(Fp8.from_linear(torch.nn.Linear(4, 4), quantize_weight=False), Fp8)
+        self.assertEqual(seen, [("meta", False)])
+
+    def test_run_builds_on_the_cpu_and_says_so(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            upstream = fake_upstream.make(tmp)
+            proc, events = run_harness(upstream, "--clips", "1", "--compile", "off", "--quantize-on-cpu")
+        self.assertEqual(proc.returncode, 0, proc.stderr[-3000:])
+        r = events[-1]
+        self.assertIs(r["fits"], True, r.get("error"))
+        self.assertTrue(r["levers"]["quantizeOnCpu"])
+        from headroom_upstream import quantize_on_cpu as q
+        self.assertIn(q.NOTE, r["notes"])
+        self.assertTrue(any(e.endswith("on the CPU") and "from_pretrained" in e for e in r["patchEvents"]), r["patchEvents"])
+        self.assertTrue(any("fast init filled" in e for e in r["patchEvents"]))
+        self.assertIn("FP8ScaleLinear.from_linear -> the Linear moved to the GPU first", r["patchEvents"])
+
+    def test_without_fp8_it_is_refused(self):
+        proc, _ = run_harness("/nonexistent", "--quantize-on-cpu", "--fp8", "off")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("needs --fp8 on", proc.stderr)
+
+
 class BatchAndSplit(unittest.TestCase):
     """upstream_batch.py's run list and upstream_measurements.py's file carry the self-attention lever."""
 
