@@ -124,6 +124,7 @@ class Harness:
         self.emitter = emitter or Emitter(quiet=opts.quiet)
         self.notes: List[str] = []
         self.patch_events: List[str] = []
+        self.load_steps: Dict[str, float] = {}
 
     def _notes_for_run(self, shim_notes: List[str], compile_on: bool) -> List[str]:
         o = self.opts
@@ -283,7 +284,20 @@ class Harness:
                 torch.set_default_dtype(old)
             self.patch_events.append(f"{cls.__name__}.from_pretrained({path})" + (" on the CPU" if on_cpu else ""))
             return model.to(device=device, dtype=torch_dtype) if torch_dtype is not None else model.to(device)
-        inst.patch(dit_cls, "from_pretrained", classmethod(from_pretrained))
+        inst.patch(dit_cls, "from_pretrained", classmethod(self._load_step("dit", from_pretrained)))
+        t5_init = t5_mod.T5EncoderModel.__init__
+
+        def t5_build(t5_self, *a, **k):
+            fill = weights.TileFill()
+            with weights.fast_random_init(fill):
+                t5_init(t5_self, *a, **k)
+            self.patch_events.append(f"T5EncoderModel: fast random init filled {fill.elements} elements")
+        inst.patch(t5_mod.T5EncoderModel, "__init__", self._load_step("t5", t5_build))
+        inst.patch(pipe.WanS2V, "add_lora_to_model", self._load_step("lora", pipe.WanS2V.add_lora_to_model))
+        if self.opts.fp8:
+            fp8_mod = importlib.import_module(quantize_on_cpu.FP8_MODULE)
+            inst.patch(fp8_mod, "replace_linear_with_scaled_fp8",
+                       self._load_step("fp8", fp8_mod.replace_linear_with_scaled_fp8))
         inst.patch(t5_mod, "HuggingfaceTokenizer", weights.FakeT5Tokenizer)
         processor, model = weights.wav2vec2_classes()
         inst.patch(audio_mod, "Wav2Vec2Processor", processor)
@@ -294,6 +308,19 @@ class Harness:
             self.video_shape = list(tensor.shape) if tensor is not None else None
         inst.patch(script, "save_video", save_video)
         inst.patch(script, "merge_video_audio", lambda **_kw: None)
+
+    def _load_step(self, key: str, fn):
+        """fn, its seconds (device synchronized) added to loadSteps[key]: where the load phase's time goes."""
+        def wrapper(*a, **k):
+            sync = torch.cuda.synchronize if self.opts.device == "cuda" and torch.cuda.is_available() else (lambda: None)
+            sync()
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                sync()
+                self.load_steps[key] = round(self.load_steps.get(key, 0.0) + time.perf_counter() - t0, 3)
+        return wrapper
 
     def _result(self, fits, phases, oom_phase, need, error, oom_message, commit, notes, t_start, timings,
                 mem=None, host=None, compile_on=None) -> Dict[str, Any]:
@@ -337,6 +364,7 @@ class Harness:
             "errorTraceback": getattr(self, "error_traceback", None),
             "audioSeconds": o.audio_seconds,
             "patchEvents": self.patch_events,
+            "loadSteps": self.load_steps,
             "notes": notes,
         }
         self.emitter.emit("result", **{k: v for k, v in result.items() if k != "type"})

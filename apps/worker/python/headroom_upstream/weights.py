@@ -35,6 +35,51 @@ def _fill_random_(module: nn.Module, std: float = 0.02) -> None:
                 t.normal_(0.0, std)
 
 
+RANDOM_INIT_FUNCTIONS = ("kaiming_uniform_", "kaiming_normal_", "xavier_uniform_", "xavier_normal_", "uniform_",
+                         "normal_", "trunc_normal_")
+TILE_ELEMENTS = 1 << 24
+
+
+class TileFill:
+    """Fills tensors by copying one random tile (normal(0, std)): a multi-threaded copy where torch's CPU draws are
+    serial (minutes for 14B parameters). Counts what it filled."""
+
+    def __init__(self, std: float = 0.02, seed: int = 0):
+        self.tile = torch.randn(TILE_ELEMENTS, generator=torch.Generator().manual_seed(seed)) * std
+        self.tiles: Dict[Any, torch.Tensor] = {}
+        self.elements = 0
+
+    def __call__(self, t: torch.Tensor, *_a, **_k) -> torch.Tensor:
+        if not t.is_floating_point() or t.is_meta or t.numel() == 0:
+            return t
+        with torch.no_grad():
+            src = self.tiles.setdefault((t.dtype, t.device), self.tile.to(dtype=t.dtype, device=t.device))
+            if t.is_contiguous():
+                flat = t.view(-1)
+                for start in range(0, flat.numel(), TILE_ELEMENTS):
+                    n = min(TILE_ELEMENTS, flat.numel() - start)
+                    flat[start:start + n].copy_(src[:n])
+            else:
+                t.copy_(torch.randn(t.shape) * 0.02)
+        self.elements += t.numel()
+        return t
+
+
+@contextlib.contextmanager
+def fast_random_init(fill: TileFill):
+    """torch.nn.init's random draws become fill (constants -- zeros_, ones_, constant_ -- stay torch's own): the
+    values of a random build are ours anyway (upstream reads a checkpoint), and its shapes, dtypes and pages are not
+    changed."""
+    saved = {name: getattr(nn.init, name) for name in RANDOM_INIT_FUNCTIONS if hasattr(nn.init, name)}
+    for name in saved:
+        setattr(nn.init, name, fill)
+    try:
+        yield fill
+    finally:
+        for name, fn in saved.items():
+            setattr(nn.init, name, fn)
+
+
 @contextlib.contextmanager
 def random_checkpoints(ckpt_dir: str, events: List[str]):
     """torch.load(<path under ckpt_dir>) -> RandomStateDict; Module.load_state_dict(RandomStateDict) keeps the built
@@ -131,7 +176,9 @@ NOTES = {
     "dit": "DiT: CausalWanModel_S2V.from_pretrained builds CausalWanModel_S2V(**WAN_CONFIGS['s2v-14B'].transformer) "
            "(constructor keys only) directly on the GPU in bf16 with the constructor's random init; upstream (diffusers) "
            "reads the sharded safetensors through host memory: its host RAM and load seconds are not measured here.",
-    "t5": "T5: umt5-xxl is built by upstream's own code on the CPU in fp32 and cast (init_weights gives random values); "
+    "t5": "T5: umt5-xxl is built by upstream's own code on the CPU in fp32 and cast; its random draws (torch.nn.init's "
+          "normal_/uniform_/... in the constructors and init_weights) copy a random tile instead of drawing serially "
+          "(weights.fast_random_init: values differ, shapes, dtypes and touched pages do not); "
           "torch.load of models_t5_umt5-xxl-enc-bf16.pth returns an empty marked dict and load_state_dict keeps the "
           "random weights (no 11 GB checkpoint staged in host RAM).",
     "tokenizer": "T5 tokenizer (google/umt5-xxl from the hub) replaced: random ids, ~1.3 tokens per English word or one "

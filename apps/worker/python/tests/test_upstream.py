@@ -96,6 +96,9 @@ class FakeUpstreamRun(unittest.TestCase):
         self.assertEqual(r["clipsRun"], 2)
         self.assertFalse(r["compile"])
         self.assertEqual(r["videoShape"][0], 1)  # save_video got the video; nothing was written
+        # T5's random draws are a tile copy (the fake's Embedding(300000, 4)); each load step is timed
+        self.assertIn("T5EncoderModel: fast random init filled 1200000 elements", r["patchEvents"])
+        self.assertEqual(set(r["loadSteps"]), {"t5", "dit", "lora", "fp8"})
 
     def test_file_reads_were_replaced(self):
         events = self.result["patchEvents"]
@@ -240,19 +243,19 @@ class SelfAttentionRuns(unittest.TestCase):
 class QuantizeOnCpu(unittest.TestCase):
     """Headroom's loader patch on upstream's code: the DiT built on the CPU, each Linear moved to the GPU alone."""
 
-    def test_fast_init_records_instead_of_drawing_and_the_fill_is_random_and_finite(self):
+    def test_random_draws_become_a_tile_copy_and_constants_stay(self):
         import torch
-        from headroom_upstream import quantize_on_cpu as q
-        recorded = []
-        with q.fast_init(recorded):
+        from headroom_upstream import weights
+        fill = weights.TileFill()
+        with weights.fast_random_init(fill):
             lin = torch.nn.Linear(64, 32)
-        self.assertEqual({id(t) for t in recorded}, {id(lin.weight), id(lin.bias)})
-        self.assertIs(torch.nn.init.kaiming_uniform_.__name__, "kaiming_uniform_")  # restored after the block
-        filled = q.fill_recorded_(recorded)
-        self.assertEqual(filled, 64 * 32 + 32)
+            norm = torch.nn.LayerNorm(8)  # ones_/zeros_: torch's own
+        self.assertEqual(torch.nn.init.kaiming_uniform_.__name__, "kaiming_uniform_")  # restored after the block
+        self.assertEqual(fill.elements, 64 * 32 + 32)
         self.assertTrue(torch.isfinite(lin.weight).all())
         self.assertAlmostEqual(float(lin.weight.std()), 0.02, delta=0.005)
         self.assertGreater(int(torch.unique(lin.weight).numel()), 1000)
+        self.assertTrue(torch.equal(norm.weight.detach(), torch.ones(8)))
 
     def test_values_the_constructor_computes_are_kept(self):
         import torch
@@ -296,6 +299,7 @@ class QuantizeOnCpu(unittest.TestCase):
         self.assertTrue(any(e.endswith("on the CPU") and "from_pretrained" in e for e in r["patchEvents"]), r["patchEvents"])
         self.assertTrue(any("fast init filled" in e for e in r["patchEvents"]))
         self.assertIn("FP8ScaleLinear.from_linear -> the Linear moved to the GPU first", r["patchEvents"])
+        self.assertEqual(set(r["loadSteps"]), {"t5", "dit", "lora", "fp8"})
 
     def test_without_fp8_it_is_refused(self):
         proc, _ = run_harness("/nonexistent", "--quantize-on-cpu", "--fp8", "off")
