@@ -70,7 +70,7 @@ def rank_summary(r: Dict[str, Any]) -> Dict[str, Any]:
               for name, ph in r.get("phases", {}).items()}
     keep = ("rank", "role", "peakAllocated", "peakReserved", "peakDeviceUsed", "fits", "oomPhase", "needBytes",
             "oomMessage", "error", "secondsPerForward", "forwardSeconds", "secondsPerStep", "kvCopySeconds",
-            "decodeSeconds", "decodeSecondsPerClip", "reencodeSeconds", "allocatorCapBytes", "contextBytes", "totalMemory", "fp8", "dit", "attention",
+            "decodeSeconds", "decodeSecondsPerClip", "reencodeSeconds", "reencodeSecondsPerClip", "vaeSteps", "allocatorCapBytes", "contextBytes", "totalMemory", "fp8", "dit", "attention",
             "ropeFreqDtype", "geometry", "kvLayout", "notes", "wallSeconds", "gpu", "torchVersion", "device",
             "deviceUsedSource", "comm", "host", "audioSeconds", "audioEmbBytes")
     out = {k: r.get(k) for k in keep}
