@@ -51,9 +51,10 @@ const formatObservations = (rows: readonly ObservationRow[]): string[] => {
     ...rows.map((r) => `  ${r.id.padEnd(16)} ${r.code.padEnd(10)} ${fps(r.predictedFps).padStart(9)} ${(r.observedFps[0] === r.observedFps[1] ? fps(r.observedFps[0]) : `${fps(r.observedFps[0])}–${fps(r.observedFps[1])}`).padStart(9)} ${`${r.slower.toFixed(2)}×`.padStart(7)}${r.held ? " " : "*"} ${r.note}`),
     "  * not held to the error bar",
     "Why 5 × H100 users see 6–9 FPS and the README 45:",
-    `  kernels: the scripts' default (fp8 + compiled) is the fit, ${fps(e.defaultFps)} FPS; eager bf16 (v1.0's levers) ${fps(e.eagerBf16Fps)} FPS (${e.leverFactor.toFixed(2)}×, KERNEL_FACTORS)`,
-    `  code: the README's own history puts v1.0 at 20 FPS where v1.1 does 45 on the same 5 × H800 (${e.versionFactor.toFixed(2)}×); the levers explain ${e.leverFactor.toFixed(2)}×, the other ${e.notLeverFactor.toFixed(2)}× is what v1.0 lacked and @9c2c38d always does (RoPE rewrite, merged LoRA, cuDNN attention)`,
-    `  users: issue #38 times the default at ~20 FPS (${e.usersUnderReadme.v11.toFixed(2)}× under the README), issue #22 times v1.0 at 8.7 (${e.usersUnderReadme.v10.toFixed(2)}× under v1.0's README): the same gap at both versions, not the card (H800 and H100 share the 989 TFLOP/s bf16 peak); upstream's own timed runs (issue 13) are to say which part is kernels`,
+    `  fit: upstream's own fp8 + compiled forward on one H200 (0.306 s at 704×384) predicts ${fps(e.defaultFps)} FPS for 5 × H100 in TPP; the README's 45 on 5 × H800 is ${e.readmeOverFit.toFixed(2)}× that`,
+    `  kernels: eager bf16 (v1.0's levers) ${fps(e.eagerBf16Fps)} FPS (${e.leverFactor.toFixed(2)}×, upstream's own forwards: KERNEL_FACTORS); compile is worth 1.27× with fp8, fp8 1.02× compiled and nothing eager`,
+    `  code: the README's own history puts v1.0 at 20 FPS where v1.1 does 45 on the same 5 × H800 (${e.versionFactor.toFixed(2)}×); the levers explain ${e.leverFactor.toFixed(2)}×, the other ${e.notLeverFactor.toFixed(2)}× is what v1.0 lacked and @9c2c38d always does: cuDNN self-attention ${e.cudnnAttentionFactor.toFixed(2)}× (measured against SDPA), RoPE rewrite and merged LoRA ${e.restFactor.toFixed(2)}× (not timed apart)`,
+    `  users: issue #38 times the default at ~20 FPS (${e.usersUnderReadme.v11.toFixed(2)}× under the README), issue #22 times v1.0 at 8.7 (${e.usersUnderReadme.v10.toFixed(2)}× under v1.0's README): the same gap at both versions and not the card (H800 and H100 share the 989 TFLOP/s bf16 peak), and not the kernels, which upstream's own runs put at ${e.leverFactor.toFixed(2)}× for v1.0's levers: the error bar carries it`,
   ];
 };
 

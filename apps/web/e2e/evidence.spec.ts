@@ -29,7 +29,7 @@ test("evidence: a report's error bars lead to every measured run and every publi
 
   await test.step("speed: kernel factors with sources, observations linked to where they were written, the 45 → 6–9 arithmetic", async () => {
     await expect(page.getByTestId("kernel-factors").locator("tbody tr")).toHaveCount(4);
-    await expect(page.getByTestId("kernel-factors")).toContainText("×1.46");
+    await expect(page.getByTestId("kernel-factors")).toContainText("×1.27");
     const observations = page.getByTestId("speed-observation");
     await expect(observations.filter({ hasText: "README 45 FPS" })).toContainText("45.0");
     await expect(page.locator('a[href="https://github.com/Alibaba-Quark/LiveAvatar/issues/38"]')).toHaveCount(1);

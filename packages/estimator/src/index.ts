@@ -46,5 +46,5 @@ export { motionFrames, motionLatentFrames, videosLastFramesBytes } from "./motio
 export { measuredKernelFactors, staleKernelFactors, type MeasuredKernelFactor } from "./kernel-fit.ts";
 export { observationRows, speedExplanation, type ObservationRow, type SpeedExplanation } from "./speed-evidence.ts";
 export { calibrationEvidence, type CalibrationEvidence, type StageSummary } from "./evidence.ts";
-export { compareUpstreamPhases, UPSTREAM_DECODE_EXCESS, upstreamDecodeExcessBytes, type UpstreamPhaseRow } from "./upstream-phases.ts";
+export { compareUpstreamPhases, UPSTREAM_CAPPED_DENOISE_EXCESS, UPSTREAM_DECODE_EXCESS, upstreamDecodeExcessBytes, type UpstreamPhaseRow } from "./upstream-phases.ts";
 export { compareStageTimings, TIMED_STAGES, type StageTiming, type TimedStage } from "./stage-timings.ts";

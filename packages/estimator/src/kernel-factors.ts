@@ -2,10 +2,10 @@ import type { Source } from "./sources.ts";
 import { measured, upstream } from "./sources.ts";
 
 /**
- * How much longer a DiT forward takes than with upstream's default kernels (--fp8 with ENABLE_COMPILE=true, the pair the
- * README's 45 FPS was measured with and DIT_OVERHEAD_FACTOR is fitted to). Named, one per lever pair, each with the runs
- * behind it. Interim: issue 13's upstream runs (704x384-c2 / -eager-c2 / -bf16-eager-c2 / -bf16-c2 in
- * apps/worker/python/upstream_batch.py) time these pairs on upstream's own kernels and replace them.
+ * How much longer a DiT forward takes than with upstream's default kernels (--fp8 with ENABLE_COMPILE=true, the pair
+ * DIT_OVERHEAD_FACTOR is fitted to). Named, one per lever pair, each the ratio of two of upstream's own timed forwards
+ * (apps/worker/python/upstream_batch.py: 704x384-c2 / -bf16-c2 / -eager-c2 / -bf16-eager-c2, one H200, same plan, cuDNN
+ * self-attention). apps/cli calibration.test.ts recomputes the medians from the files and holds these to them.
  *
  * Self-attention through cuDNN, the RoPE rewrite and the merged LoRA are always on at @9c2c38d: not levers, inside the fit.
  */
@@ -24,47 +24,55 @@ export const README_COMPILED_FORWARD_SECONDS = 48 / 45 / 4;
 export const PROBE_EAGER_FORWARD_SECONDS = { fp8: 0.3553, bf16: 0.3418 } as const;
 
 /**
- * Upstream's own eager fp8 forward at the same plan on an H200 (data/measurements/upstream-704x384-eager-c2.json, the
- * reference instrument): the median apps/cli calibration.test.ts recomputes from the file. 10 % over the probe's.
+ * Upstream's own DiT forward (median secondsPerForward, 704×384, 48 frames, one H200) per kernel set:
+ * data/measurements/upstream-704x384-{c2,bf16-c2,eager-c2,bf16-eager-c2}.json.
  */
-export const UPSTREAM_EAGER_FP8_FORWARD_SECONDS = 0.3903;
+export const UPSTREAM_FORWARD_SECONDS: Record<KernelSet, number> = {
+  "compiled-fp8": 0.3064,
+  "compiled-bf16": 0.3111,
+  "eager-fp8": 0.3903,
+  "eager-bf16": 0.3796,
+};
+export const UPSTREAM_EAGER_FP8_FORWARD_SECONDS = UPSTREAM_FORWARD_SECONDS["eager-fp8"];
 
-/** Upstream's eager fp8 against the README's compiled forward. */
-const EAGER_FP8_FACTOR = UPSTREAM_EAGER_FP8_FORWARD_SECONDS / README_COMPILED_FORWARD_SECONDS;
+/**
+ * PyTorch's SDPA in place of upstream's cuDNN self-attention, eager fp8 (upstream-704x384-eager-sdpa-c2 ÷ -eager-c2,
+ * H200: 0.449 s ÷ 0.390 s). Not a lever at @9c2c38d (cuDNN is always on); v1.0 had no cuDNN attention.
+ */
+export const SDPA_SELF_ATTENTION_FACTOR = 1.15;
 
-/** bf16 against fp8 with compile: the README calls fp8's speed gain "modest"; a user timed about 10 % (issue #34). */
-export const COMPILED_BF16_FACTOR = 1.1;
+const FILE = (run: string) => `data/measurements/upstream-704x384-${run}.json`;
+const over = (set: KernelSet) => UPSTREAM_FORWARD_SECONDS[set] / UPSTREAM_FORWARD_SECONDS["compiled-fp8"];
+const ratioSource = (set: KernelSet, run: string, what: string) =>
+  measured(
+    `secondsPerForward in ${FILE(run)} ÷ ${FILE("c2")} (upstream's own code, one H200: ${UPSTREAM_FORWARD_SECONDS[set].toFixed(3)} s ÷ ${UPSTREAM_FORWARD_SECONDS["compiled-fp8"].toFixed(3)} s)`,
+    what,
+  );
 
 export const KERNEL_FACTORS: Record<KernelSet, KernelFactor> = {
   "compiled-fp8": {
     kernels: "compiled-fp8",
     label: "fp8 + compiled (the scripts' default)",
     factor: 1,
-    source: upstream("README @9c2c38d: 45 FPS on multi-GPU H800 with FP8 + compilation + cuDNN attention", "the fit point"),
+    source: measured(`secondsPerForward in ${FILE("c2")} (upstream's own code, fp8 + compiled, one H200: 0.306 s)`, "the fit point of DIT_OVERHEAD_FACTOR"),
   },
   "compiled-bf16": {
     kernels: "compiled-bf16",
     label: "bf16, compiled (no --fp8)",
-    factor: COMPILED_BF16_FACTOR,
-    source: upstream("README @9c2c38d (FP8 gives \"modest performance gains\"); github.com/Alibaba-Quark/LiveAvatar/issues/34 (about 10 %)"),
+    factor: over("compiled-bf16"),
+    source: ratioSource("compiled-bf16", "bf16-c2", "fp8's gain is small at this size, as the README says (\"modest\")"),
   },
   "eager-fp8": {
     kernels: "eager-fp8",
     label: "fp8, eager (ENABLE_COMPILE=false)",
-    factor: EAGER_FP8_FACTOR,
-    source: measured(
-      "secondsPerForward in data/measurements/upstream-704x384-eager-c2.json (upstream's own code, eager fp8, H200: 0.390 s) ÷ the 0.267 s forward the README's 45 FPS implies",
-      "the probe's eager fp8 forward (h100-704x384-default.json: 0.355 s) runs 9 % under upstream's",
-    ),
+    factor: over("eager-fp8"),
+    source: ratioSource("eager-fp8", "eager-c2", "the probe's eager fp8 forward (h100-704x384-default.json: 0.355 s) runs 9 % under upstream's"),
   },
   "eager-bf16": {
     kernels: "eager-bf16",
     label: "bf16, eager (no --fp8, ENABLE_COMPILE=false)",
-    factor: EAGER_FP8_FACTOR * (PROBE_EAGER_FORWARD_SECONDS.bf16 / PROBE_EAGER_FORWARD_SECONDS.fp8),
-    source: measured(
-      "upstream's eager fp8 factor (upstream-704x384-eager-c2.json: 0.390 s ÷ 0.267 s) × the probe's eager bf16/fp8 ratio (h100-704x384-bf16-cap79.json 0.342 s ÷ h100-704x384-default.json 0.355 s, H200: eager fp8 quantizes every activation)",
-      "upstream has not timed eager bf16 yet; its 704x384-bf16-eager-c2 run replaces this",
-    ),
+    factor: over("eager-bf16"),
+    source: ratioSource("eager-bf16", "bf16-eager-c2", "eager fp8 is slower than eager bf16: uncompiled, quant_fp8 scales every activation"),
   },
 };
 

@@ -30,13 +30,13 @@ const V1_0_LEVERS = { fp8: false, enableCompile: false } as const;
 
 export const FPS_OBSERVATIONS: readonly FpsObservation[] = [
   {
-    // The overhead factor is fitted here (throughput.ts DIT_OVERHEAD_FACTOR): it confirms the fit, nothing more.
+    // Upstream's claim on 5 × H800; the fit is upstream's own compiled fp8 forward on one H200 (throughput.ts).
     id: "README 45 FPS",
     cites: ["liveavatar.md: README @9c2c38d, 45 FPS on multi-GPU H800 with FP8 + compile + cuDNN attention"],
     code: "v1.1",
     plan: { hardware: FIVE_H100 },
     observedFps: [45, 45],
-    note: "upstream's claim, the fit point",
+    note: "upstream's claim (FP8 + compile + cuDNN attention on 5 × H800)",
   },
   {
     id: "README 30+ FPS",

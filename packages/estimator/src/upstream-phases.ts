@@ -56,3 +56,23 @@ export const UPSTREAM_DECODE_EXCESS: { bytes: number; pixels: number; measuremen
 };
 /** The decode excess carried to another frame by its pixels (an assumption: the VAE's workspace scales with the frame). */
 export const upstreamDecodeExcessBytes = (pixels: number): number => (UPSTREAM_DECODE_EXCESS.bytes * pixels) / UPSTREAM_DECODE_EXCESS.pixels;
+
+/**
+ * LiveAvatar's own code on the two RTX 4090 headline plans (quantize-on-CPU, KV cache and T5 on the CPU), capped at
+ * 23.65 GiB on an H200: both ran out in denoise, where estimate() says tight but fits (23.45 and 23.15 GiB). At the
+ * OOM upstream held 1.22 GiB outside the allocator (the probe, which the cuda-context term is fitted to, 0.67: upstream
+ * loads cuDNN attention and compiled quant_fp8 kernels) and 0.93 / 1.21 GiB reserved but unusable (the KV cache moving
+ * in and out each step fragments the cache; the probe's slack was 0.62 / 0.81). What the 384×256 run needed at the
+ * OOM, allocated + request + outside + unusable, was at least 24.48 GiB: 1.03 GiB over the estimate (704×384 if12:
+ * 24.41, 1.26 over). Not yet terms: the outside bytes would move every probe comparison, and the fragmentation is one
+ * allocation pattern on two runs; PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True (not measured) is what would free
+ * the unusable part. Reports name it where it decides a plan (report-notes.ts).
+ */
+export const UPSTREAM_CAPPED_DENOISE_EXCESS: { bytes: number; measurementIds: readonly string[]; source: Source } = {
+  bytes: 1.03 * GIB,
+  measurementIds: ["upstream-384x256-q8cpu-offloadkv-t5cpu-eager-cap24", "upstream-704x384-if12-q8cpu-offloadkv-t5cpu-eager-cap24"],
+  source: measured(
+    "data/measurements/upstream-384x256-q8cpu-offloadkv-t5cpu-eager-cap24.json, upstream-704x384-if12-q8cpu-offloadkv-t5cpu-eager-cap24.json",
+    "OOM in denoise at 23.65 GiB: 21.74 GiB allocated + 0.59 requested + 1.22 outside the allocator + 0.93 reserved but unusable = 24.48 GiB against the estimate's 23.45",
+  ),
+};
