@@ -127,6 +127,17 @@ describe("LiveAvatar rule pack", () => {
     expect(fired("measured/oom-of-this-plan", ctx({ ...FSDP_FP8, params: { ...FSDP_FP8.params, numClip: 10 } }, { marginsGib: [1] }, [run]))).toBe(true);
     expect(fired("measured/oom-of-this-plan", ctx(FSDP_FP8, { marginsGib: [-1] }, [run]))).toBe(false);
     expect(fired("measured/oom-of-this-plan", ctx(FSDP_FP8, { marginsGib: [1] }))).toBe(false);
+    // compile moves no peak (upstream's compiled and eager runs: 60.10 and 60.02 GiB); no audio length = the default 60 s
+    expect(fired("measured/oom-of-this-plan", ctx({ ...FSDP_FP8, params: { ...FSDP_FP8.params, enableCompile: false } }, { marginsGib: [1] }, [run]))).toBe(true);
+    const at60 = measuredRun({ ...FSDP_FP8, params: { ...FSDP_FP8.params, audioSeconds: 60 } }, false);
+    expect(fired("measured/oom-of-this-plan", ctx(FSDP_FP8, { marginsGib: [1] }, [at60]))).toBe(true);
+    const at600 = measuredRun({ ...FSDP_FP8, params: { ...FSDP_FP8.params, audioSeconds: 600 } }, false);
+    expect(fired("measured/oom-of-this-plan", ctx(FSDP_FP8, { marginsGib: [1] }, [at600]))).toBe(false);
+    // LiveAvatar's own code is named as such
+    const upstreamRun = { ...run, comparison: { ...run.comparison, instrument: "upstream" as const } };
+    expect(rule.check(ctx(FSDP_FP8, { marginsGib: [1] }, [upstreamRun]))).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^LiveAvatar's own code \(upstream @9c2c38d, random weights\) running this plan ran out of memory at load/) }),
+    ]);
   });
 
   test("the size fix keeps the orientation", () => {

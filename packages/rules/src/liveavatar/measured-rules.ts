@@ -1,12 +1,25 @@
-import { planDifferences, type MeasuredRun, type Plan } from "@headroom/estimator";
+import { DEFAULT_AUDIO_SECONDS, planDifferences, type MeasuredRun, type Plan, type PlanDifference } from "@headroom/estimator";
 import type { Rule } from "../rule.ts";
 import { isOutOfMemory } from "./memory-fixes.ts";
 
-/** Flags that move host RAM or links, not a GPU's peak: a run differing only in these measured this plan's GPU memory. */
-const HOST_ONLY_FLAGS: readonly string[] = ["num_clip", "host_ram_gb", "host_link", "gpu_topology"];
+/**
+ * Flags that do not move a GPU's peak: a run differing only in these measured this plan's GPU memory. Host RAM and links
+ * by construction; enable_compile by measurement (upstream's own compiled and eager runs at 704×384 peaked at 60.10 and
+ * 60.02 GiB: data/measurements/upstream-704x384-c2.json, -eager-c2.json).
+ */
+const PEAK_NEUTRAL_FLAGS: readonly string[] = ["num_clip", "host_ram_gb", "host_link", "gpu_topology", "enable_compile"];
+
+/** No audio length given means the default is assumed: a run at that default measured the same plan. */
+const isAssumedAudio = (difference: PlanDifference): boolean =>
+  difference.flag === "audio_seconds" && [difference.value, difference.current].every((v) => v === "—" || Number(v) === DEFAULT_AUDIO_SECONDS);
 
 const measuresThisPlan = (plan: Plan, run: MeasuredRun): boolean =>
-  planDifferences(plan, run.plan).every((difference) => HOST_ONLY_FLAGS.includes(difference.flag));
+  planDifferences(plan, run.plan).every((difference) => PEAK_NEUTRAL_FLAGS.includes(difference.flag) || isAssumedAudio(difference));
+
+const BY_INSTRUMENT: Record<MeasuredRun["comparison"]["instrument"], string> = {
+  probe: "a probe run of this plan",
+  upstream: "LiveAvatar's own code (upstream @9c2c38d, random weights) running this plan",
+};
 
 /** The committed runs (data/measurements) are read by the caller and passed in; without them this rule is quiet. */
 export const MEASURED_RULES: Rule[] = [
@@ -24,7 +37,7 @@ export const MEASURED_RULES: Rule[] = [
         .map((run) => {
           const standIn = run.standIn.length > 0 ? ` (a stand-in: ${run.standIn.join("; ")})` : "";
           return {
-            message: `a probe run of this plan ran out of memory at ${run.comparison.measuredOomPhase ?? "an unknown phase"}${standIn}`,
+            message: `${BY_INSTRUMENT[run.comparison.instrument]} ran out of memory at ${run.comparison.measuredOomPhase ?? "an unknown phase"}${standIn}`,
             path: [],
             cites: [`data/measurements/${run.file}`],
           };
