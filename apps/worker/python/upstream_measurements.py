@@ -51,6 +51,8 @@ def to_measurement(entry: dict, machine: str, batch_command: str, plan: dict = N
         "plan": plan if plan is not None else plan_for(r),
         # not a plan field (upstream has no such flag): the harness's --self-attention, cudnn for files made before it
         "selfAttention": (r.get("levers") or {}).get("selfAttention", "cudnn"),
+        # not a plan field either: PyTorch's allocator settings the run had (PYTORCH_CUDA_ALLOC_CONF), null for none
+        "allocConf": (r.get("levers") or {}).get("allocConf"),
         "ranks": [rank],
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from typing import List, Optional
@@ -41,6 +42,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     ap.add_argument("--quantize-on-cpu", action="store_true",
                     help="Headroom's loader patch: build and LoRA-merge the DiT on the CPU, quantize layer by layer "
                          "(needs --fp8 on; quantize_on_cpu.py)")
+    ap.add_argument("--alloc-conf", default=None,
+                    help="PYTORCH_CUDA_ALLOC_CONF for this run (e.g. expandable_segments:True): set before CUDA starts")
     ap.add_argument("--clips", type=int, default=2, help="num_clip (>= 2 runs the motion-context path)")
     ap.add_argument("--audio-seconds", type=float, default=60.0,
                     help="synthetic audio length wav2vec2 encodes (default 60, the probe's)")
@@ -66,6 +69,9 @@ def _stop_on_sigterm(_signum, _frame):
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
+    if args.alloc_conf:
+        # read by PyTorch's caching allocator when CUDA first allocates: nothing has touched the device yet
+        os.environ["PYTORCH_CUDA_ALLOC_CONF"] = args.alloc_conf
     from .harness import Harness  # torch and the probe's plumbing load after the arguments parse
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     result = Harness(args).run()

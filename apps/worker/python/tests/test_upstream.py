@@ -301,6 +301,18 @@ class QuantizeOnCpu(unittest.TestCase):
         self.assertIn("FP8ScaleLinear.from_linear -> the Linear moved to the GPU first", r["patchEvents"])
         self.assertEqual(set(r["loadSteps"]), {"t5", "dit", "lora", "fp8"})
 
+    def test_alloc_conf_reaches_pytorch_before_cuda_and_the_measurement_keeps_it(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            upstream = fake_upstream.make(tmp)
+            proc, events = run_harness(upstream, "--clips", "1", "--compile", "off", "--alloc-conf", "expandable_segments:True")
+        self.assertEqual(proc.returncode, 0, proc.stderr[-3000:])
+        r = events[-1]
+        self.assertEqual(r["levers"]["allocConf"], "expandable_segments:True")
+        import upstream_measurements
+        m = upstream_measurements.to_measurement({"id": "x", "command": "c", "date": "d", "exitCode": 0, "result": r}, "cpu", "batch")
+        self.assertEqual(m["allocConf"], "expandable_segments:True")
+        self.assertNotIn("allocConf", m["plan"]["params"])
+
     def test_without_fp8_it_is_refused(self):
         proc, _ = run_harness("/nonexistent", "--quantize-on-cpu", "--fp8", "off")
         self.assertEqual(proc.returncode, 2)
