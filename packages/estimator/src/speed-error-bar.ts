@@ -2,9 +2,10 @@ import type { Source } from "./sources.ts";
 import { fieldReport, measured } from "./sources.ts";
 
 /**
- * Speed's error bar: how much slower and how much faster than the point estimate a run has been seen to go. Interim:
- * issue 13's upstream timings are not in yet, so the bar is the estimator's own miss on every published and committed
- * speed observation (speed-observations.ts derives it; its test fails if the model or the data drift past these numbers).
+ * Speed's error bar: how much slower and how much faster than the point estimate a run has been seen to go: the
+ * estimator's own miss on every published and committed speed observation, with the point fitted to upstream's own
+ * compiled fp8 forward (speed-observations.ts derives it; its test fails if the model or the data drift past these
+ * numbers).
  *
  * Two regimes, because the observations split there: where a forward is mostly compute the estimator is within a few
  * times; where it is mostly copies over PCIe (KV offload, FSDP CPU offload) the field report ran up to 78× slower.
@@ -28,12 +29,11 @@ export const speedRegime = (offloadShare: number): SpeedRegime => (offloadShare 
 
 /**
  * Rounded up from speed-observations.ts deriveSpeedErrorBar (2 significant figures):
- * compute: slower 3.7 = issue #22 (v1.0 on 5 × H100, 8.7 FPS against a predicted 32, 3.67×), beside the probe's eager
- *   384×256 forward (3.1× the predicted, launch-bound: data/measurements/h100-384x256.json), FR-14 (2.36×), issue #38
- *   (~20 FPS on 5 × H100 with the scripts' default, 2.25×) and the README's history (20 and 30+ FPS, 1.60× and 1.36×);
- *   faster 1.2 = the probe's fastest eager forward at 704×384 (0.355 s against a predicted 0.390 s, 1.10×: the eager
- *   factor is fitted to upstream's own forward, which the probe's re-implementation beats by 9 %); no published speed
- *   ran faster than predicted (the point is fitted to the README's 45, the fastest claim).
+ * compute: slower 3.7 = issue #22 (v1.0 on 5 × H100, 8.7 FPS against a predicted 31.6, 3.63×), beside the probe's eager
+ *   384×256 forward (3.1× the predicted, launch-bound: data/measurements/h100-384x256.json), FR-14 (2.35×), issue #38
+ *   (~20 FPS on 5 × H100 with the scripts' default, 1.96×) and the README's history (20 and 30+ FPS, 1.58× and 1.29×);
+ *   faster 1.2 = the README's 45 FPS on 5 × H800 against the 39.2 predicted from upstream's own compiled forward on one
+ *   H200 (1.15×), beside the probe's fastest eager forward at 704×384 (0.355 s against a predicted 0.390 s, 1.10×).
  * offload: slower 79 = FR-12 (FSDP CPU offload, 0.03 FPS against a predicted 2.3, 78×), beside FR-15 (KV offload on
  *   one RTX 4090, 0.07 FPS against 0.22, 3.1×); nothing offloaded ran faster than predicted, so faster is compute's.
  */
@@ -42,7 +42,7 @@ export const SPEED_ERROR_BAR: Record<SpeedRegime, SpeedErrorBar> = {
     regime: "compute",
     slower: 3.7,
     faster: 1.2,
-    source: measured("the estimator's miss on upstream's README history, users' timings in upstream's issues #22 and #38, FR-14 and the probe's eager forwards in data/measurements (speed-observations.ts)"),
+    source: measured("the estimator's miss on upstream's README history, users' timings in upstream's issues #22 and #38, FR-14 and the probe's eager forwards in data/measurements (speed-observations.ts), around a point fitted to upstream's own compiled forward (upstream-704x384-c2.json)"),
   },
   offload: {
     regime: "offload",

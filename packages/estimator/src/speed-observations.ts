@@ -5,8 +5,9 @@ import { speedRegime, type SpeedRegime } from "./speed-error-bar.ts";
 
 /**
  * Every published observation of LiveAvatar's speed the estimator can be held to, as plans: upstream's README over its
- * history, users' timings in upstream's issue threads, the field report. The interim basis of SPEED_ERROR_BAR until
- * issue 13 measures upstream's own timings.
+ * history, users' timings in upstream's issue threads, the field report, the probe's forwards. SPEED_ERROR_BAR is
+ * derived here; the point they are held against is fitted to upstream's own compiled forward (throughput.ts), and the
+ * kernel factors are upstream's own forward ratios (kernel-factors.ts), so upstream's timed runs sit on the point.
  *
  * `code`: the upstream version the run used. v1.0 (2025-12) had neither --fp8 nor compilation, nor what @9c2c38d always
  * does (RoPE rewrite, merged LoRA, cuDNN self-attention); 2026-01-09 added the first three, v1.1 (2026-01-20) fp8 and

@@ -163,14 +163,14 @@ export function SpeedEvidence({ rows, explanation: e, measuredKernels, timings =
                   <td>{k.label}</td>
                   <td className="num">×{k.factor.toFixed(2)}</td>
                   <td><SourceTag source={k.source} /> <span className="small muted">{k.source.ref}</span></td>
-                  <td className="small">{mine.length === 0 ? <span className="muted">no compiled pair yet</span> : mine.map((m) => `×${m.factor.toFixed(2)} (${m.run} ÷ ${m.baseline})`).join(", ")}</td>
+                  <td className="small">{set === "compiled-fp8" ? <span className="muted">the baseline of every pair</span> : mine.length === 0 ? <span className="muted">no upstream pair yet</span> : mine.map((m) => `×${m.factor.toFixed(2)} (${m.run} ÷ ${m.baseline})`).join(", ")}</td>
                 </tr>
               );
             })}
           </tbody>
         </table>
         <p className="small muted">
-          Timed on our GPUs (the probe runs eager PyTorch; upstream&apos;s own runs, when timed, keep their kernels): each stage
+          Timed on our GPUs (the probe runs eager PyTorch; upstream&apos;s own runs keep their kernels): each stage
           against the speed term that predicts it.
         </p>
         <div className="evidence-scroll"><StageTable timings={timings} /></div>
