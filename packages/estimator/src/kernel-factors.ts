@@ -1,5 +1,5 @@
 import type { Source } from "./sources.ts";
-import { measured, upstream } from "./sources.ts";
+import { measured } from "./sources.ts";
 
 /**
  * How much longer a DiT forward takes than with upstream's default kernels (--fp8 with ENABLE_COMPILE=true, the pair
