@@ -21,9 +21,11 @@ test("evidence: a report's error bars lead to every measured run and every publi
     await expect(runs).toHaveCount(committedRuns);
     await expect(page.locator('[data-testid=evidence-run][data-within="false"]')).toHaveCount(0);
     await expect(page.getByTestId("memory-summary")).toContainText(/\d+ of \d+ measured peaks within ±max\(3 %, 0\.5 GiB\)/);
-    await expect(page.getByTestId("instruments-none")).toBeVisible();
-    // upstream's own run phase by phase: its decode is the miss the reports' upstream-decode note cites
-    await expect(page.locator('[data-testid=upstream-phases] tr[data-phase="decode"] td.is-outside')).toHaveCount(1);
+    // probe 0.5.0 beside upstream on the plans both measured (704x384 fp8 and bf16, 2 clips): four phases each
+    await expect(page.getByTestId("instruments").locator("tbody tr")).toHaveCount(8);
+    await expect(page.getByTestId("instruments")).toContainText("h200-704x384-default-c2 / upstream-704x384-c2");
+    // upstream's own runs phase by phase: each of the four uncapped runs' decode is the miss the upstream-decode note cites
+    await expect(page.locator('[data-testid=upstream-phases] tr[data-phase="decode"] td.is-outside')).toHaveCount(4);
     await expect(page.locator('[data-testid=upstream-phases] tr[data-phase="denoise"] td.is-outside')).toHaveCount(0);
   });
 
