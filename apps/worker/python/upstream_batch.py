@@ -19,6 +19,9 @@ import subprocess
 import sys
 import time
 
+# the RTX 4090 headline's levers (README), eager, at the card's 23.65 GiB
+RTX4090_LEVERS = ["--quantize-on-cpu", "--offload-kv-cache", "--t5-cpu", "--compile", "off", "--cap-gib", "23.65", "--clips", "2"]
+EXPANDABLE = ["--alloc-conf", "expandable_segments:True"]
 DEFAULT = []  # infinite_inference_single_gpu.sh: fp8, ENABLE_COMPILE=true, offload_model, 704*384, 48 frames, 4 steps
 RUNS = [  # in priority order: a budget-limited batch runs the first ones (eager first: compile's first run is minutes)
     ("704x384-eager-c2", ["--compile", "off", "--clips", "2"]),
@@ -29,21 +32,13 @@ RUNS = [  # in priority order: a budget-limited batch runs the first ones (eager
     ("704x384-eager-sdpa-c2", ["--compile", "off", "--self-attention", "sdpa", "--clips", "2"]),
     # the RTX 4090 headline plans (README) on upstream's code: eager (compile's memory checked by 704x384-c2 against
     # 704x384-eager-c2), 2 clips so the previous clip's frames wait beside the next decode
-    ("384x256-q8cpu-offloadkv-t5cpu-eager-cap24", ["--size", "384*256", "--quantize-on-cpu", "--offload-kv-cache",
-                                                   "--t5-cpu", "--compile", "off", "--cap-gib", "23.65", "--clips", "2"]),
-    ("704x384-if12-q8cpu-offloadkv-t5cpu-eager-cap24", ["--infer-frames", "12", "--quantize-on-cpu", "--offload-kv-cache",
-                                                        "--t5-cpu", "--compile", "off", "--cap-gib", "23.65", "--clips", "2"]),
-    # the same two with PyTorch's expandable segments: upstream's OOMs above left 0.93 / 1.21 GiB reserved but unusable
-    ("384x256-q8cpu-offloadkv-t5cpu-eager-cap24-expandable", ["--size", "384*256", "--quantize-on-cpu", "--offload-kv-cache",
-                                                              "--t5-cpu", "--compile", "off", "--cap-gib", "23.65", "--clips", "2",
-                                                              "--alloc-conf", "expandable_segments:True"]),
-    ("384x256-if12-q8cpu-offloadkv-t5cpu-eager-cap24", ["--size", "384*256", "--infer-frames", "12", "--quantize-on-cpu",
-                                                        "--offload-kv-cache", "--t5-cpu", "--compile", "off",
-                                                        "--cap-gib", "23.65", "--clips", "2"]),
-    ("384x256-if12-q8cpu-offloadkv-t5cpu-eager-cap24-expandable", ["--size", "384*256", "--infer-frames", "12",
-                                                                   "--quantize-on-cpu", "--offload-kv-cache", "--t5-cpu",
-                                                                   "--compile", "off", "--cap-gib", "23.65", "--clips", "2",
-                                                                   "--alloc-conf", "expandable_segments:True"]),
+    ("384x256-q8cpu-offloadkv-t5cpu-eager-cap24", ["--size", "384*256", *RTX4090_LEVERS]),
+    ("704x384-if12-q8cpu-offloadkv-t5cpu-eager-cap24", ["--infer-frames", "12", *RTX4090_LEVERS]),
+    # the same with PyTorch's expandable segments: upstream's OOMs above left 0.93 / 1.21 GiB reserved but unusable
+    ("384x256-q8cpu-offloadkv-t5cpu-eager-cap24-expandable", ["--size", "384*256", *RTX4090_LEVERS, *EXPANDABLE]),
+    ("384x256-if12-q8cpu-offloadkv-t5cpu-eager-cap24", ["--size", "384*256", "--infer-frames", "12", *RTX4090_LEVERS]),
+    ("384x256-if12-q8cpu-offloadkv-t5cpu-eager-cap24-expandable",
+     ["--size", "384*256", "--infer-frames", "12", *RTX4090_LEVERS, *EXPANDABLE]),
     ("704x384-offloadkv-t5cpu-cap24", ["--offload-kv-cache", "--t5-cpu", "--cap-gib", "23.65", "--clips", "2"]),
     ("704x384-c2-cap44", ["--cap-gib", "44.39", "--clips", "2"]),
     ("704x384-c2-cap31", ["--cap-gib", "31.36", "--clips", "2"]),

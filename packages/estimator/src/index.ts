@@ -31,7 +31,7 @@ export {
 export { planDifferences, type PlanDifference } from "./plan-diff.ts";
 export { standInOf } from "./stand-in.ts";
 export { compareSpeed, median, type SpeedComparison } from "./speed-calibration.ts";
-export { KERNEL_FACTORS, KERNEL_SETS, kernelFactor, kernelSet, PROBE_EAGER_FORWARD_SECONDS, README_COMPILED_FORWARD_SECONDS, UPSTREAM_EAGER_FP8_FORWARD_SECONDS, type KernelFactor, type KernelSet } from "./kernel-factors.ts";
+export { KERNEL_FACTORS, KERNEL_SETS, kernelFactor, kernelSet, PROBE_EAGER_FORWARD_SECONDS, UPSTREAM_EAGER_FP8_FORWARD_SECONDS, type KernelFactor, type KernelSet } from "./kernel-factors.ts";
 export {
   OFFLOAD_REGIME_SHARE, SPEED_ERROR_BAR, SPEED_REGIMES, formatFpsRange, roundRange, significantFigures, speedRanges, speedRegime,
   type Range, type SpeedErrorBar, type SpeedRanges, type SpeedRegime,

@@ -14,9 +14,6 @@ export type KernelSet = (typeof KERNEL_SETS)[number];
 
 export type KernelFactor = { kernels: KernelSet; label: string; factor: number; source: Source };
 
-/** The forward the README's 45 FPS implies on 5 × H100-class in TPP: 48 frames per clip ÷ 45 FPS ÷ 4 pipelined blocks. */
-export const README_COMPILED_FORWARD_SECONDS = 48 / 45 / 4;
-
 /**
  * The probe's eager forwards at the single-GPU script's plan (704×384, 48 frames) on an H200, whose bf16 peak is the
  * H100's (989 TFLOP/s): the medians apps/cli calibration.test.ts recomputes from the files.

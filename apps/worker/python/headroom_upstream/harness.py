@@ -204,11 +204,7 @@ class Harness:
                 instrument = Instrument(tracker, timings, mem, em)
                 self._patch_file_reads(instrument, script, pipe, dit_mod, t5_mod, audio_mod, configs)
                 if o.quantize_on_cpu:
-                    fp8_mod = importlib.import_module(quantize_on_cpu.FP8_MODULE)
-                    owner = fp8_mod.FP8ScaleLinear
-                    instrument.patch(owner, "from_linear", quantize_on_cpu.from_linear_on(device, owner.__dict__["from_linear"]))
                     notes.append(quantize_on_cpu.NOTE)
-                    self.patch_events.append("FP8ScaleLinear.from_linear -> the Linear moved to the GPU first")
                 instrument.install(pipe.WanS2V, dit_mod.CausalWanModel_S2V, vae_mod.Wan2_1_VAE)
                 patched = self_attention.apply(o.self_attention, attention_mod, instrument.patch)
                 notes.extend(patched)
@@ -298,6 +294,10 @@ class Harness:
             fp8_mod = importlib.import_module(quantize_on_cpu.FP8_MODULE)
             inst.patch(fp8_mod, "replace_linear_with_scaled_fp8",
                        self._load_step("fp8", fp8_mod.replace_linear_with_scaled_fp8))
+            if on_cpu:
+                owner = fp8_mod.FP8ScaleLinear
+                inst.patch(owner, "from_linear", quantize_on_cpu.from_linear_on(self.device, owner.__dict__["from_linear"]))
+                self.patch_events.append("FP8ScaleLinear.from_linear -> the Linear moved to the GPU first")
         inst.patch(t5_mod, "HuggingfaceTokenizer", weights.FakeT5Tokenizer)
         processor, model = weights.wav2vec2_classes()
         inst.patch(audio_mod, "Wav2Vec2Processor", processor)

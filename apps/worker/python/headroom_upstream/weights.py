@@ -28,13 +28,6 @@ class RandomStateDict(dict):
         self.path = path
 
 
-def _fill_random_(module: nn.Module, std: float = 0.02) -> None:
-    with torch.no_grad():
-        for t in list(module.parameters()) + list(module.buffers()):
-            if t.is_floating_point():
-                t.normal_(0.0, std)
-
-
 RANDOM_INIT_FUNCTIONS = ("kaiming_uniform_", "kaiming_normal_", "xavier_uniform_", "xavier_normal_", "uniform_",
                          "normal_", "trunc_normal_")
 TILE_ELEMENTS = 1 << 24
@@ -45,6 +38,7 @@ class TileFill:
     serial (minutes for 14B parameters). Counts what it filled."""
 
     def __init__(self, std: float = 0.02, seed: int = 0):
+        self.std = std
         self.tile = torch.randn(TILE_ELEMENTS, generator=torch.Generator().manual_seed(seed)) * std
         self.tiles: Dict[Any, torch.Tensor] = {}
         self.elements = 0
@@ -60,7 +54,7 @@ class TileFill:
                     n = min(TILE_ELEMENTS, flat.numel() - start)
                     flat[start:start + n].copy_(src[:n])
             else:
-                t.copy_(torch.randn(t.shape) * 0.02)
+                t.copy_(torch.randn(t.shape) * self.std)
         self.elements += t.numel()
         return t
 
@@ -98,7 +92,9 @@ def random_checkpoints(ckpt_dir: str, events: List[str]):
         if isinstance(state_dict, RandomStateDict):
             if any(p.is_meta for p in list(self.parameters()) + list(self.buffers())):
                 self.to_empty(device="cpu")
-                _fill_random_(self)
+                fill = TileFill()
+                for t in list(self.parameters()) + list(self.buffers()):
+                    fill(t)
             return nn.modules.module._IncompatibleKeys([], [])
         return real_lsd(self, state_dict, strict=strict, **({"assign": assign} if assign else {}), **k)
 

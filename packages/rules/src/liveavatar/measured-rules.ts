@@ -1,4 +1,4 @@
-import { DEFAULT_AUDIO_SECONDS, planDifferences, type MeasuredRun, type Plan, type PlanDifference } from "@headroom/estimator";
+import { DEFAULT_AUDIO_SECONDS, planDifferences, type MeasuredRun, type Plan } from "@headroom/estimator";
 import type { Rule } from "../rule.ts";
 import { isOutOfMemory } from "./memory-fixes.ts";
 
@@ -10,11 +10,10 @@ import { isOutOfMemory } from "./memory-fixes.ts";
 const PEAK_NEUTRAL_FLAGS: readonly string[] = ["num_clip", "host_ram_gb", "host_link", "gpu_topology", "enable_compile"];
 
 /** No audio length given means the default is assumed: a run at that default measured the same plan. */
-const isAssumedAudio = (difference: PlanDifference): boolean =>
-  difference.flag === "audio_seconds" && [difference.value, difference.current].every((v) => v === "—" || Number(v) === DEFAULT_AUDIO_SECONDS);
+const withAssumedAudio = (plan: Plan): Plan => ({ ...plan, params: { ...plan.params, audioSeconds: plan.params.audioSeconds ?? DEFAULT_AUDIO_SECONDS } });
 
 const measuresThisPlan = (plan: Plan, run: MeasuredRun): boolean =>
-  planDifferences(plan, run.plan).every((difference) => PEAK_NEUTRAL_FLAGS.includes(difference.flag) || isAssumedAudio(difference));
+  planDifferences(withAssumedAudio(plan), withAssumedAudio(run.plan)).every((difference) => PEAK_NEUTRAL_FLAGS.includes(difference.flag));
 
 const BY_INSTRUMENT: Record<MeasuredRun["comparison"]["instrument"], string> = {
   probe: "a probe run of this plan",
