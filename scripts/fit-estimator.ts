@@ -1,4 +1,5 @@
-// `npm run fit`: refit the estimator's free terms to every probe run under data/measurements and write them,
+// `npm run fit`: refit the estimator's free terms to every probe run under data/measurements (upstream's runs are the
+// independent check calibration holds the fit to, not fitted) and write them,
 // with the runs they came from, to packages/estimator/src/fitted.json. Each term is read off the phases where it
 // is the only unknown: everything else in that phase is architecture (weights, KV cache) computed by the estimator.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,9 +14,9 @@ const OUT = "packages/estimator/src/fitted.json";
 const AT_CAP_BYTES = 0.1 * GIB;
 
 type Reading = { allocated: number; reserved: number; deviceUsed: number };
-type Point = { id: string; plan: Plan; phase: string; reading: Reading; ranks: number; rank: number; role: string | null; inNccl: boolean };
+type Point = { id: string; plan: Plan; phase: string; reading: Reading; ranks: number; rank: number; role: string | null; inNccl: boolean; probeVersion: string };
 
-const files = readdirSync(DIR).filter((f) => f.endsWith(".json")).sort().map((f) => JSON.parse(readFileSync(`${DIR}/${f}`, "utf8")) as { ranks: { role?: string }[] });
+const files = readdirSync(DIR).filter((f) => f.endsWith(".json")).sort().map((f) => JSON.parse(readFileSync(`${DIR}/${f}`, "utf8")) as { instrument?: { kind?: string }; ranks: { role?: string }[] }).filter((json) => json.instrument?.kind !== "upstream");
 const runs = files.map((json) => Measurement.parse(json));
 const roles = new Map(runs.map((m, i) => [m.id, files[i]!.ranks.map((rank) => rank.role ?? null)]));
 /** Phases that completed and did not run into the cap (where the allocator's numbers say "the cap", not "the need"). */
@@ -23,7 +24,7 @@ const points: Point[] = runs.flatMap((m) =>
   m.ranks.flatMap((rank) =>
     Object.entries(rank.phases).flatMap(([phase, reading]) =>
       reading && (m.capBytes === null || reading.deviceUsed < m.capBytes - AT_CAP_BYTES)
-        ? [{ id: m.id, plan: comparedPlan(m), phase, reading, ranks: m.ranks.length, rank: rank.rank, role: roles.get(m.id)?.[rank.rank] ?? null, inNccl: !(m.emulation?.ranksWithoutNccl ?? []).includes(rank.rank) }]
+        ? [{ id: m.id, plan: comparedPlan(m), phase, reading, ranks: m.ranks.length, rank: rank.rank, role: roles.get(m.id)?.[rank.rank] ?? null, inNccl: !(m.emulation?.ranksWithoutNccl ?? []).includes(rank.rank), probeVersion: m.instrument.version ?? "0.0.0" }]
         : [],
     ),
   ),
@@ -54,7 +55,10 @@ const denoise = take((p) => single(p) && p.phase === "denoise" && !p.plan.params
 const allocatorSlackShare = median(denoise.map((p) => (p.reading.reserved - p.reading.allocated) / p.reading.allocated));
 const activation = line(denoise.map((p) => 3 * tfOf(p.plan)), denoise.map((p) => p.reading.allocated - dit(p.plan) - kv(p.plan).gpuBytes - keptAfterEncode(p.plan)));
 
-const decode = take((p) => single(p) && p.phase === "decode" && !p.plan.params.enableOnlineDecode);
+// The VAE's phases from probe 0.5.0 on only: it runs the VAE under autocast as upstream does (fp32 activations and
+// caches beside bf16 convs); the earlier probes' VAE, all bf16, held less and would pull the fit under upstream's.
+const autocastVae = (p: Point) => p.probeVersion.localeCompare("0.5.0", undefined, { numeric: true }) >= 0;
+const decode = take((p) => single(p) && p.phase === "decode" && !p.plan.params.enableOnlineDecode && autocastVae(p));
 const decodeRest = (p: Point) => {
   const px = pixelsOf(p.plan);
   const frames = singleDecodeOutputFrames(motionLatentFrames(motionFrames(profile, "single")), latentFramesPerClip(p.plan.params.inferFrames, profile));
@@ -71,7 +75,7 @@ const longAudio = take((p) => encodeT5Cpu(p) && audioSecondsOf(p.plan) >= 300);
 const wav2vecBytesPerAudioSecond = longAudio.length
   ? median(longAudio.map((p) => (p.reading.deviceUsed - cudaContextBytes - (1 + allocatorSlackShare) * (dit(p.plan) + vaeWeightBytes(profile) + audioEncoderBytes(profile, true))) / (1 + allocatorSlackShare) / audioSecondsOf(p.plan)))
   : FITTED.wav2vecBytesPerAudioSecond;
-const media = take((p) => encodeT5Cpu(p) && audioSecondsOf(p.plan) < 300);
+const media = take((p) => encodeT5Cpu(p) && audioSecondsOf(p.plan) < 300 && autocastVae(p));
 const mediaLine = line(media.map((p) => pixelsOf(p.plan)), media.map((p) => p.reading.allocated - dit(p.plan) - vaeWeightBytes(profile) - keptAfterEncode(p.plan)));
 
 const churn = take((p) => single(p) && p.phase === "denoise" && p.plan.params.offloadKvCache);

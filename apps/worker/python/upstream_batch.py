@@ -39,6 +39,9 @@ RUNS = [  # in priority order: a budget-limited batch runs the first ones (eager
     ("384x256-if12-q8cpu-offloadkv-t5cpu-eager-cap24", ["--size", "384*256", "--infer-frames", "12", *RTX4090_LEVERS]),
     ("384x256-if12-q8cpu-offloadkv-t5cpu-eager-cap24-expandable",
      ["--size", "384*256", "--infer-frames", "12", *RTX4090_LEVERS, *EXPANDABLE]),
+    # the headline's levers as the scripts run them (compiled), with expandable segments
+    ("384x256-q8cpu-offloadkv-t5cpu-cap24-expandable",
+     ["--size", "384*256", "--quantize-on-cpu", "--offload-kv-cache", "--t5-cpu", "--cap-gib", "23.65", "--clips", "2", *EXPANDABLE]),
     ("704x384-offloadkv-t5cpu-cap24", ["--offload-kv-cache", "--t5-cpu", "--cap-gib", "23.65", "--clips", "2"]),
     ("704x384-c2-cap44", ["--cap-gib", "44.39", "--clips", "2"]),
     ("704x384-c2-cap31", ["--cap-gib", "31.36", "--clips", "2"]),

@@ -4,6 +4,7 @@ import { ERROR_BAR, HOST_RAM_ERROR_BAR } from "./error-bar.ts";
 import { PHASES, type GpuEstimate, type Phase } from "./estimate-types.ts";
 import { PROBE_HOST_TERM_IDS, type HostRamPhase } from "./host-ram.ts";
 import { Plan } from "./plan.ts";
+import { UPSTREAM_KERNELS_TERM_ID } from "./runtime.ts";
 
 /** Plans measured before the image decided the frame name no image: the scripts' example image is what they ran with. */
 const MeasuredPlan = z.preprocess((value) => {
@@ -76,15 +77,23 @@ export const Measurement = z.object({
 });
 export type Measurement = z.infer<typeof Measurement>;
 
-export type PhaseComparison = { rank: number; phase: Phase; predictedBytes: number; measuredBytes: number; errorBytes: number; allowedBytes: number; isWithin: boolean };
+/**
+ * measuredBytes: what the GPU held (nvidia-smi's view; live bytes where the run pressed its cap); liveBytes: what was
+ * live (allocated + outside the allocator). Below its limit a phase's need lies between the two — PyTorch returns the
+ * cache no live tensor uses before it reports an OOM — so the error is the estimate's distance from that interval.
+ */
+export type PhaseComparison = { rank: number; phase: Phase; predictedBytes: number; measuredBytes: number; liveBytes: number; errorBytes: number; allowedBytes: number; isWithin: boolean };
 
-export type PeakComparison = { rank: number; predictedBytes: number; measuredBytes: number; errorBytes: number; allowedBytes: number; isWithin: boolean };
+export type PeakComparison = { rank: number; predictedBytes: number; measuredBytes: number; liveBytes: number; errorBytes: number; allowedBytes: number; isWithin: boolean };
 
 export type MeasurementComparison = {
   id: string;
   instrument: InstrumentKind;
   gpu: string;
   measuredFits: boolean;
+  /** A capped run that completed although the device held more than the cap (the cap binds PyTorch's allocator; what
+   *  grows outside it after the start, cuDNN and compiled kernels, does not): bytes over the card, else 0. */
+  overCapBytes: number;
   predictedFits: boolean;
   verdictAgrees: boolean;
   /** Each rank's peak over the phases, the number the error bar is about. */
@@ -106,6 +115,9 @@ const AT_CAP_BYTES = 0.1 * 1024 ** 3;
 export const liveBytes = (reading: z.infer<typeof PhaseReading>): number => reading.allocated + (reading.deviceUsed - reading.reserved);
 const neededBytes = (reading: z.infer<typeof PhaseReading>, capBytes: number): number =>
   reading.deviceUsed >= capBytes - AT_CAP_BYTES ? liveBytes(reading) : reading.deviceUsed;
+/** How far a prediction lies outside [live, held]: 0 inside, negative under, positive over. */
+export const errorFromRange = (predictedBytes: number, live: number, held: number): number =>
+  predictedBytes < live ? predictedBytes - live : predictedBytes > held ? predictedBytes - held : 0;
 
 export const allowedErrorBytes = (measuredBytes: number): number => Math.max(ERROR_BAR.relative * measuredBytes, ERROR_BAR.absoluteBytes);
 
@@ -125,23 +137,30 @@ export const comparedPlan = (m: Measurement): Plan => {
   return clips !== null && clips < plan.params.numClip ? { ...plan, params: { ...plan.params, numClip: clips } } : plan;
 };
 
-/** A phase's predicted bytes, less the NCCL terms on a rank that joined no NCCL communicator in the emulation. */
-const predictedPhaseBytes = (gpu: GpuEstimate, phase: Phase, withoutNccl: boolean): number => {
+/**
+ * A phase's predicted bytes, less the NCCL terms on a rank that joined no NCCL communicator in the emulation, and less
+ * what only upstream's kernels hold outside the allocator where the probe measured (it runs neither cuDNN attention
+ * nor compiled fp8 kernels).
+ */
+const predictedPhaseBytes = (gpu: GpuEstimate, phase: Phase, withoutNccl: boolean, instrument: InstrumentKind = "upstream"): number => {
   const memory = gpu.phases.find((p) => p.phase === phase);
   if (!memory) return 0;
-  const nccl = withoutNccl ? memory.terms.filter((term) => term.id.startsWith("nccl")).reduce((sum, term) => sum + term.value, 0) : 0;
-  return memory.totalBytes - nccl;
+  const left = (term: { id: string }) => (withoutNccl && term.id.startsWith("nccl")) || (instrument === "probe" && term.id === UPSTREAM_KERNELS_TERM_ID);
+  return memory.totalBytes - memory.terms.filter(left).reduce((sum, term) => sum + term.value, 0);
 };
 
 /** Predicted vs measured for one committed run: per-phase peaks where it fit, the fit/OOM verdict always. */
 export const compareMeasurement = (m: Measurement): MeasurementComparison => {
   const est = estimate(comparedPlan(m));
   const withoutNccl = new Set(m.emulation?.ranksWithoutNccl ?? []);
-  const measuredFits = m.ranks.every((rank) => rank.fits === true);
+  const completed = m.ranks.every((rank) => rank.fits === true);
+  const heldPeak = Math.max(0, ...m.ranks.flatMap((rank) => Object.values(rank.phases).map((reading) => reading?.deviceUsed ?? 0)));
+  const overCapBytes = m.capBytes !== null && heldPeak > m.capBytes + AT_CAP_BYTES ? heldPeak - m.capBytes : 0;
+  const measuredFits = completed && overCapBytes === 0;
   // A capped run had the cap; an uncapped one the whole device it ran on (not the plan's GPU).
   const deviceBytes = m.ranks.find((rank) => rank.totalMemory)?.totalMemory ?? null;
   const limitFor = (gpu: GpuEstimate): number => m.capBytes ?? deviceBytes ?? gpu.usableBytes;
-  const predictedOf = (gpu: GpuEstimate, phase: Phase): number => predictedPhaseBytes(gpu, phase, withoutNccl.has(gpu.rank));
+  const predictedOf = (gpu: GpuEstimate, phase: Phase): number => predictedPhaseBytes(gpu, phase, withoutNccl.has(gpu.rank), m.instrument.kind);
   const peakOf = (gpu: GpuEstimate): number => Math.max(...PHASES.map((phase) => predictedOf(gpu, phase)));
   const overCap = est.gpus.filter((gpu) => peakOf(gpu) > limitFor(gpu));
   const firstOver = (rank: number) => {
@@ -150,7 +169,7 @@ export const compareMeasurement = (m: Measurement): MeasurementComparison => {
   };
   const capBytes = m.capBytes ?? Infinity;
   const phases: PhaseComparison[] = [];
-  if (measuredFits) {
+  if (completed) {
     for (const rank of m.ranks) {
       const gpu = est.gpus[rank.rank];
       if (!gpu) continue;
@@ -159,9 +178,10 @@ export const compareMeasurement = (m: Measurement): MeasurementComparison => {
         const predictedBytes = predictedOf(gpu, phase);
         if (!reading || predictedBytes === 0) continue;
         const measuredBytes = neededBytes(reading, capBytes);
-        const errorBytes = predictedBytes - measuredBytes;
+        const live = Math.min(liveBytes(reading), measuredBytes);
+        const errorBytes = errorFromRange(predictedBytes, live, measuredBytes);
         const allowedBytes = allowedErrorBytes(measuredBytes);
-        phases.push({ rank: rank.rank, phase, predictedBytes, measuredBytes, errorBytes, allowedBytes, isWithin: Math.abs(errorBytes) <= allowedBytes });
+        phases.push({ rank: rank.rank, phase, predictedBytes, measuredBytes, liveBytes: live, errorBytes, allowedBytes, isWithin: Math.abs(errorBytes) <= allowedBytes });
       }
     }
   }
@@ -171,10 +191,11 @@ export const compareMeasurement = (m: Measurement): MeasurementComparison => {
     const gpu = est.gpus[rank.rank];
     if (mine.length === 0 || !gpu) continue;
     const measuredBytes = Math.max(...mine.map((p) => p.measuredBytes));
+    const live = Math.max(...mine.map((p) => p.liveBytes));
     const predictedBytes = peakOf(gpu);
-    const errorBytes = predictedBytes - measuredBytes;
+    const errorBytes = errorFromRange(predictedBytes, live, measuredBytes);
     const allowedBytes = allowedErrorBytes(measuredBytes);
-    peaks.push({ rank: rank.rank, predictedBytes, measuredBytes, errorBytes, allowedBytes, isWithin: Math.abs(errorBytes) <= allowedBytes });
+    peaks.push({ rank: rank.rank, predictedBytes, measuredBytes, liveBytes: live, errorBytes, allowedBytes, isWithin: Math.abs(errorBytes) <= allowedBytes });
   }
   const oomRank = m.ranks.find((rank) => rank.fits === false);
   return {
@@ -182,6 +203,7 @@ export const compareMeasurement = (m: Measurement): MeasurementComparison => {
     instrument: m.instrument.kind,
     gpu: m.gpu,
     measuredFits,
+    overCapBytes,
     predictedFits: overCap.length === 0,
     verdictAgrees: measuredFits === (overCap.length === 0),
     peaks,

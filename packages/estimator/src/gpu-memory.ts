@@ -3,7 +3,7 @@ import type { EstimateContext } from "./estimate-context.ts";
 import type { GpuRole, Phase, PhaseMemory, Term } from "./estimate-types.ts";
 import { PHASES } from "./estimate-types.ts";
 import { FITTED, FITTED_SOURCE } from "./fitted.ts";
-import { allocatorSlackBytes, CUDA_CONTEXT_BYTES, NCCL_BUFFER_BYTES, NCCL_P2P_BYTES, RUNTIME_SOURCE } from "./runtime.ts";
+import { allocatorSlackBytes, CUDA_CONTEXT_BYTES, NCCL_BUFFER_BYTES, NCCL_P2P_BYTES, RUNTIME_SOURCE, UPSTREAM_KERNELS_BYTES, UPSTREAM_KERNELS_SOURCE, UPSTREAM_KERNELS_TERM_ID } from "./runtime.ts";
 import { assumption, fieldReport, measured, upstream } from "./sources.ts";
 import { bytesTerm, sumBytes } from "./term.ts";
 import { decodedFramesBytes, mediaEncodeBytes, singleDecodeOutputFrames, TPP_DECODE_OUTPUT_FRAMES, vaeDecodeBytes, wav2vecActivationBytes } from "./vae-decode.ts";
@@ -160,7 +160,8 @@ const decodeOutputFrames = (ctx: EstimateContext): number =>
 
 const runtimeTerms = (ctx: EstimateContext): Term[] => {
   const cuda = bytesTerm("cuda-context", "CUDA context", CUDA_CONTEXT_BYTES, "resident", {}, RUNTIME_SOURCE);
-  return ctx.isMultiProcess ? [cuda, bytesTerm("nccl", "NCCL buffers", NCCL_BUFFER_BYTES, "resident", { world: ctx.plan.hardware.count }, RUNTIME_SOURCE)] : [cuda];
+  const kernels = bytesTerm(UPSTREAM_KERNELS_TERM_ID, "cuDNN attention and compiled kernels (outside the allocator)", UPSTREAM_KERNELS_BYTES, "resident", {}, UPSTREAM_KERNELS_SOURCE);
+  return ctx.isMultiProcess ? [cuda, kernels, bytesTerm("nccl", "NCCL buffers", NCCL_BUFFER_BYTES, "resident", { world: ctx.plan.hardware.count }, RUNTIME_SOURCE)] : [cuda, kernels];
 };
 
 /** TPP passes each block's latents rank to rank (dist.send/recv): NCCL opens point-to-point channels, resident from the

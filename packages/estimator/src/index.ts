@@ -18,6 +18,7 @@ export * from "./estimate-types.ts";
 export { estimate, ESTIMATOR_VERSION } from "./estimate.ts";
 export { resolveGpu, type ResolvedGpu } from "./resolve-gpu.ts";
 export { ERROR_BAR, HOST_RAM_ERROR_BAR } from "./error-bar.ts";
+export { UPSTREAM_KERNELS_BYTES, UPSTREAM_KERNELS_TERM_ID } from "./runtime.ts";
 export { PROBE_HOST_TERM_IDS } from "./host-ram.ts";
 export * from "./calibration.ts";
 export { FITTED, FITTED_SOURCE } from "./fitted.ts";
@@ -46,5 +47,5 @@ export { motionFrames, motionLatentFrames, videosLastFramesBytes } from "./motio
 export { measuredKernelFactors, staleKernelFactors, type MeasuredKernelFactor } from "./kernel-fit.ts";
 export { observationRows, speedExplanation, type ObservationRow, type SpeedExplanation } from "./speed-evidence.ts";
 export { calibrationEvidence, type CalibrationEvidence, type StageSummary } from "./evidence.ts";
-export { compareUpstreamPhases, UPSTREAM_CAPPED_DENOISE_EXCESS, UPSTREAM_DECODE_EXCESS, upstreamDecodeExcessBytes, type UpstreamPhaseRow } from "./upstream-phases.ts";
+export { compareUpstreamPhases, type UpstreamPhaseRow } from "./upstream-phases.ts";
 export { compareStageTimings, TIMED_STAGES, type StageTiming, type TimedStage } from "./stage-timings.ts";

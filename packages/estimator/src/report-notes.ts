@@ -5,7 +5,6 @@ import { formatGib } from "./units.ts";
 import { formatFpsRange } from "./speed-error-bar.ts";
 import { EXAMPLE_IMAGE_SIZE } from "./frame.ts";
 import { DEFAULT_AUDIO_SECONDS } from "./audio-embedding.ts";
-import { UPSTREAM_CAPPED_DENOISE_EXCESS, UPSTREAM_DECODE_EXCESS, upstreamDecodeExcessBytes } from "./upstream-phases.ts";
 
 /** Headroom's own figures are GiB; numbers quoted from the report keep its GB and say they are the report's. */
 const gib = (bytes: number): string => formatGib(bytes, 2);
@@ -115,33 +114,6 @@ export const reportNotes = (ctx: EstimateContext, est: Draft): Note[] => {
       predicted: `${peak}, ${speed}`,
       cites: ["FR-12"],
     });
-  }
-  const decode = worst?.phases.find((phase) => phase.phase === "decode");
-  if (parallel.mode === "single" && worst && decode && worst.marginBytes >= 0) {
-    const excess = upstreamDecodeExcessBytes(ctx.pixels);
-    const needed = decode.totalBytes + excess;
-    if (needed > ctx.gpu.usableBytes) {
-      notes.push({
-        id: "upstream-decode",
-        message: `Unverified at this size: LiveAvatar's own code decoded with ${gib(UPSTREAM_DECODE_EXCESS.bytes)} more than this estimate at 704×384 (its VAE runs under autocast, keeping fp32 activations; the probe's VAE, which the estimate's decode term is fitted to, did not). Carried to ${frame}, the decode would need ${gib(needed)} of this card's ${gib(ctx.gpu.usableBytes)}; the estimate's ${gib(decode.totalBytes)} has the probe's VAE workspace.`,
-        reported: null,
-        predicted: `decode ${gib(decode.totalBytes)} (probe's VAE) · ${gib(needed)} (upstream's decode, scaled)`,
-        cites: [UPSTREAM_DECODE_EXCESS.source.ref],
-      });
-    }
-  }
-  const denoise = worst?.phases.find((phase) => phase.phase === "denoise");
-  if (parallel.mode === "single" && params.offloadKvCache && worst && denoise && worst.marginBytes >= 0) {
-    const needed = denoise.totalBytes + UPSTREAM_CAPPED_DENOISE_EXCESS.bytes;
-    if (needed > ctx.gpu.usableBytes) {
-      notes.push({
-        id: "upstream-capped-denoise",
-        message: `Measured against: LiveAvatar's own code ran the RTX 4090 plans with the KV cache on the CPU, capped at 23.65 GiB, and ran out of memory in denoise, needing at least ${gib(UPSTREAM_CAPPED_DENOISE_EXCESS.bytes)} more than this estimate (its kernels hold 1.2 GiB outside PyTorch's allocator, and moving the KV cache each step left 0.9–1.2 GiB of the cache unusable). Here the denoise would need ${gib(needed)} of this card's ${gib(ctx.gpu.usableBytes)}; PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True may recover the unusable part (not measured).`,
-        reported: null,
-        predicted: `denoise ${gib(denoise.totalBytes)} (estimate) · ≥ ${gib(needed)} (upstream's own code, measured)`,
-        cites: [UPSTREAM_CAPPED_DENOISE_EXCESS.source.ref],
-      });
-    }
   }
   return notes;
 };
