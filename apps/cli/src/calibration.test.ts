@@ -1,4 +1,4 @@
-import { catalogGpuId, compareHostRam, compareInstruments, compareMeasurement, compareSpeed, compareStageTimings, estimate, FPS_OBSERVATIONS, GIB, HOST_RAM_ERROR_BAR, KERNEL_FACTORS, Measurement, measuredKernelFactors, PROBE_EAGER_FORWARD_SECONDS, PROBE_FORWARD_EXTREMES, staleKernelFactors, summarizeCalibration, UPSTREAM_EAGER_FP8_FORWARD_SECONDS, UPSTREAM_KERNELS_BYTES } from "@headroom/estimator";
+import { catalogGpuId, compareHostRam, compareInstruments, compareMeasurement, compareSpeed, compareStageTimings, estimate, FPS_OBSERVATIONS, GIB, HOST_RAM_ERROR_BAR, KERNEL_FACTORS, Measurement, measuredKernelFactors, FORWARD_EXTREMES, PROBE_EAGER_FORWARD_SECONDS, staleKernelFactors, summarizeCalibration, UPSTREAM_EAGER_FP8_FORWARD_SECONDS, UPSTREAM_KERNELS_BYTES } from "@headroom/estimator";
 import { describe, expect, it } from "vitest";
 import { readMeasurements } from "./read-measurements.ts";
 import { runCli, type Io } from "./run-cli.ts";
@@ -46,28 +46,51 @@ describe("calibration against data/measurements", () => {
     it("the eager forwards KERNEL_FACTORS cites are upstream's and the probe's medians in data/measurements", () => {
       const seconds = (id: string) => timed.find((row) => row.id === id)!.measuredSeconds;
       expect(seconds("upstream-704x384-eager-c2")).toBeCloseTo(UPSTREAM_EAGER_FP8_FORWARD_SECONDS, 3);
-      expect(seconds("h100-704x384-default")).toBeCloseTo(PROBE_EAGER_FORWARD_SECONDS.fp8, 3);
-      expect(seconds("h100-704x384-bf16-cap79")).toBeCloseTo(PROBE_EAGER_FORWARD_SECONDS.bf16, 3);
+      expect(seconds("h200-704x384-default-c2")).toBeCloseTo(PROBE_EAGER_FORWARD_SECONDS.fp8, 3);
+      expect(seconds("h200-704x384-bf16-c2")).toBeCloseTo(PROBE_EAGER_FORWARD_SECONDS.bf16, 3);
     });
-    it("carries the eager forward by the roofline to the other frames one GPU ran at 688×368 and up, within 10 %", () => {
+    const upstreamRows = timed.filter((row) => {
+      const m = measurements.find((candidate) => candidate.id === row.id)!;
+      // the SDPA run swaps out upstream's cuDNN self-attention: it is a kernel factor, not the forward's line
+      return m.instrument.kind === "upstream" && m.selfAttention !== "sdpa";
+    });
+    it("upstream's own forwards, at every frame and kernel set they ran, are within 20 % of launch + roofline × the kernel factor", () => {
+      expect(upstreamRows.length).toBeGreaterThanOrEqual(8);
+      expect(new Set(upstreamRows.map((row) => measurements.find((m) => m.id === row.id)!.plan.params.size)).size).toBeGreaterThanOrEqual(2);
+      for (const row of upstreamRows) expect(Math.abs(row.measuredSeconds / row.predictedSeconds - 1), row.id).toBeLessThan(0.2);
+    });
+    it("the probe's eager forwards at 688×368 and up run at 0.85–1.1× the prediction (its eager kernels run up to 11 % under upstream's)", () => {
       const large = timed.filter((row) => {
         const m = measurements.find((candidate) => candidate.id === row.id)!;
-        // the SDPA run swaps out upstream's cuDNN self-attention: it is a kernel factor, not the roofline's forward
-        return m.plan.parallel.mode === "single" && !m.plan.params.size.startsWith("384") && m.selfAttention !== "sdpa";
+        return m.instrument.kind === "probe" && m.plan.parallel.mode === "single" && !m.plan.params.size.startsWith("384");
       });
       expect(large.length).toBeGreaterThanOrEqual(10);
-      for (const row of large) expect(Math.abs(row.measuredSeconds / row.predictedSeconds - 1), row.id).toBeLessThan(0.1);
+      for (const row of large) {
+        expect(row.measuredSeconds / row.predictedSeconds, row.id).toBeGreaterThan(0.85);
+        expect(row.measuredSeconds / row.predictedSeconds, row.id).toBeLessThan(1.1);
+      }
     });
-    it("times decode and re-encode per clip within 15 % of upstream's runs (the rate is fitted there), the probe's at 0.75–1.0× (its VAE runs ~17 % faster than upstream's), and reads a KV copy as a step less its forward", () => {
+    it("times decode and re-encode per clip within 15 % of upstream's runs on the H200 (the rate is fitted there), 1.1–1.3× on the H100 (same bf16 peak, less bandwidth: the VAE is partly memory-bound, not yet a term), the probe's at 0.75–1.0× on the H200 (its VAE ran ~17 % faster than upstream's before 0.5.0) and upstream's ratio on the H100, and reads a KV copy as a step less its forward", () => {
       const stages = measurements.flatMap(compareStageTimings);
       const vae = stages.filter((row) => row.stage === "vae-decode" || row.stage === "vae-reencode");
       expect(vae.length).toBeGreaterThanOrEqual(20);
+      const onH100 = (row: { id: string }) => measurements.find((m) => m.id === row.id)!.gpu.includes("H100");
       const upstreamVae = vae.filter((row) => row.instrument === "upstream");
-      expect(upstreamVae.length).toBeGreaterThanOrEqual(2);
-      for (const row of upstreamVae) expect(Math.abs(row.measuredSeconds / row.predictedSeconds - 1), `${row.id} ${row.stage}`).toBeLessThan(0.15);
-      for (const row of vae.filter((r) => r.instrument === "probe")) {
+      expect(upstreamVae.filter((row) => !onH100(row)).length).toBeGreaterThanOrEqual(2);
+      for (const row of upstreamVae.filter((r) => !onH100(r))) expect(Math.abs(row.measuredSeconds / row.predictedSeconds - 1), `${row.id} ${row.stage}`).toBeLessThan(0.15);
+      expect(upstreamVae.filter(onH100).length).toBeGreaterThanOrEqual(2);
+      for (const row of upstreamVae.filter(onH100)) {
+        expect(row.measuredSeconds / row.predictedSeconds, `${row.id} ${row.stage}`).toBeGreaterThan(1.1);
+        expect(row.measuredSeconds / row.predictedSeconds, `${row.id} ${row.stage}`).toBeLessThan(1.3);
+      }
+      for (const row of vae.filter((r) => r.instrument === "probe" && !onH100(r))) {
         expect(row.measuredSeconds / row.predictedSeconds, `${row.id} ${row.stage}`).toBeGreaterThan(0.75);
         expect(row.measuredSeconds / row.predictedSeconds, `${row.id} ${row.stage}`).toBeLessThan(1);
+      }
+      // probe 0.5.0 on the H100: its VAE under autocast as upstream's, at upstream's H100 ratio
+      for (const row of vae.filter((r) => r.instrument === "probe" && onH100(r))) {
+        expect(row.measuredSeconds / row.predictedSeconds, `${row.id} ${row.stage}`).toBeGreaterThan(1.05);
+        expect(row.measuredSeconds / row.predictedSeconds, `${row.id} ${row.stage}`).toBeLessThan(1.3);
       }
       const kv = stages.filter((row) => row.stage === "kv-copy-per-step");
       expect(kv.length).toBeGreaterThanOrEqual(2);
@@ -79,13 +102,15 @@ describe("calibration against data/measurements", () => {
     it("upstream's own timed runs, where committed, agree with the kernel factors in use within 10 %", () => {
       expect(staleKernelFactors(measuredKernelFactors(measurements), KERNEL_FACTORS)).toEqual([]);
     });
-    // SPEED_ERROR_BAR's compute side rests on the probe's slowest and fastest forward against the prediction.
-    it("the probe's extremes that speed's error bar cites are still the extremes in data/measurements", () => {
+    // SPEED_ERROR_BAR's compute side also rests on upstream's slowest and fastest forward against the prediction.
+    it("upstream's extremes that speed's error bar cites are still the extremes in data/measurements", () => {
       const ratio = (row: { measuredSeconds: number; predictedSeconds: number }) => row.measuredSeconds / row.predictedSeconds;
-      const sorted = [...timed].sort((a, b) => ratio(b) - ratio(a));
-      const [slowest, fastest] = PROBE_FORWARD_EXTREMES;
-      expect(ratio(sorted[0]!)).toBeCloseTo(ratio(slowest!), 1);
-      expect(ratio(sorted.at(-1)!)).toBeCloseTo(ratio(fastest!), 1);
+      const sorted = [...upstreamRows].sort((a, b) => ratio(b) - ratio(a));
+      const [slowest, fastest] = FORWARD_EXTREMES;
+      expect(sorted[0]!.id).toBe(slowest!.id);
+      expect(sorted.at(-1)!.id).toBe(fastest!.id);
+      expect(ratio(sorted[0]!)).toBeCloseTo(ratio(slowest!), 2);
+      expect(ratio(sorted.at(-1)!)).toBeCloseTo(ratio(fastest!), 2);
     });
   });
 
@@ -96,8 +121,18 @@ describe("calibration against data/measurements", () => {
     expect(withHost.some((m) => m.ranks.length === 5)).toBe(true);
     expect(HOST_RAM_ERROR_BAR).toMatchObject({ relative: 0.1, absoluteBytes: 2 * GIB });
   });
-  it.each(withHost.map((m) => [m.id, m] as const))("%s: host RAM within max(10 %%, 2 GiB) of the measured peak RSS", (_, m) => {
+  // Upstream's 48-frame 384×256 runs with the KV cache on the CPU peaked in denoise above host-runtime + encoders + the
+  // cache + staging: 49.4 GiB eager, 53.7 compiled (inductor's host memory), against 43.9; the 12-frame run fits the
+  // bar. Not yet a term (what upstream's per-step .to("cpu") keeps alive is not measured apart). A fix makes these agree
+  // and this list fails until the entry goes.
+  const HOST_RAM_MISSES = ["upstream-384x256-q8cpu-offloadkv-t5cpu-eager-cap24-expandable", "upstream-384x256-q8cpu-offloadkv-t5cpu-cap24-expandable"];
+  it.each(withHost.map((m) => [m.id, m] as const))("%s: host RAM within max(10 %%, 2 GiB) of the measured peak RSS (or a named miss, under)", (_, m) => {
     for (const row of compareHostRam(m)) {
+      if (HOST_RAM_MISSES.includes(m.id)) {
+        expect(row.isWithin).toBe(false);
+        expect(row.errorBytes).toBeLessThan(0);
+        continue;
+      }
       expect(Math.abs(row.errorBytes) / GIB, `rank ${row.rank}: predicted ${(row.predictedBytes / GIB).toFixed(2)} GiB, measured ${(row.measuredBytes / GIB).toFixed(2)} GiB`).toBeLessThanOrEqual(row.allowedBytes / GIB);
     }
   });

@@ -2,8 +2,8 @@ import type { Source } from "./sources.ts";
 import { measured } from "./sources.ts";
 
 /**
- * How much longer a DiT forward takes than with upstream's default kernels (--fp8 with ENABLE_COMPILE=true, the pair
- * DIT_OVERHEAD_FACTOR is fitted to). Named, one per lever pair, each the ratio of two of upstream's own timed forwards
+ * How much longer a DiT forward takes than with upstream's default kernels (--fp8 with ENABLE_COMPILE=true, the kernels
+ * DIT_LAUNCH_SECONDS and DIT_OVERHEAD_FACTOR are fitted to), at the single-GPU script's plan (704×384, 48 frames). Named, one per lever pair, each the ratio of two of upstream's own timed forwards
  * (apps/worker/python/upstream_batch.py: 704x384-c2 / -bf16-c2 / -eager-c2 / -bf16-eager-c2, one H200, same plan, cuDNN
  * self-attention). apps/cli calibration.test.ts recomputes the medians from the files and holds these to them.
  *
@@ -16,9 +16,10 @@ export type KernelFactor = { kernels: KernelSet; label: string; factor: number; 
 
 /**
  * The probe's eager forwards at the single-GPU script's plan (704×384, 48 frames) on an H200, whose bf16 peak is the
- * H100's (989 TFLOP/s): the medians apps/cli calibration.test.ts recomputes from the files.
+ * H100's (989 TFLOP/s): the medians apps/cli calibration.test.ts recomputes from the files (h200-704x384-default-c2,
+ * -bf16-c2: the probe's twins of upstream's runs; on an H100 the same probe took 0.398 and 0.375 s).
  */
-export const PROBE_EAGER_FORWARD_SECONDS = { fp8: 0.3553, bf16: 0.3418 } as const;
+export const PROBE_EAGER_FORWARD_SECONDS = { fp8: 0.3533, bf16: 0.346 } as const;
 
 /**
  * Upstream's own DiT forward (median secondsPerForward, 704×384, 48 frames, one H200) per kernel set:
@@ -51,7 +52,7 @@ export const KERNEL_FACTORS: Record<KernelSet, KernelFactor> = {
     kernels: "compiled-fp8",
     label: "fp8 + compiled (the scripts' default)",
     factor: 1,
-    source: measured(`secondsPerForward in ${FILE("c2")} (upstream's own code, fp8 + compiled, one H200: 0.306 s)`, "the fit point of DIT_OVERHEAD_FACTOR"),
+    source: measured(`secondsPerForward in ${FILE("c2")} (upstream's own code, fp8 + compiled, one H200: 0.306 s)`, "the kernels the forward's launch + roofline line is fitted to (throughput.ts)"),
   },
   "compiled-bf16": {
     kernels: "compiled-bf16",
@@ -63,7 +64,7 @@ export const KERNEL_FACTORS: Record<KernelSet, KernelFactor> = {
     kernels: "eager-fp8",
     label: "fp8, eager (ENABLE_COMPILE=false)",
     factor: over("eager-fp8"),
-    source: ratioSource("eager-fp8", "eager-c2", "the probe's eager fp8 forward (h100-704x384-default.json: 0.355 s) runs 9 % under upstream's"),
+    source: ratioSource("eager-fp8", "eager-c2", "the probe's eager fp8 forward (h200-704x384-default-c2.json: 0.353 s) runs 9 % under upstream's"),
   },
   "eager-bf16": {
     kernels: "eager-bf16",

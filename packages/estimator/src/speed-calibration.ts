@@ -29,7 +29,7 @@ export const median = (values: readonly number[]): number => [...values].sort((a
 /**
  * Seconds per DiT forward on the card the probe ran on: the roofline, estimate()'s eager forward, the probe's. The
  * eager kernel factors are read off two of these rows (kernel-factors.ts), so the others show how well the roofline
- * carries them to other frames; the widest misses feed speed's error bar (speed-observations.ts PROBE_FORWARD_EXTREMES).
+ * carries them to other frames; the widest misses feed speed's error bar (speed-observations.ts FORWARD_EXTREMES).
  */
 export const compareSpeed = (m: Measurement): SpeedComparison | null => {
   const forwards = m.ranks.flatMap((rank) => (rank.fits === true && rank.secondsPerForward ? [rank.secondsPerForward] : []));

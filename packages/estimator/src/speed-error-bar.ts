@@ -29,24 +29,24 @@ export const speedRegime = (offloadShare: number): SpeedRegime => (offloadShare 
 
 /**
  * Rounded up from speed-observations.ts deriveSpeedErrorBar (2 significant figures):
- * compute: slower 3.7 = issue #22 (v1.0 on 5 × H100, 8.7 FPS against a predicted 31.6, 3.63×), beside the probe's eager
- *   384×256 forward (3.1× the predicted, launch-bound: data/measurements/h100-384x256.json), FR-14 (2.35×), issue #38
- *   (~20 FPS on 5 × H100 with the scripts' default, 1.96×) and the README's history (20 and 30+ FPS, 1.58× and 1.29×);
- *   faster 1.2 = the README's 45 FPS on 5 × H800 against the 39.2 predicted from upstream's own compiled forward on one
- *   H200 (1.15×), beside the probe's fastest eager forward at 704×384 (0.355 s against a predicted 0.390 s, 1.10×).
- * offload: slower 79 = FR-12 (FSDP CPU offload, 0.03 FPS against a predicted 2.3, 78×), beside FR-15 (KV offload on
- *   one RTX 4090, 0.07 FPS against 0.22, 3.1×); nothing offloaded ran faster than predicted, so faster is compute's.
+ * compute: slower 3.7 = issue #22 (v1.0 on 5 × H100, 8.7 FPS against a predicted 31.0, 3.57×), beside FR-14 (2.34×),
+ *   issue #38 (~20 FPS on 5 × H100 with the scripts' default, 1.92×), the README's history (20 and 30+ FPS, 1.55× and
+ *   1.26×) and upstream's own slowest forward (eager fp8 at 384×256, 1.17×); faster 1.2 = the README's 45 FPS on 5 ×
+ *   H800 against the 38.5 predicted from upstream's own compiled forwards (1.17×), beside upstream's fastest forward
+ *   (compiled bf16 at 704×384 on an H200, 1.02×).
+ * offload: slower 92 = FR-12 (FSDP CPU offload, 0.03 FPS against a predicted 2.8, 92×), beside FR-15 (KV offload on
+ *   one RTX 4090, 0.07 FPS against 0.23, 3.3×); nothing offloaded ran faster than predicted, so faster is compute's.
  */
 export const SPEED_ERROR_BAR: Record<SpeedRegime, SpeedErrorBar> = {
   compute: {
     regime: "compute",
     slower: 3.7,
     faster: 1.2,
-    source: measured("the estimator's miss on upstream's README history, users' timings in upstream's issues #22 and #38, FR-14 and the probe's eager forwards in data/measurements (speed-observations.ts), around a point fitted to upstream's own compiled forward (upstream-704x384-c2.json)"),
+    source: measured("the estimator's miss on upstream's README history, users' timings in upstream's issues #22 and #38, FR-14 and upstream's own forwards in data/measurements (speed-observations.ts), around a line fitted to upstream's own compiled forwards at two frames"),
   },
   offload: {
     regime: "offload",
-    slower: 79,
+    slower: 92,
     faster: 1.2,
     source: fieldReport("FR-12, FR-15", "the estimator's miss on the field report's offloaded runs (speed-observations.ts)"),
   },

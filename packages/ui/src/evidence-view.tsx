@@ -195,7 +195,7 @@ export function SpeedEvidence({ rows, explanation: e, measuredKernels, timings =
         <h4>Why 5 × H100 users see 6–9 FPS where the README says 45</h4>
         <ol className="evidence-why" data-testid="speed-why">
           <li>
-            <b>Kernels.</b> The fit is LiveAvatar&apos;s own fp8 + compiled forward timed on one H200 (0.306 s at 704×384): {fps(e.defaultFps)} FPS
+            <b>Kernels.</b> The fit is the line through LiveAvatar&apos;s own fp8 + compiled forwards timed on one H100 (0.312 s at 704×384, 0.188 s at 384×256: a fixed launch-bound part and a part on the roofline): {fps(e.defaultFps)} FPS
             for 5 × H100 in TPP, the README&apos;s 45 on 5 × H800 being {e.readmeOverFit.toFixed(2)}× that. With v1.0&apos;s levers (bf16, eager) the same
             code gives {fps(e.eagerBf16Fps)} FPS — {e.leverFactor.toFixed(2)}× (the kernel factors above, each a ratio of upstream&apos;s own forwards).
           </li>
