@@ -1,8 +1,6 @@
 import { allowedErrorBytes, comparedPlan, errorFromRange, liveBytes, type Measurement } from "./calibration.ts";
 import { estimate } from "./estimate.ts";
 import { PHASES, type Phase } from "./estimate-types.ts";
-import { measured, type Source } from "./sources.ts";
-import { GIB } from "./units.ts";
 
 /** One phase of an upstream run against estimate(): what was live (allocated + outside the allocator) and what was held. */
 export type UpstreamPhaseRow = {

@@ -1,4 +1,4 @@
-import { applyPatch } from "@headroom/estimator";
+import { applyPatch, GIB } from "@headroom/estimator";
 import { describe, expect, test } from "vitest";
 import { LIVEAVATAR_RULES } from "./liveavatar-rules.ts";
 import type { RuleContext } from "./rule.ts";
@@ -137,6 +137,11 @@ describe("LiveAvatar rule pack", () => {
     const upstreamRun = { ...run, comparison: { ...run.comparison, instrument: "upstream" as const } };
     expect(rule.check(ctx(FSDP_FP8, { marginsGib: [1] }, [upstreamRun]))).toEqual([
       expect.objectContaining({ message: expect.stringMatching(/^LiveAvatar's own code \(upstream @9c2c38d, random weights\) running this plan ran out of memory at load/) }),
+    ]);
+    // a run that completed under its cap but held more than the card says so, not "ran out at an unknown phase"
+    const overCard = { ...upstreamRun, comparison: { ...upstreamRun.comparison, measuredOomPhase: null, overCapBytes: 0.48 * GIB } };
+    expect(rule.check(ctx(FSDP_FP8, { marginsGib: [1] }, [overCard]))).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/completed under its cap but held 0\.48 GiB more than the card/) }),
     ]);
   });
 

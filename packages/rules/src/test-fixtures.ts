@@ -68,6 +68,7 @@ export const measuredRun = (input: PlanInput, fits: boolean, standIn: string[] =
     instrument: "probe",
     gpu: "NVIDIA H200",
     measuredFits: fits,
+    overCapBytes: 0,
     predictedFits: true,
     verdictAgrees: fits,
     peaks: [],

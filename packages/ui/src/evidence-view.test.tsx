@@ -17,7 +17,7 @@ describe("SpeedEvidence", () => {
     expect(html).toContain("×1.27");
     expect(html).toContain("no upstream pair yet");
     expect(html).toContain("the baseline of every pair");
-    const timed: MeasuredKernelFactor = { kernels: "eager-fp8", factor: 1.5, run: "upstream-704x384-eager-c2", baseline: "upstream-704x384-c2", gpu: "NVIDIA H200" };
+    const timed: MeasuredKernelFactor = { kernels: "eager-fp8", factor: 1.5, run: "upstream-704x384-eager-c2", baseline: "upstream-704x384-c2", gpu: "NVIDIA H200", atFactorsPlan: true };
     const withRun = renderToStaticMarkup(<SpeedEvidence rows={rows} explanation={speedExplanation(rows)} measuredKernels={[timed]} />);
     expect(withRun).toContain("×1.50 (upstream-704x384-eager-c2 ÷ upstream-704x384-c2)");
   });

@@ -1,4 +1,4 @@
-import { DEFAULT_AUDIO_SECONDS, planDifferences, type MeasuredRun, type Plan } from "@headroom/estimator";
+import { DEFAULT_AUDIO_SECONDS, formatGib, planDifferences, type MeasuredRun, type Plan } from "@headroom/estimator";
 import type { Rule } from "../rule.ts";
 import { isOutOfMemory } from "./memory-fixes.ts";
 
@@ -35,8 +35,12 @@ export const MEASURED_RULES: Rule[] = [
         .filter((run) => !run.comparison.measuredFits && measuresThisPlan(plan, run))
         .map((run) => {
           const standIn = run.standIn.length > 0 ? ` (a stand-in: ${run.standIn.join("; ")})` : "";
+          const over = run.comparison.overCapBytes;
+          const what = over > 0
+            ? `completed under its cap but held ${formatGib(over, 2)} more than the card (the cap binds PyTorch's allocator, not what cuDNN and compiled kernels add beside it)`
+            : `ran out of memory at ${run.comparison.measuredOomPhase ?? "an unknown phase"}`;
           return {
-            message: `${BY_INSTRUMENT[run.comparison.instrument]} ran out of memory at ${run.comparison.measuredOomPhase ?? "an unknown phase"}${standIn}`,
+            message: `${BY_INSTRUMENT[run.comparison.instrument]} ${what}${standIn}`,
             path: [],
             cites: [`data/measurements/${run.file}`],
           };
