@@ -18,6 +18,14 @@ describe("nearestMeasurements", () => {
     { name: "rtx4090-headline.json", json: run("rtx4090-headline", headline, 22.9 * GIB, 23.65 * GIB) },
   ]);
 
+  it("says where a run completed under its cap but the device held more than the card", () => {
+    const over = measuredRunsFrom([{ name: "over.json", json: run("over", headline, 24.13 * GIB, 23.65 * GIB) }]);
+    const [first] = nearestMeasurements(headline, over, 1);
+    expect(first?.measuredFits).toBe(false);
+    expect(first?.summary).toMatch(/held 0\.48 GiB more than the card .*does not fit/);
+    const under = measuredRunsFrom([{ name: "under.json", json: run("under", headline, 22.9 * GIB, 23.65 * GIB) }]);
+    expect(nearestMeasurements(headline, under, 1)[0]?.summary).not.toMatch(/more than the card/);
+  });
   it("puts the run of the same plan first and says what it measured, at which phase, against the prediction", () => {
     const [first] = nearestMeasurements(headline, runs, 2);
     expect(first?.id).toBe("rtx4090-headline");

@@ -94,8 +94,9 @@ const fullestPeak = (c: MeasurementComparison): MeasuredPeak | null => {
 const summarize = (run: MeasuredRun, peak: MeasuredPeak | null): string => {
   const c = run.comparison;
   const cap = run.capBytes === null ? "uncapped" : `cap ${formatGib(run.capBytes, 2)}`;
+  const overCard = c.overCapBytes > 0 ? `; held ${formatGib(c.overCapBytes, 2)} more than the card (the cap binds PyTorch's allocator only): does not fit` : "";
   const result = peak
-    ? `${formatGib(peak.measuredBytes, 2)} peak (predicted ${formatGibValue(peak.predictedBytes)})`
+    ? `${formatGib(peak.measuredBytes, 2)} peak (predicted ${formatGibValue(peak.predictedBytes)})${overCard}`
     : `out of memory at ${c.measuredOomPhase ?? "?"} (predicted ${c.predictedFits ? "fits" : `OOM at ${c.predictedOomPhase ?? "?"}`})`;
   const standIn = run.standIn.length > 0 ? ` (stand-in: ${run.standIn.join("; ")})` : "";
   return `measured on ${run.gpu}, ${cap}: ${result}${standIn}`;
