@@ -136,6 +136,14 @@ def nvml_process_used(device: torch.device) -> Optional[int]:
     return None
 
 
+def allocator_budget(cap_bytes: int, context_bytes: int, cap_mode: str, outside_bytes: int = 0) -> int:
+    """What PyTorch's allocator may reserve under a cap: in "device" mode the cap less what lives outside the
+    allocator — the larger of the context now and outside_bytes, the run's expected total there."""
+    if cap_mode != "device":
+        return max(cap_bytes, 1)
+    return max(cap_bytes - max(context_bytes, outside_bytes), 1)
+
+
 class Mem:
     def __init__(self, device: torch.device, cap_bytes: Optional[int], emitter: Emitter, shared_device: bool = False):
         self.device = torch.device(device)
@@ -165,9 +173,11 @@ class Mem:
             self.total_memory = cap_bytes if cap_bytes is not None else 0
 
     # ---- cap -------------------------------------------------------------------------------------------------
-    def apply_cap(self, cap_mode: str = "device") -> None:
+    def apply_cap(self, cap_mode: str = "device", outside_bytes: int = 0) -> None:
         """cap_mode "device": the cap is the whole card (context included), like a real smaller GPU whose
-        total_memory is the cap; "allocator": the cap bounds the caching allocator only."""
+        total_memory is the cap; "allocator": the cap bounds the caching allocator only. outside_bytes: what the run
+        will hold outside the allocator once its kernels load (cuDNN, compiled modules), reserved up front where it
+        exceeds the context seen now — the allocator cannot see that growth, a real card of the cap's size would."""
         if self.is_cuda:
             self.baseline_overhead = self.non_allocator_bytes()
         if self.cap_bytes is None:
@@ -177,13 +187,13 @@ class Mem:
             return
         overhead = self.baseline_overhead
         self.baseline_overhead = overhead
-        budget = self.cap_bytes - (overhead if cap_mode == "device" else 0)
+        budget = allocator_budget(self.cap_bytes, overhead, cap_mode, outside_bytes)
         budget = max(budget, 1)
         fraction = min(1.0, budget / self.total_memory)
         torch.cuda.set_per_process_memory_fraction(fraction, self.device)
         self.allocator_cap_bytes = int(fraction * self.total_memory)
         self.emitter.log("memory cap applied", capBytes=self.cap_bytes, allocatorCapBytes=self.allocator_cap_bytes,
-                         contextBytes=overhead, fraction=fraction, capMode=cap_mode)
+                         contextBytes=overhead, outsideBytes=outside_bytes, fraction=fraction, capMode=cap_mode)
 
     # ---- allocation ------------------------------------------------------------------------------------------
     def _charge(self, nbytes: int) -> None:

@@ -167,7 +167,7 @@ class Harness:
         device = torch.device("cuda", 0) if o.device == "cuda" else torch.device("cpu")
         self.device = device
         mem = Mem(device, int(o.cap_gib * 1024 ** 3) if o.cap_gib else None, em)
-        mem.apply_cap(o.cap_mode)
+        mem.apply_cap(o.cap_mode, int(o.outside_gib * 1024 ** 3))
         # asked before the run, while the device is empty: the kernel torch SDPA picks decides what the sdpa run
         # measures (and is what the flash_attn shim's cross-attention runs in either mode)
         self.sdpa_backend = self_attention.sdpa_backend(device)
@@ -337,6 +337,7 @@ class Harness:
             "torchVersion": torch.__version__,
             "cudaVersion": torch.version.cuda,
             "capMode": o.cap_mode,
+            "outsideReservedBytes": int(o.outside_gib * 1024 ** 3),
             **measurement_fields(mem, phases),
             "host": host.result(0, 0) if host else None,
             "fits": fits,

@@ -130,6 +130,17 @@ class TinyEndToEnd(unittest.TestCase):
             self.assertEqual(events[-1]["oomPhase"], "denoise")
 
 
+class AllocatorBudget(unittest.TestCase):
+    def test_device_cap_leaves_room_for_the_larger_of_context_now_and_the_outside_bytes_expected(self):
+        from headroom_probe.mem import GIB, allocator_budget
+        cap = int(23.65 * GIB)
+        self.assertEqual(allocator_budget(cap, int(0.5 * GIB), "device"), cap - int(0.5 * GIB))
+        # upstream's kernels grow to ~1.23 GiB outside the allocator after the cap is set: reserve it up front
+        self.assertEqual(allocator_budget(cap, int(0.5 * GIB), "device", int(1.25 * GIB)), cap - int(1.25 * GIB))
+        self.assertEqual(allocator_budget(cap, int(1.5 * GIB), "device", int(1.25 * GIB)), cap - int(1.5 * GIB))
+        self.assertEqual(allocator_budget(cap, int(0.5 * GIB), "allocator", int(1.25 * GIB)), cap)
+
+
 class CacheFrees(unittest.TestCase):
     """The probe empties PyTorch's cache where upstream calls torch.cuda.empty_cache() and nowhere else: upstream's own
     run on an H200 kept 40.65 GiB reserved in the encode against 27.35 GiB allocated (data/measurements/

@@ -88,6 +88,7 @@ class FakeUpstreamRun(unittest.TestCase):
             self.assertIn(key, r)
         self.assertEqual(r["instrument"]["kind"], "upstream")
         self.assertEqual(r["instrument"]["commit"], PINNED_COMMIT)
+        self.assertEqual(r["outsideReservedBytes"], 0)  # no --outside-gib: only the context seen at start
         self.assertTrue(r["fits"])
         self.assertEqual(r["geometry"]["height"], 384)
         self.assertEqual(r["geometry"]["width"], 704)
