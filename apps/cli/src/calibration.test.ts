@@ -1,4 +1,4 @@
-import { catalogGpuId, compareHostRam, compareInstruments, compareMeasurement, compareSpeed, compareStageTimings, estimate, FPS_OBSERVATIONS, GIB, HOST_RAM_ERROR_BAR, KERNEL_FACTORS, Measurement, measuredKernelFactors, FORWARD_EXTREMES, PROBE_EAGER_FORWARD_SECONDS, staleKernelFactors, summarizeCalibration, UPSTREAM_EAGER_FP8_FORWARD_SECONDS, UPSTREAM_KERNELS_BYTES } from "@headroom/estimator";
+import { catalogGpuId, compareHostRam, compareInstruments, compareMeasurement, compareSpeed, compareStageTimings, estimate, FPS_OBSERVATIONS, GIB, HOST_RAM_ERROR_BAR, KERNEL_FACTORS, Measurement, measuredKernelFactors, FORWARD_EXTREMES, OFFLOAD_STEP_EXTREMES, PROBE_EAGER_FORWARD_SECONDS, staleKernelFactors, summarizeCalibration, UPSTREAM_EAGER_FP8_FORWARD_SECONDS, UPSTREAM_KERNELS_BYTES } from "@headroom/estimator";
 import { describe, expect, it } from "vitest";
 import { readMeasurements } from "./read-measurements.ts";
 import { runCli, type Io } from "./run-cli.ts";
@@ -109,6 +109,16 @@ describe("calibration against data/measurements", () => {
       const [slowest, fastest] = FORWARD_EXTREMES;
       expect(sorted[0]!.id).toBe(slowest!.id);
       expect(sorted.at(-1)!.id).toBe(fastest!.id);
+      expect(ratio(sorted[0]!)).toBeCloseTo(ratio(slowest!), 2);
+      expect(ratio(sorted.at(-1)!)).toBeCloseTo(ratio(fastest!), 2);
+    });
+    it("the offloaded steps' extremes that speed's offload bar cites are still the extremes in data/measurements", () => {
+      const steps = measurements.flatMap(compareStageTimings).filter((row) => row.stage === "offload-step");
+      expect(steps.length).toBeGreaterThanOrEqual(4);
+      const ratio = (row: { measuredSeconds: number; predictedSeconds: number }) => row.measuredSeconds / row.predictedSeconds;
+      const sorted = [...steps].sort((a, b) => ratio(b) - ratio(a));
+      const [slowest, fastest] = OFFLOAD_STEP_EXTREMES;
+      expect([sorted[0]!.id, sorted.at(-1)!.id]).toEqual([slowest!.id, fastest!.id]);
       expect(ratio(sorted[0]!)).toBeCloseTo(ratio(slowest!), 2);
       expect(ratio(sorted.at(-1)!)).toBeCloseTo(ratio(fastest!), 2);
     });

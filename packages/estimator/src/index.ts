@@ -38,7 +38,7 @@ export {
   type Range, type SpeedErrorBar, type SpeedRanges, type SpeedRegime,
 } from "./speed-error-bar.ts";
 export {
-  FPS_OBSERVATIONS, FORWARD_EXTREMES, deriveSpeedErrorBar, forwardMiss, fpsMiss, speedMisses,
+  FPS_OBSERVATIONS, FORWARD_EXTREMES, OFFLOAD_STEP_EXTREMES, deriveSpeedErrorBar, forwardMiss, fpsMiss, speedMisses,
   type FpsObservation, type ForwardObservation, type SpeedMiss,
 } from "./speed-observations.ts";
 export { EXAMPLE_IMAGE_SIZE, MAX_AREA_CONFIGS, generationFrame, fitArea, type Frame } from "./frame.ts";

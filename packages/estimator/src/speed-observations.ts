@@ -128,6 +128,18 @@ export const FORWARD_EXTREMES: readonly ForwardObservation[] = [
   { id: "upstream-704x384-bf16-c2", predictedSeconds: 0.3168, measuredSeconds: 0.3111 },
 ];
 
+/**
+ * Whole steps with the KV cache offloaded (compareStageTimings "offload-step"), the extremes over data/measurements
+ * (apps/cli calibration.test.ts recomputes them): upstream's 12-frame 384×256 step ran 2.4× faster than predicted —
+ * its step caches (1,152 window + 2,800 cond tokens, 3.2 GB each way) moved at ~10 GB/s where the estimate takes the
+ * 3.5 GB/s the 48-frame runs and the probe measured (per-layer tensors under glibc's 32 MiB mmap threshold may be the
+ * difference: not measured apart) — and the probe's 704×384 step at a 44 GiB cap 1.35× slower.
+ */
+export const OFFLOAD_STEP_EXTREMES: readonly ForwardObservation[] = [
+  { id: "l40s-704x384-offloadkv-cap44", predictedSeconds: 7.64, measuredSeconds: 10.3 },
+  { id: "upstream-384x256-if12-q8cpu-offloadkv-t5cpu-eager-cap24", predictedSeconds: 2.084, measuredSeconds: 0.8536 },
+];
+
 export type SpeedMiss = { id: string; regime: SpeedRegime; slower: number; faster: number };
 
 /** How much slower (and faster) than predicted each observation ran; 1 where it did not. */
@@ -155,4 +167,10 @@ export const deriveSpeedErrorBar = (misses: readonly SpeedMiss[]): Record<SpeedR
   return { compute, offload: { slower: offload.slower, faster: Math.max(offload.faster, compute.faster) } };
 };
 
-export const speedMisses = (): SpeedMiss[] => [...FPS_OBSERVATIONS.filter((o) => o.held !== false).map(fpsMiss), ...FORWARD_EXTREMES.map(forwardMiss)];
+const stepMiss = (observation: ForwardObservation): SpeedMiss => ({ ...forwardMiss(observation), regime: "offload" });
+
+export const speedMisses = (): SpeedMiss[] => [
+  ...FPS_OBSERVATIONS.filter((o) => o.held !== false).map(fpsMiss),
+  ...FORWARD_EXTREMES.map(forwardMiss),
+  ...OFFLOAD_STEP_EXTREMES.map(stepMiss),
+];
