@@ -41,8 +41,9 @@ export function MemoryEvidence({ evidence }: { evidence: CalibrationEvidence }) 
     <Panel title="Memory: every measured run against its prediction" aside={<span className="muted small">error bar {formatErrorBar(ERROR_BAR)}</span>} testId="memory-evidence">
       <div className="panel-body evidence-body">
         <p data-testid="memory-summary">
-          <b>{summary.peaksWithin} of {summary.peaks}</b> measured peaks within {formatErrorBar(ERROR_BAR)} of what the GPU measured
-          (max error {formatGibValue(summary.maxErrorBytes)} GiB, median {formatGibValue(summary.medianErrorBytes)} GiB); fit/OOM
+          <b>{summary.peaksWithin} of {summary.peaks}</b> measured peaks within {formatErrorBar(ERROR_BAR)} of what the GPU measured — below its limit a run
+          measures its need between what was live and what the device held (PyTorch frees its cache before an OOM); at its
+          cap, what was live (max error {formatGibValue(summary.maxErrorBytes)} GiB, median {formatGibValue(summary.medianErrorBytes)} GiB); fit/OOM
           verdicts agree on <b>{summary.verdictAgreement} of {summary.measurements}</b> runs.
         </p>
         <ul className="small muted evidence-instruments">
@@ -89,7 +90,7 @@ export function MemoryEvidence({ evidence }: { evidence: CalibrationEvidence }) 
 function UpstreamPhases({ rows }: { rows: CalibrationEvidence["upstreamPhases"] }) {
   return (
     <table className="terms evidence-table" data-testid="upstream-phases">
-      <caption className="small muted">Estimate against LiveAvatar&apos;s own code, phase by phase (GiB; live = allocated + outside the allocator, what a capped run needs; held = nvidia-smi, cache included). A miss below a run&apos;s peak can decide a smaller card.</caption>
+      <caption className="small muted">Estimate against LiveAvatar&apos;s own code, phase by phase (GiB; live = allocated + outside the allocator, what a capped run needs; held = nvidia-smi, cache included; the estimate is held to the bar of the interval between them). A miss below a run&apos;s peak can decide a smaller card.</caption>
       <thead><tr><th>upstream run</th><th>phase</th><th className="num">estimate</th><th className="num">live</th><th className="num">held</th></tr></thead>
       <tbody>
         {rows.map((r) => (
