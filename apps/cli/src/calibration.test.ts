@@ -112,6 +112,14 @@ describe("calibration against data/measurements", () => {
       expect(ratio(sorted[0]!)).toBeCloseTo(ratio(slowest!), 2);
       expect(ratio(sorted.at(-1)!)).toBeCloseTo(ratio(fastest!), 2);
     });
+    it("every offloaded step, upstream's and the probe's, at 384×256 and 704×384, runs at 1.0–1.2× the prediction (KV copies by tensor size)", () => {
+      const steps = measurements.flatMap(compareStageTimings).filter((row) => row.stage === "offload-step");
+      expect(new Set(steps.map((row) => row.instrument)).size).toBe(2);
+      for (const row of steps) {
+        expect(row.measuredSeconds / row.predictedSeconds, row.id).toBeGreaterThan(0.99);
+        expect(row.measuredSeconds / row.predictedSeconds, row.id).toBeLessThan(1.2);
+      }
+    });
     it("the offloaded steps' extremes that speed's offload bar cites are still the extremes in data/measurements", () => {
       const steps = measurements.flatMap(compareStageTimings).filter((row) => row.stage === "offload-step");
       expect(steps.length).toBeGreaterThanOrEqual(4);

@@ -13,7 +13,7 @@ const SRC_DIT_FIT = measured(
   "secondsPerForward in data/measurements/upstream-704x384-c2-cap79.json and upstream-384x256-q8cpu-offloadkv-t5cpu-cap24-expandable.json (upstream's own fp8 + compiled forward, one H100: 0.312 s at 704×384, 0.188 s at 384×256)",
   "DIT_LAUNCH_SECONDS + the bf16 roofline at 780 of 989 TFLOP/s (liveavatar.md: one Wan block on H100) × DIT_OVERHEAD_FACTOR, the line through the two",
 );
-const SRC_KV_OFFLOAD = measured("kvCopySeconds in data/measurements/*offloadkv*, rtx4090-*-headline.json (--offload_kv_cache)");
+const SRC_KV_OFFLOAD = measured("secondsPerStep − secondsPerForward in data/measurements/upstream-384x256-*-cap24*.json (upstream's own --offload_kv_cache, one H100)", "pageable copies; tensors over glibc's 32 MiB mmap threshold fault their pages in on the way out");
 const SRC_FSDP = upstream("distributed/fsdp.py");
 const SRC_VAE_RATE = measured(
   "decodeSecondsPerClip in data/measurements/upstream-704x384-eager-c2.json (upstream's own code, H200: 7.07 s median for 92 + 12 latents → 413 frames at 704×384)",
@@ -70,10 +70,31 @@ export const clipsToGenerate = (params: { numClip: number; inferFrames: number; 
 };
 
 /**
- * The offloaded KV cache is pageable and moves as 160 small tensors per step: the probe measured 2.4–5.6 GB/s per
- * direction (data/measurements/*-offloadkv-*, rtx4090-*-headline.json), far under the link's rate.
+ * Each step moves its cache in (`.to("cuda")`) and the previous one out (`.to("cpu")`): 80 k/v tensors of the window and
+ * 80 of the cond cache per direction (_move_kv_cache_to_working_gpu). Moving out allocates a fresh pageable host tensor
+ * for each: glibc hands a block over 32 MiB (its largest mmap threshold) fresh pages from the kernel every time, and
+ * faulting them in is what the copy waits on; smaller blocks come back from the heap. A CPU experiment shows the cliff
+ * (data/measurements/host-alloc-cliff.json). Rates from upstream's own runs on one H100
+ * (data/measurements/upstream-384x256-*-cap24*.json): the 12-frame step (every tensor under 32 MiB) moved 2 × 3.24 GB in
+ * 0.62 s — 10.5 GB/s; the 48-frame step (45 MiB window tensors) took 3.40 s, which leaves 1.45 GB/s for the window's
+ * way out. Both capped by the host link.
  */
-export const KV_COPY_BYTES_PER_S = 3.5e9;
+export const HOST_MMAP_THRESHOLD_BYTES = 32 * 1024 * 1024;
+export const KV_COPY_BYTES_PER_S = 10.5e9;
+export const KV_COPY_FAULTING_BYTES_PER_S = 1.45e9;
+
+/** Seconds to move one step cache in and the previous one out, tensor by tensor size. */
+export const kvCopySeconds = (windowTokens: number, condTokens: number, layers: number, bytesPerTokenPerTensor: number, linkBytesPerS: number): number => {
+  const fast = Math.min(linkBytesPerS, KV_COPY_BYTES_PER_S);
+  const faulting = Math.min(linkBytesPerS, KV_COPY_FAULTING_BYTES_PER_S);
+  const tensors = 2 * layers; // k and v of every layer
+  const out = (tokens: number) => {
+    const bytes = tokens * bytesPerTokenPerTensor;
+    return (tensors * bytes) / (bytes > HOST_MMAP_THRESHOLD_BYTES ? faulting : fast);
+  };
+  const inSeconds = (tensors * (windowTokens + condTokens) * bytesPerTokenPerTensor) / fast;
+  return inSeconds + out(windowTokens) + out(condTokens);
+};
 
 export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
   const { plan, profile, gpu, blocks, ditRanks, fsdpRanks } = ctx;
@@ -87,8 +108,10 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
 
   const layout = ctx.kv;
   // Each step copies its cache in and the previous one back out (_move_kv_cache_to_working_gpu).
-  const kvLinkBytesPerS = Math.min(gpu.hostBytesPerS, KV_COPY_BYTES_PER_S);
-  const kvSeconds = parallel.mode === "single" && params.offloadKvCache ? (2 * layout.bytesPerCache) / kvLinkBytesPerS : 0;
+  const perTokenPerTensor = profile.dit.heads * profile.dit.headDim * 2;
+  const kvSeconds = parallel.mode === "single" && params.offloadKvCache
+    ? kvCopySeconds(layout.windowTokens, layout.condTokens, profile.dit.layers, perTokenPerTensor, gpu.hostBytesPerS)
+    : 0;
   const fsdpCpuSeconds = parallel.ditFsdp && parallel.fsdpCpuOffload ? whole / fsdpRanks / gpu.hostBytesPerS : 0;
   const gatherSeconds = parallel.ditFsdp && fsdpRanks > 1 ? (whole * (fsdpRanks - 1)) / fsdpRanks / gpu.peerBytesPerS : 0;
   const offloadSeconds = kvSeconds + fsdpCpuSeconds + gatherSeconds;
@@ -121,7 +144,7 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
   const terms: Term[] = [
     secondsTerm("dit-compute", "DiT forward compute, fp8 + compiled (launch + roofline ÷ efficiency × overhead)", computeSeconds, { linearFlops: flops.linear, attentionFlops: flops.attention, bf16Tflops: gpu.bf16Tflops, efficiency: DIT_EFFICIENCY, launchSeconds: DIT_LAUNCH_SECONDS, overhead: DIT_OVERHEAD_FACTOR }, SRC_DIT_FIT),
     secondsTerm("dit-kernels", `DiT forward with ${kernels.label} kernels: ×${kernels.factor.toFixed(2)}`, kernelSeconds, { kernels: kernels.kernels, factor: kernels.factor }, kernels.source),
-    secondsTerm("kv-offload", "KV cache copies per step (in + out, pageable)", kvSeconds, { bytesPerCache: layout.bytesPerCache, linkBytesPerS: kvLinkBytesPerS }, SRC_KV_OFFLOAD),
+    secondsTerm("kv-offload", "KV cache copies per step (in + out, pageable)", kvSeconds, { bytesPerCache: layout.bytesPerCache, windowTokens: layout.windowTokens, condTokens: layout.condTokens, linkBytesPerS: gpu.hostBytesPerS }, SRC_KV_OFFLOAD),
     secondsTerm("fsdp-cpu-offload", "FSDP CPU offload copies per forward", fsdpCpuSeconds, { bytes: whole / fsdpRanks }, SRC_FR12),
     secondsTerm("fsdp-gather", "FSDP all-gather per forward", gatherSeconds, { bytes: whole, ranks: fsdpRanks, peerBytesPerS: gpu.peerBytesPerS }, SRC_FSDP),
     secondsTerm("vae-decode", "VAE decode per clip", decodeSeconds, { pixels: ctx.pixels, frames: decodedFrames, efficiency: VAE_EFFICIENCY }, SRC_VAE_RATE),

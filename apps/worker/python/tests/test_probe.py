@@ -141,6 +141,16 @@ class AllocatorBudget(unittest.TestCase):
         self.assertEqual(allocator_budget(cap, int(0.5 * GIB), "allocator", int(1.25 * GIB)), cap)
 
 
+class HostAllocCliff(unittest.TestCase):
+    def test_measures_a_fresh_and_a_kept_tensor_copy_rate_for_a_small_cache(self):
+        sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        from host_alloc_cliff import BYTES_PER_TOKEN, measure
+        row = measure(16, 3)
+        self.assertEqual(row["bytes"], 16 * BYTES_PER_TOKEN)
+        self.assertGreater(row["freshTensorBytesPerS"], 0)
+        self.assertGreater(row["keptTensorBytesPerS"], 0)
+
+
 class CacheFrees(unittest.TestCase):
     """The probe empties PyTorch's cache where upstream calls torch.cuda.empty_cache() and nowhere else: upstream's own
     run on an H200 kept 40.65 GiB reserved in the encode against 27.35 GiB allocated (data/measurements/
