@@ -121,6 +121,7 @@ const seenFps = ([low, high]: [number, number]) => (low === high ? fps(low) : `$
  */
 const STAGE_LABEL: Record<StageSummary["stage"], string> = {
   "dit-forward": "DiT forward (one block)",
+  "offload-step": "a whole step with the KV cache on the CPU",
   "kv-copy-per-step": "KV cache in and out, per step",
   "vae-decode": "VAE decode, per clip",
   "vae-reencode": "motion-context re-encode, per clip",
