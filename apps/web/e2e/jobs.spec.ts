@@ -43,6 +43,7 @@ test("the form names the host, uploads survive navigation; filter, export and co
 
   await test.step("an upload keeps its name and survives a trip to the jobs list", async () => {
     await page.goto("/?gpu=rtx-4090&count=1&num_clip=3");
+    await expect(page.getByTestId("playground")).toHaveAttribute("data-hydrated", "true"); // an upload before React takes over is lost
     await page.getByTestId("upload-image").locator("input[type=file]").setInputFiles({ name: "portrait.png", mimeType: "image/png", buffer: makePng(384, 384) });
     await expect(page.getByTestId("image-preview")).toBeVisible();
     await expect(page.getByTestId("image-name")).toHaveText("portrait.png");

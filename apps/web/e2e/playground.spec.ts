@@ -25,6 +25,8 @@ test("sign up, find the OOM, fix it, share it, upload, submit and follow the job
   await test.step("5 × RTX 4090 at 704×384 with 100 clips runs out of memory, peak phase marked", async () => {
     await page.goto("/");
     await expect(verdict(page)).toBeVisible(); // the first render already has a verdict
+    // the form is the server's HTML until React takes it over: an edit before that would be reset by hydration
+    await expect(page.getByTestId("playground")).toHaveAttribute("data-hydrated", "true");
     const firstMeasured = await page.getByTestId("measured-neighbour").first().getAttribute("data-measurement");
     await page.selectOption("[data-flag=gpu]", "rtx-4090");
     await page.fill("[data-flag=count]", "5");

@@ -36,6 +36,7 @@ test("a LiveAvatar job on a GPU host: the video comes back and plays on the job 
   const prompt = "A blue-violet gradient hums a quiet tone.";
   await test.step("1 × H200, a PNG, a 4 s WAV and a prompt; the GPU host will take it with LiveAvatar", async () => {
     await page.goto("/?gpu=h200&count=1");
+    await expect(page.getByTestId("playground")).toHaveAttribute("data-hydrated", "true"); // an upload before React takes over is lost
     await expect(page.getByTestId("verdict")).toBeVisible();
     await page.getByTestId("upload-image").locator("input[type=file]").setInputFiles({ name: "face.png", mimeType: "image/png", buffer: makePng(384, 384) });
     await expect(page.getByTestId("image-preview")).toBeVisible();

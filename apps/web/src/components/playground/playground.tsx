@@ -53,6 +53,9 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
   const searchParams = useSearchParams();
   const query = searchParams.toString();
   const [plan, setPlanState] = useState(initialPlan);
+  // The server's HTML answers before React takes the form over; until then an edit would be reset by hydration.
+  const [isHydrated, setIsHydrated] = useState(false);
+  useEffect(() => setIsHydrated(true), []);
   // The newest plan, for edits that arrive before React re-renders (fast typing, scripted input).
   const planRef = useRef(initialPlan);
   const writtenQuery = useRef(query);
@@ -156,7 +159,7 @@ export function Playground({ initialPlan, initialCheck, parseError, hosts, isSig
   const neededClips = audioSeconds ? clipsForAudio(audioSeconds, plan.params.inferFrames) : null;
 
   return (
-    <div className="playground">
+    <div className="playground" data-testid="playground" data-hydrated={isHydrated ? "true" : "false"}>
       <form className="playground-form" onSubmit={(event) => event.preventDefault()} aria-label="plan">
         {parseError && <div className="callout callout-error" role="alert">This link&apos;s plan could not be read ({parseError}); showing the defaults.</div>}
         <Panel title="Hardware">
