@@ -142,7 +142,7 @@ export const comparedPlan = (m: Measurement): Plan => {
  * what only upstream's kernels hold outside the allocator where the probe measured (it runs neither cuDNN attention
  * nor compiled fp8 kernels).
  */
-const predictedPhaseBytes = (gpu: GpuEstimate, phase: Phase, withoutNccl: boolean, instrument: InstrumentKind = "upstream"): number => {
+const predictedPhaseBytes = (gpu: GpuEstimate, phase: Phase, withoutNccl: boolean, instrument: InstrumentKind): number => {
   const memory = gpu.phases.find((p) => p.phase === phase);
   if (!memory) return 0;
   const left = (term: { id: string }) => (withoutNccl && term.id.startsWith("nccl")) || (instrument === "probe" && term.id === UPSTREAM_KERNELS_TERM_ID);
@@ -276,7 +276,7 @@ export const compareInstruments = (measurements: readonly Measurement[]): Instru
         const upstreamBytes = neededBytes(a, up.capBytes ?? Infinity);
         const probeBytes = neededBytes(b, probe.capBytes ?? Infinity);
         const probeErrorBytes = probeBytes - upstreamBytes;
-        rows.push({ probeId: probe.id, upstreamId: up.id, rank: rank.rank, phase, probeBytes, upstreamBytes, predictedBytes: predictedPhaseBytes(gpu, phase, false), probeErrorBytes, isProbeWithin: Math.abs(probeErrorBytes) <= allowedErrorBytes(upstreamBytes) });
+        rows.push({ probeId: probe.id, upstreamId: up.id, rank: rank.rank, phase, probeBytes, upstreamBytes, predictedBytes: predictedPhaseBytes(gpu, phase, false, "upstream"), probeErrorBytes, isProbeWithin: Math.abs(probeErrorBytes) <= allowedErrorBytes(upstreamBytes) });
       }
     }
   }

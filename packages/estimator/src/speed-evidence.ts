@@ -29,7 +29,7 @@ export const observationRows = (): ObservationRow[] =>
  */
 export type SpeedExplanation = {
   defaultFps: number;
-  /** The README's 45 ÷ the fit's prediction: upstream's claim on 5 × H800 against its own forward timed on one H200. */
+  /** The README's 45 ÷ the fit's prediction: upstream's claim on 5 × H800 against the line through its own compiled forwards (one H100). */
   readmeOverFit: number;
   /** v1.0's levers on today's code: bf16, eager. */
   eagerBf16Fps: number;

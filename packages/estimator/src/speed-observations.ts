@@ -5,9 +5,9 @@ import { speedRegime, type SpeedRegime } from "./speed-error-bar.ts";
 
 /**
  * Every published observation of LiveAvatar's speed the estimator can be held to, as plans: upstream's README over its
- * history, users' timings in upstream's issue threads, the field report, the probe's forwards. SPEED_ERROR_BAR is
- * derived here; the point they are held against is fitted to upstream's own compiled forward (throughput.ts), and the
- * kernel factors are upstream's own forward ratios (kernel-factors.ts), so upstream's timed runs sit on the point.
+ * history, users' timings in upstream's issue threads, the field report, upstream's own forwards and the offloaded steps
+ * measured here. SPEED_ERROR_BAR is derived here; the point they are held against is the line through upstream's own
+ * compiled forwards (throughput.ts), and the kernel factors are upstream's own forward ratios (kernel-factors.ts).
  *
  * `code`: the upstream version the run used. v1.0 (2025-12) had neither --fp8 nor compilation, nor what @9c2c38d always
  * does (RoPE rewrite, merged LoRA, cuDNN self-attention); 2026-01-09 added the first three, v1.1 (2026-01-20) fp8 and
@@ -31,7 +31,7 @@ const V1_0_LEVERS = { fp8: false, enableCompile: false } as const;
 
 export const FPS_OBSERVATIONS: readonly FpsObservation[] = [
   {
-    // Upstream's claim on 5 × H800; the fit is upstream's own compiled fp8 forward on one H200 (throughput.ts).
+    // Upstream's claim on 5 × H800; the fit is the line through upstream's own compiled fp8 forwards (throughput.ts).
     id: "README 45 FPS",
     cites: ["liveavatar.md: README @9c2c38d, 45 FPS on multi-GPU H800 with FP8 + compile + cuDNN attention"],
     code: "v1.1",

@@ -7,7 +7,7 @@ import { speedRanges } from "./speed-error-bar.ts";
 import { DEFAULT_AUDIO_SECONDS } from "./audio-embedding.ts";
 import { singleDecodeOutputFrames } from "./vae-decode.ts";
 import { kernelFactor } from "./kernel-factors.ts";
-import { audioEncoderBytes, ditWeightBytes, textEncoderBytes, vaeWeightBytes } from "./weights.ts";
+import { audioEncoderBytes, BF16_BYTES, ditWeightBytes, textEncoderBytes, vaeWeightBytes } from "./weights.ts";
 
 const SRC_DIT_FIT = measured(
   "secondsPerForward in data/measurements/upstream-704x384-c2-cap79.json and upstream-384x256-q8cpu-offloadkv-t5cpu-cap24-expandable.json (upstream's own fp8 + compiled forward, one H100: 0.312 s at 704×384, 0.188 s at 384×256)",
@@ -108,7 +108,7 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
 
   const layout = ctx.kv;
   // Each step copies its cache in and the previous one back out (_move_kv_cache_to_working_gpu).
-  const perTokenPerTensor = profile.dit.heads * profile.dit.headDim * 2;
+  const perTokenPerTensor = profile.dit.heads * profile.dit.headDim * BF16_BYTES;
   const kvSeconds = parallel.mode === "single" && params.offloadKvCache
     ? kvCopySeconds(layout.windowTokens, layout.condTokens, profile.dit.layers, perTokenPerTensor, gpu.hostBytesPerS)
     : 0;
