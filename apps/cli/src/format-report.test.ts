@@ -70,9 +70,9 @@ describe("formatReport", () => {
 
   it("shows host RAM, speed, verdict, findings, notes, suggestions and the error bar", () => {
     expect(lineWith("Host RAM")).toContain("60.00 GiB needed · 128 GB (119.21 GiB) installed");
-    // Out of memory: speed only as "if it fit", in the ranges the compute bar allows (×1/1.2 to ×5.2), rounded outward.
-    expect(lineWith("Speed")).toContain("if it fit: 0.4–1.9 s/step · 1–7.4 s/clip · 6–29 FPS · wall 4 min 10 s–13 min 50 s for 100 clips");
-    expect(lineWith("error bar (compute-bound)")).toContain("up to 3.7× slower, 1.2× faster than predicted");
+    // Out of memory: speed only as "if it fit", in the ranges the compute bar allows (×1/1.3 to ×5.2), rounded outward.
+    expect(lineWith("Speed")).toContain("if it fit: 0.3–1.9 s/step · 1–7.4 s/clip · 6–32 FPS · wall 4 min 00 s–13 min 50 s for 100 clips");
+    expect(lineWith("error bar (compute-bound)")).toContain("up to 3.7× slower, 1.3× faster than predicted");
     expect(lineWith("Verdict")).toContain("OUT-OF-MEMORY  DiT ranks need 25.80 GiB");
     expect(lineWith("dit-rank-oom")).toMatch(/error\s+dit-rank-oom\s+every TPP DiT rank holds the whole DiT\s+\[FR-5, fsdp\.py\]/);
     expect(lineWith("FR-9:")).toContain("num_clip moves host RAM");
@@ -86,7 +86,7 @@ describe("formatReport", () => {
 
   it("shows a plan that runs its speed range without 'if it fit', and an invalid plan none", () => {
     const runs = formatReport({ ...REPORT, verdict: { ...REPORT.verdict, status: "runs" } }, { color: false });
-    expect(runs).toMatch(/^Speed {6}0\.4–1\.9 s\/step · 1–7\.4 s\/clip · 6–29 FPS/m);
+    expect(runs).toMatch(/^Speed {6}0\.3–1\.9 s\/step · 1–7\.4 s\/clip · 6–32 FPS/m);
     const invalid = formatReport({ ...REPORT, verdict: { ...REPORT.verdict, status: "invalid" } }, { color: false });
     expect(invalid).toContain("Speed      not shown: upstream would not run this plan");
     expect(invalid).not.toMatch(/FPS ·/);

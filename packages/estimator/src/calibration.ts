@@ -65,6 +65,9 @@ export const Measurement = z.object({
       secondsPerForward: z.number().nullable().optional(),
       /** Seconds per denoising step: the KV cache moved in, the forward, the cache moved out. */
       secondsPerStep: z.number().nullable().optional(),
+      /** Every denoising step and every forward in order (the upstream harness; one forward per step). */
+      stepSeconds: z.array(z.number()).nullable().optional(),
+      forwardSeconds: z.array(z.number()).nullable().optional(),
       decodeSecondsPerClip: z.array(z.number()).nullable().optional(),
       reencodeSeconds: z.number().nullable().optional(),
       /** The upstream harness: what forwards took beyond twice their median, summed (torch.compile and recompiles). */

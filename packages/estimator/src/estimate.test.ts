@@ -80,7 +80,7 @@ describe("estimate()", () => {
     // the frames go to the host: from the second clip on (the previous clip's decode, a GPU term) the GPU holds no more
     expect(estimate(plan(10)).gpus[0]!.phases.map((p) => p.totalBytes)).toEqual(estimate(plan(2)).gpus[0]!.phases.map((p) => p.totalBytes));
   });
-  it("speed: the line through upstream's own compiled fp8 forwards (H100: 0.312 s at 704×384, 0.188 s at 384×256); 5 × H100 in TPP then predicts ~38.5 FPS, the README's 45 inside the 1.2× faster bar", () => {
+  it("speed: the line through upstream's own compiled fp8 forwards (H100: 0.312 s at 704×384, 0.188 s at 384×256); 5 × H100 in TPP then predicts ~38.5 FPS, the README's 45 inside the 1.3× faster bar", () => {
     expect(estimate(resolvePlan({ hardware: { gpu: "h100-sxm", count: 1 } })).speed.forwardSeconds).toBeCloseTo(0.312, 3);
     expect(estimate(resolvePlan({ hardware: { gpu: "h100-sxm", count: 1 }, params: { size: "384*256" } })).speed.forwardSeconds).toBeCloseTo(0.188, 3);
     // the H200 (same bf16 peak) ran it 2 % faster than the line

@@ -48,4 +48,4 @@ export { measuredKernelFactors, staleKernelFactors, type MeasuredKernelFactor } 
 export { observationRows, speedExplanation, type ObservationRow, type SpeedExplanation } from "./speed-evidence.ts";
 export { calibrationEvidence, type CalibrationEvidence, type StageSummary } from "./evidence.ts";
 export { compareUpstreamPhases, type UpstreamPhaseRow } from "./upstream-phases.ts";
-export { compareStageTimings, TIMED_STAGES, type StageTiming, type TimedStage } from "./stage-timings.ts";
+export { compareStageTimings, steadyStep, TIMED_STAGES, type StageTiming, type TimedStage } from "./stage-timings.ts";

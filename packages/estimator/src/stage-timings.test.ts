@@ -3,7 +3,7 @@ import { Measurement } from "./calibration.ts";
 import { resolvePlan } from "./defaults.ts";
 import { estimate } from "./estimate.ts";
 import { compareSpeed } from "./speed-calibration.ts";
-import { compareStageTimings } from "./stage-timings.ts";
+import { compareStageTimings, steadyStep } from "./stage-timings.ts";
 import { COMPILE_SECONDS } from "./throughput.ts";
 
 const run = (kind: "probe" | "upstream", params: Record<string, unknown>, rank: Record<string, unknown>) =>
@@ -36,5 +36,21 @@ describe("stage timings: each timed stage of one GPU against its speed term", ()
     const row = compareStageTimings(offloaded).find((r) => r.stage === "kv-copy-per-step")!;
     expect(row.measuredSeconds).toBeCloseTo(2.0, 9);
     expect(row.predictedSeconds).toBeGreaterThan(0);
+  });
+  it("a long run's step: the forward plus the last clip's median copy, leaving the first clip's page faults and clip 2's recompile out", () => {
+    // upstream's compiled 12-frame run: 4 steps a clip; clip 2's first forward recompiled (2.24 s)
+    const rank = run("upstream", { offloadKvCache: true }, {
+      secondsPerForward: 0.15, secondsPerStep: 1.61, decodeSecondsPerClip: [2.9, 2.9],
+      stepSeconds: [79.2, 1.61, 1.95, 1.88, 2.84, 1.24, 0.73, 0.81],
+      forwardSeconds: [78.6, 0.15, 0.15, 0.15, 2.24, 0.19, 0.15, 0.14],
+    }).ranks[0]!;
+    const steady = steadyStep(rank)!;
+    // copies of the last clip: 0.60, 1.05, 0.58, 0.67; the upper median
+    expect(steady.copySeconds).toBeCloseTo(0.67, 9);
+    expect(steady.stepSeconds).toBeCloseTo(0.82, 9);
+    // without per-step timings (the probe) the median step stands
+    expect(steadyStep({ ...rank, stepSeconds: null, forwardSeconds: null })).toEqual({ stepSeconds: 1.61, copySeconds: 1.61 - 0.15 });
+    // steps that do not divide into the clips decoded (an OOM mid-clip) also fall back to the median step
+    expect(steadyStep({ ...rank, decodeSecondsPerClip: [2.9, 2.9, 2.9] })!.stepSeconds).toBe(1.61);
   });
 });

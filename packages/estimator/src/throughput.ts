@@ -74,10 +74,10 @@ export const clipsToGenerate = (params: { numClip: number; inferFrames: number; 
  * 80 of the cond cache per direction (_move_kv_cache_to_working_gpu). Moving out allocates a fresh pageable host tensor
  * for each: glibc hands a block over 32 MiB (its largest mmap threshold) fresh pages from the kernel every time, and
  * faulting them in is what the copy waits on; smaller blocks come back from the heap. A CPU experiment shows the cliff
- * (data/measurements/host-alloc-cliff.json). Rates from upstream's own runs on one H100
+ * (data/measurements/host/alloc-cliff.json). Rates from upstream's own runs on one H100
  * (data/measurements/upstream-384x256-*-cap24*.json): the 12-frame step (every tensor under 32 MiB) moved 2 × 3.24 GB in
- * 0.62 s — 10.5 GB/s; the 48-frame step (45 MiB window tensors) took 3.40 s, which leaves 1.45 GB/s for the window's
- * way out. Both capped by the host link.
+ * 0.62 s — 10.5 GB/s; the 48-frame step (45 MiB window tensors) took 3.40 s (its median step; 3.35 at a long run's
+ * pace, stage-timings.ts steadyStep), which leaves 1.45 GB/s for the window's way out. Both capped by the host link.
  */
 export const HOST_MMAP_THRESHOLD_BYTES = 32 * 1024 * 1024;
 export const KV_COPY_BYTES_PER_S = 10.5e9;

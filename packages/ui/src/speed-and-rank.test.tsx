@@ -11,8 +11,8 @@ describe("SpeedPanel shows speed as its error bar's range", () => {
   it("a plan that runs: FPS, step and wall time as ranges, with the bar and its source", () => {
     const html = renderToStaticMarkup(<SpeedPanel estimate={est} status="runs" />);
     expect(html).toContain(`data-testid="fps">${formatFpsRange(est.speed.fpsRange)}`);
-    expect(html).toContain("10–47 FPS");
-    expect(html).toContain("up to 3.7× slower and 1.2× faster");
+    expect(html).toContain("10–51 FPS");
+    expect(html).toContain("up to 3.7× slower and 1.3× faster");
     expect(html).toContain('data-shown="range"');
     expect(html).not.toContain("If it fit");
   });
