@@ -2,6 +2,9 @@
 id, command, machine, date, gpu, plan, ranks[...]) plus "instrument".
 
     python3 upstream_measurements.py COMBINED.json --machine "…" --batch-command "…" --dest ../../../data/measurements
+        [--id-suffix -host2]
+
+--id-suffix names a run of a configuration already committed from another machine (the id is the file's name).
 """
 from __future__ import annotations
 
@@ -12,8 +15,8 @@ import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BASE_PLAN = os.path.join(HERE, "plans", "h100-704x384-default.json")
-# a cap stands for the catalog card whose usable memory it is (gpu-catalog.ts); uncapped: the H200 it ran on
-CARD_OF_CAP = {23.65: "rtx-4090", 31.36: "rtx-5090", 44.39: "l40s", 79.18: "h100-sxm", None: "h200"}
+# a cap stands for the catalog card whose usable memory it is (gpu-catalog.ts); uncapped: the card it ran on
+CARD_OF_CAP = {23.65: "rtx-4090", 31.36: "rtx-5090", 44.39: "l40s", 79.18: "h100-sxm"}
 DROP = {"type", "rank_", "t"}
 
 
@@ -23,7 +26,8 @@ def plan_for(result: dict) -> dict:
     plan = copy.deepcopy(plan)
     lv = result["levers"]
     cap = round(result["capBytes"] / 1024 ** 3, 2) if result.get("capBytes") else None
-    plan["hardware"]["gpu"] = CARD_OF_CAP.get(cap, "h200")
+    uncapped = "h100-sxm" if "H100" in (result.get("gpu") or "") else "h200"
+    plan["hardware"]["gpu"] = CARD_OF_CAP.get(cap, "h200") if cap is not None else uncapped
     plan["params"].update({"size": lv["size"], "inferFrames": lv["inferFrames"], "sampleSteps": lv["sampleSteps"],
                            "fp8": lv["fp8"], "enableCompile": lv["enableCompile"], "offloadKvCache": lv["offloadKvCache"],
                            "t5Cpu": lv["t5Cpu"], "numClip": lv["numClip"], "audioSeconds": result.get("audioSeconds"),
@@ -31,12 +35,12 @@ def plan_for(result: dict) -> dict:
     return plan
 
 
-def to_measurement(entry: dict, machine: str, batch_command: str, plan: dict = None) -> dict:
+def to_measurement(entry: dict, machine: str, batch_command: str, plan: dict = None, id_suffix: str = "") -> dict:
     r = entry["result"]
     rank = {k: v for k, v in r.items() if k not in DROP}
     cap = r.get("capBytes")
     return {
-        "id": "upstream-" + entry["id"],
+        "id": "upstream-" + entry["id"] + id_suffix,
         "description": "LiveAvatar's own single-GPU pipeline (upstream @" + r["instrument"]["commit"][:7] + ") with random "
                        "weights, run by apps/worker/python/headroom_upstream: " + entry["command"],
         "instrument": {"kind": "upstream", "commit": r["instrument"]["commit"]},
@@ -63,6 +67,7 @@ def main() -> int:
     ap.add_argument("--machine", required=True)
     ap.add_argument("--batch-command", required=True)
     ap.add_argument("--dest", required=True)
+    ap.add_argument("--id-suffix", default="")
     ap.add_argument("--plan-of", action="append", default=[], metavar="RUN_ID=MEASUREMENT.json",
                     help="take that probe measurement's plan verbatim, so calibration pairs the two runs (same plan and cap)")
     args = ap.parse_args()
@@ -78,7 +83,7 @@ def main() -> int:
             if not entry.get("result") or not entry["result"].get("phases"):
                 print("skip", entry.get("id"), entry.get("skipped") or (entry.get("result") or {}).get("error"))
                 continue
-            m = to_measurement(entry, args.machine, args.batch_command, plans.get(entry["id"]))
+            m = to_measurement(entry, args.machine, args.batch_command, plans.get(entry["id"]), args.id_suffix)
             out = os.path.join(args.dest, m["id"] + ".json")
             with open(out, "w") as fh:
                 json.dump(m, fh, indent=1)

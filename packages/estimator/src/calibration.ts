@@ -48,6 +48,8 @@ export const Measurement = z.object({
   id: z.string(),
   instrument: Instrument.default({ kind: "probe" }),
   command: z.string(),
+  /** The machine it ran on, as the file describes it: forwards are compared as ratios only within one. */
+  machine: z.string().optional(),
   date: z.string(),
   gpu: z.string(),
   torchVersion: z.string(),
@@ -55,6 +57,8 @@ export const Measurement = z.object({
   plan: MeasuredPlan,
   /** The upstream harness's --self-attention: upstream's cuDNN kernel (the default) or PyTorch's SDPA in its place. */
   selfAttention: z.enum(["cudnn", "sdpa"]).optional(),
+  /** PyTorch's allocator settings the upstream run had (PYTORCH_CUDA_ALLOC_CONF); null for none. */
+  allocConf: z.string().nullable().optional(),
   emulation: Emulation.optional(),
   ranks: z.array(
     z.object({

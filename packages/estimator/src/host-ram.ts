@@ -9,6 +9,10 @@ import { audioEncoderBytes, ditWeightBytes, textEncoderBytes, vaeWeightBytes } f
 const SRC_PROCESS = assumption("host-ram.ts", "LiveAvatar imports diffusers, transformers, peft, decord and more than the probe does");
 const SRC_RUNTIME = measured("host.peakRssBytes of the probe runs without KV offload (data/measurements/*, fitted.json)");
 const SRC_KV_STAGING = measured("host.peakRssBytes − the offloaded caches − the runtime, probe runs with --offload_kv_cache (*-hostram.json)");
+const SRC_KV_FREED = measured(
+  "host.phases.denoise.peakRssBytes − encode rssBytes − 4 caches − staging: upstream-384x256-q8cpu-offloadkv-t5cpu-eager-cap24-expandable.json 1.74 caches, upstream-384x256-q8cpu-offloadkv-t5cpu-cap24-expandable.json (compiled) 2.50",
+  "causal_s2v_pipeline.py:640–644: .to('cpu') allocates new host tensors at each move-out (:1044, :1092), .to(cuda) frees them at each move-in (:1017, :1083)",
+);
 const SRC_ENCODERS_ON_CPU = upstream("causal_s2v_pipeline.py: T5EncoderModel(device=cpu), AudioEncoder on CPU");
 const SRC_FRAMES_ON_CPU = measured("host.peakRssBytes of the clip-count runs (data/measurements/h100-*-c*.json): +4.0 × the fp32 frames kept; causal_s2v_pipeline.py out.append(image.cpu()), torch.cat; utils.py save_video: clamp, make_grid clones, stack");
 const SRC_LOADER_PATCH = assumption("Headroom loader patch");
@@ -25,8 +29,20 @@ export const HOST_RUNTIME_BYTES = FITTED.hostRuntimeBytes;
 /** Copying step caches GPU⇄host through pageable memory keeps about this much beyond the caches (staging, heap). */
 export const KV_OFFLOAD_HOST_STAGING_BYTES = FITTED.kvOffloadHostStagingBytes;
 /**
+ * Freed step caches upstream's heap keeps beside the four live ones. Each step's .to(cuda) frees its cache's host tensors
+ * and .to("cpu") allocates new ones, so at most four caches live, yet RSS at the denoise peak held 1.74 (eager) and 2.50
+ * (compiled) caches more, beyond staging, at 48 frames; 1.1–3.4 at 12. Freed memory glibc keeps: once generate() drops
+ * all four (:1151, --offload_model) RSS stays at its peak at 12 frames and ends 12.2–14.8 GB under it at 48 (what glibc
+ * had mapped apart: the 45 MiB windows are over its 32 MiB threshold), about four caches' bytes still resident. Compile's
+ * own host memory is 0.14–0.19 GB at the denoise peak (upstream-704x384-c2, -bf16-c2 against their eager runs): not a term.
+ */
+export const HOST_KV_FREED_CACHES = 2;
+/** Freed step-cache copies glibc keeps resident under upstream's --offload_kv_cache. */
+export const hostKvFreedBytes = (bytesPerCache: number): number => HOST_KV_FREED_CACHES * bytesPerCache;
+/**
  * The host terms the probe reproduces, and the calibration holds to HOST_RAM_ERROR_BAR; the rest is read from the source.
- * host-frames only where the run kept its frames (probe >= 0.2.0 records host.frames), for the clips it ran.
+ * host-frames only where the run kept its frames (probe >= 0.2.0 records host.frames), for the clips it ran. Not
+ * host-kv-freed: the probe's fresh process kept only its staging beside the caches (l40s-704x384-offloadkv-cap44).
  */
 export const PROBE_HOST_TERM_IDS: readonly string[] = ["host-runtime", "host-kv-cache", "host-kv-staging", "host-frames"];
 /**
@@ -93,6 +109,7 @@ export const hostRunTerms = (ctx: EstimateContext, clips: number): Term[] => {
     const layout = ctx.kv;
     terms.push(bytesTerm("host-kv-cache", "KV caches on the host (all steps)", layout.hostBytes, "resident", { caches: layout.caches }, SRC_KV_OFFLOAD));
     terms.push(bytesTerm("host-kv-staging", "pageable copies of the step caches (staging, heap)", KV_OFFLOAD_HOST_STAGING_BYTES, "transient", {}, SRC_KV_STAGING));
+    terms.push(bytesTerm("host-kv-freed", "freed host copies of the step caches the heap keeps", hostKvFreedBytes(layout.bytesPerCache), "transient", { caches: HOST_KV_FREED_CACHES, bytesPerCache: layout.bytesPerCache }, SRC_KV_FREED));
   }
   if (params.offloadModel && params.enableOnlineDecode) terms.push(bytesTerm("host-dit-swap", "DiT swapped out for the online decode", ditWeightBytes(profile, params.fp8), "resident", {}, SRC_DIT_SWAP));
   if (parallel.ditFsdp && parallel.fsdpCpuOffload) terms.push(bytesTerm("host-dit-shards", "DiT shards offloaded by FSDP", ditWeightBytes(profile, params.fp8), "resident", {}, SRC_FR12));

@@ -25,10 +25,17 @@ const forwardSeconds = (m: Measurement): number | null => {
   return forwards.length > 0 ? median(forwards) : null;
 };
 
-/** What a run asks of the DiT apart from its kernels: runs alike here differ only in fp8, compile and attention. */
+/**
+ * What a run asks of the DiT apart from its kernels, and where it ran: runs alike here differ only in fp8, compile and
+ * attention. The machine is part of it — launch-bound kernels run at the host's pace (a second H100 host ran eager
+ * 384×256 forwards 1.8× the first's), so a ratio across hosts would be the hosts' as much as the kernels'; the file
+ * names its lease before the colon of `machine`. So are the allocator's settings (expandable segments ran eager
+ * 384×256 forwards 16 % slower).
+ */
 const shapeKey = (m: Measurement): string => {
   const params = { ...m.plan.params, fp8: null, enableCompile: null };
-  return JSON.stringify({ gpu: m.gpu, params, parallel: m.plan.parallel, count: m.plan.hardware.count });
+  const lease = m.machine?.split(":")[0] ?? null;
+  return JSON.stringify({ gpu: m.gpu, lease, allocConf: m.allocConf ?? null, params, parallel: m.plan.parallel, count: m.plan.hardware.count });
 };
 
 const attention = (m: Measurement) => m.selfAttention ?? "cudnn";
@@ -57,8 +64,9 @@ export const measuredKernelFactors = (measurements: readonly Measurement[]): Mea
 
 /**
  * A factor in use that upstream's own runs at its plan contradict by more than `tolerance` (10 %: run-to-run spread of
- * a median is ~1 %). At smaller frames eager's launch cost weighs more (384×256: eager fp8 1.45× compiled, against 1.27×
- * at 704×384); speed's error bar carries that (speed-observations.ts FORWARD_EXTREMES).
+ * a median is ~1 % on one machine; host to host, eager fp8 ÷ compiled at 704×384 was 1.27 on the H200 and 1.41 on a
+ * second H100 host). At smaller frames eager's launch cost weighs more (384×256: eager fp8 1.45–1.89× compiled);
+ * speed's error bar carries that (speed-observations.ts FORWARD_EXTREMES).
  */
 export const staleKernelFactors = (measured: readonly MeasuredKernelFactor[], inUse: Record<KernelSet, { factor: number }>, tolerance = 0.1): MeasuredKernelFactor[] =>
   measured.filter((m) => m.kernels !== "sdpa-self-attention" && m.atFactorsPlan && Math.abs(inUse[m.kernels].factor / m.factor - 1) > tolerance);

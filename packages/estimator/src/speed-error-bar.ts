@@ -31,12 +31,13 @@ export const speedRegime = (offloadShare: number): SpeedRegime => (offloadShare 
  * Rounded up from speed-observations.ts deriveSpeedErrorBar (2 significant figures):
  * compute: slower 3.7 = issue #22 (v1.0 on 5 × H100, 8.7 FPS against a predicted 31.0, 3.57×), beside FR-14 (2.34×),
  *   issue #38 (~20 FPS on 5 × H100 with the scripts' default, 1.92×), the README's history (20 and 30+ FPS, 1.55× and
- *   1.26×) and upstream's own slowest forward (eager fp8 at 384×256, 1.17×); faster 1.3 = upstream's fastest forward
+ *   1.26×) and upstream's own slowest forward (eager fp8 at 384×256 on a second H100 host, 1.77×); faster 1.3 = upstream's fastest forward
  *   (compiled fp8 at 384×256 with 12-frame clips on an H100, 1.22× under the line through the 48-frame run's median),
  *   beside the README's 45 FPS on 5 × H800 against the 38.5 predicted from upstream's own compiled forwards (1.17×).
  * offload: slower 92 = FR-12 (FSDP CPU offload, 0.03 FPS against a predicted 2.8, 92×), beside FR-15 (KV offload on
- *   one RTX 4090, 0.07 FPS against 0.21, 3.0×) and the slowest offloaded step measured here (1.15×); the fastest
- *   offloaded step ran 1.01× faster (upstream's eager 48-frame step at a long run's pace), so faster is compute's.
+ *   one RTX 4090, 0.07 FPS against 0.21, 3.0×) and the slowest offloaded step measured here (1.39×, a second H100
+ *   host); the fastest offloaded step ran 1.01× faster (upstream's eager 48-frame step at a long run's pace), so faster
+ *   is compute's.
  */
 export const SPEED_ERROR_BAR: Record<SpeedRegime, SpeedErrorBar> = {
   compute: {

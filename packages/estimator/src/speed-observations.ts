@@ -118,26 +118,27 @@ export type ForwardObservation = { id: string; predictedSeconds: number; measure
 
 /**
  * Upstream's own forwards' extremes (self-attention through cuDNN, as it ships), copied from compareSpeed over
- * data/measurements (apps/cli calibration.test.ts recomputes them from the files and fails when they move): eager fp8
- * at 384×256 with 12-frame clips and expandable segments ran 1.17× the prediction (the same run without expandable
- * segments: 1.01×; eager's launch cost weighs more at small frames); compiled fp8 at 384×256 with 12-frame clips ran
- * 1.22× faster than the line, which passes through the 48-frame run's median forward (0.188 s): that run's forwards
- * ranged 0.147–0.29 s between its KV copies, the 12-frame run's 0.145–0.151 s (its window a quarter as long, and its
- * copies under glibc's mmap threshold).
+ * data/measurements (apps/cli calibration.test.ts recomputes them from the files and fails when they move). At 384×256
+ * the forward is launch-bound and runs at the host's pace: eager fp8 with 12-frame clips ran 1.77× the prediction on a
+ * second H100 host (1.01× on the first), and compiled fp8 with 12-frame clips ran 1.22× faster than the line on the
+ * first host (1.20× slower on the second); the line passes through a 48-frame run's median forward (0.188 s), whose
+ * forwards ranged 0.147–0.29 s between its KV copies. At 704×384 every card and host is within 5 % (the line is fitted
+ * there).
  */
 export const FORWARD_EXTREMES: readonly ForwardObservation[] = [
-  { id: "upstream-384x256-if12-q8cpu-offloadkv-t5cpu-eager-cap24-expandable", predictedSeconds: 0.2344, measuredSeconds: 0.2742 },
+  { id: "upstream-384x256-if12-q8cpu-offloadkv-t5cpu-eager-cap24-host2", predictedSeconds: 0.2344, measuredSeconds: 0.4156 },
   { id: "upstream-384x256-if12-q8cpu-offloadkv-t5cpu-cap24-outside", predictedSeconds: 0.184, measuredSeconds: 0.1506 },
 ];
 
 /**
  * Whole steps with the KV cache offloaded (compareStageTimings "offload-step", at a long run's pace: steadyStep), the
- * extremes over data/measurements (apps/cli calibration.test.ts recomputes them): the probe's 704×384 step at a 44 GiB
- * cap ran 1.15× the prediction, upstream's own eager 48-frame 384×256 step 0.99× (the copy rates are fitted on
- * upstream's steps: throughput.ts).
+ * extremes over data/measurements (apps/cli calibration.test.ts recomputes them): upstream's eager 12-frame 384×256
+ * step ran 1.39× the prediction on a second H100 host (its copies moved 1.25–1.43× slower and its forwards ran at the
+ * host's pace; the first host, where the copy rates are fitted: throughput.ts, ran 1.00×), upstream's eager 48-frame
+ * step 0.99× on the first.
  */
 export const OFFLOAD_STEP_EXTREMES: readonly ForwardObservation[] = [
-  { id: "l40s-704x384-offloadkv-cap44", predictedSeconds: 8.9822, measuredSeconds: 10.2997 },
+  { id: "upstream-384x256-if12-q8cpu-offloadkv-t5cpu-eager-cap24-host2", predictedSeconds: 0.8511, measuredSeconds: 1.1848 },
   { id: "upstream-384x256-q8cpu-offloadkv-t5cpu-eager-cap24-expandable", predictedSeconds: 3.6397, measuredSeconds: 3.6213 },
 ];
 

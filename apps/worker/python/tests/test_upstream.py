@@ -381,6 +381,22 @@ class BatchAndSplit(unittest.TestCase):
         old = dict(entry, result=self.result())  # a harness 0.1.0 result: upstream's cuDNN ran
         self.assertEqual(upstream_measurements.to_measurement(old, "h200", "batch")["selfAttention"], "cudnn")
 
+    def test_id_suffix_names_a_second_machines_run_of_a_committed_configuration(self):
+        import upstream_measurements
+        entry = {"id": "704x384-eager-c2", "command": "python3 -m headroom_upstream --compile off",
+                 "date": "2026-12-05T00:00:00Z", "exitCode": 0, "result": self.result()}
+        self.assertEqual(upstream_measurements.to_measurement(entry, "h100", "batch")["id"], "upstream-704x384-eager-c2")
+        self.assertEqual(upstream_measurements.to_measurement(entry, "h100", "batch", None, "-host2")["id"],
+                         "upstream-704x384-eager-c2-host2")
+
+    def test_an_uncapped_run_is_a_plan_for_the_card_it_ran_on_and_a_cap_for_the_card_it_stands_for(self):
+        import upstream_measurements
+        h100 = dict(self.result(), gpu="NVIDIA H100 80GB HBM3")
+        self.assertEqual(upstream_measurements.plan_for(h100)["hardware"]["gpu"], "h100-sxm")
+        self.assertEqual(upstream_measurements.plan_for(self.result())["hardware"]["gpu"], "h200")
+        capped = dict(h100, capBytes=int(23.65 * 1024 ** 3))
+        self.assertEqual(upstream_measurements.plan_for(capped)["hardware"]["gpu"], "rtx-4090")
+
 
 class Failures(unittest.TestCase):
     def test_missing_upstream_dir_is_not_installed(self):
