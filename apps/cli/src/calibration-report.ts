@@ -28,9 +28,9 @@ const formatInstruments = (rows: readonly InstrumentPhaseRow[]): string[] => {
   if (rows.length === 0) return ["", "Probe vs upstream: no plan measured by both instruments yet"];
   return [
     "",
-    "Probe vs upstream (LiveAvatar's own code, random weights), per phase on every plan both measured (GiB; bar max(3 %, 0.5 GiB) of upstream's)",
-    `  ${"probe run / upstream run".padEnd(60)} ${"phase".padEnd(8)} ${"probe".padStart(7)} ${"upstream".padStart(8)} ${"estimate".padStart(8)} ${"probe−up".padStart(8)}`,
-    ...rows.map((r) => `  ${`${r.probeId} / ${r.upstreamId}${r.rank > 0 ? ` r${r.rank}` : ""}`.padEnd(60)} ${r.phase.padEnd(8)} ${formatGibValue(r.probeBytes).padStart(7)} ${formatGibValue(r.upstreamBytes).padStart(8)} ${formatGibValue(r.predictedBytes).padStart(8)} ${formatSignedGibValue(r.probeErrorBytes).padStart(8)}${r.isProbeWithin ? "" : "!"}`),
+    "Probe vs upstream (LiveAvatar's own code, random weights), per phase on every plan both measured (GiB; held, and live = allocated + outside the allocator; probe−up = the distance between their [live, held] intervals, bar max(3 %, 0.5 GiB) of upstream's held)",
+    `  ${"probe run / upstream run".padEnd(60)} ${"phase".padEnd(8)} ${"probe".padStart(7)} ${"upstream".padStart(8)} ${"live p/u".padStart(13)} ${"estimate".padStart(8)} ${"probe−up".padStart(8)}`,
+    ...rows.map((r) => `  ${`${r.probeId} / ${r.upstreamId}${r.rank > 0 ? ` r${r.rank}` : ""}`.padEnd(60)} ${r.phase.padEnd(8)} ${formatGibValue(r.probeBytes).padStart(7)} ${formatGibValue(r.upstreamBytes).padStart(8)} ${`${formatGibValue(r.probeLiveBytes)}/${formatGibValue(r.upstreamLiveBytes)}`.padStart(13)} ${formatGibValue(r.predictedBytes).padStart(8)} ${formatSignedGibValue(r.probeErrorBytes).padStart(8)}${r.isProbeWithin ? "" : "!"}`),
     `Probe within the bar of upstream: ${rows.filter((r) => r.isProbeWithin).length} of ${rows.length} phases`,
   ];
 };

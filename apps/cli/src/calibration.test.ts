@@ -218,6 +218,22 @@ describe("calibration against data/measurements", () => {
       // nor is upstream with PyTorch's SDPA patched in for its cuDNN self-attention
       expect(compareInstruments([probe, { ...asUpstream(1.001), selfAttention: "sdpa" }])).toEqual([]);
     });
+    it("holds the probe as the estimate is held: PyTorch's cache alone (held apart, live alike) is no miss; live bytes apart are", () => {
+      const cached = (extraCache: number, extraLive: number): Measurement => {
+        const up = asUpstream(1);
+        return { ...up, ranks: up.ranks.map((rank) => ({ ...rank, phases: { ...rank.phases, decode: { allocated: rank.phases.decode!.allocated + extraLive, reserved: rank.phases.decode!.reserved + extraLive + extraCache, deviceUsed: rank.phases.decode!.deviceUsed + extraLive + extraCache } } })) };
+      };
+      const decode = (up: Measurement) => compareInstruments([probe, up]).find((row) => row.phase === "decode")!;
+      const cacheOnly = decode(cached(3 * GIB, 0));
+      expect(cacheOnly.upstreamBytes - cacheOnly.probeBytes).toBeGreaterThan(2.9 * GIB);
+      expect(cacheOnly.probeErrorBytes).toBe(0);
+      expect(cacheOnly.isProbeWithin).toBe(true);
+      // upstream live above all the probe held: the shapes differ
+      const probeCache = cacheOnly.probeBytes - cacheOnly.probeLiveBytes;
+      const liveApart = decode(cached(0, probeCache + 2 * GIB));
+      expect(liveApart.probeErrorBytes).toBeCloseTo(-2 * GIB, -6);
+      expect(liveApart.isProbeWithin).toBe(false);
+    });
     it("summarises each instrument with the same fields as the whole table", () => {
       const summary = summarizeCalibration([compareMeasurement(probe), compareMeasurement(asUpstream(1))]);
       expect(Object.keys(summary.byInstrument).sort()).toEqual(["probe", "upstream"]);

@@ -251,10 +251,18 @@ export type InstrumentPhaseRow = {
   upstreamId: string;
   rank: number;
   phase: Phase;
+  /** What each held (nvidia-smi's view; live where the run pressed its cap) … */
   probeBytes: number;
   upstreamBytes: number;
+  /** … and what was live (allocated + outside the allocator). */
+  probeLiveBytes: number;
+  upstreamLiveBytes: number;
   predictedBytes: number;
-  /** probe − upstream, held to the same error bar as the estimate (of upstream's reading). */
+  /**
+   * probe − upstream as the estimate is held: each instrument's need lies between its live and held bytes (PyTorch's
+   * cache is the allocation history's, not the shapes'), so the error is the distance between the two intervals (0 where
+   * they overlap), within the bar of upstream's held reading.
+   */
   probeErrorBytes: number;
   isProbeWithin: boolean;
 };
@@ -282,8 +290,10 @@ export const compareInstruments = (measurements: readonly Measurement[]): Instru
         if (!a || !b) continue;
         const upstreamBytes = neededBytes(a, up.capBytes ?? Infinity);
         const probeBytes = neededBytes(b, probe.capBytes ?? Infinity);
-        const probeErrorBytes = probeBytes - upstreamBytes;
-        rows.push({ probeId: probe.id, upstreamId: up.id, rank: rank.rank, phase, probeBytes, upstreamBytes, predictedBytes: predictedPhaseBytes(gpu, phase, false, "upstream"), probeErrorBytes, isProbeWithin: Math.abs(probeErrorBytes) <= allowedErrorBytes(upstreamBytes) });
+        const upstreamLiveBytes = Math.min(liveBytes(a), upstreamBytes);
+        const probeLiveBytes = Math.min(liveBytes(b), probeBytes);
+        const probeErrorBytes = probeBytes < upstreamLiveBytes ? probeBytes - upstreamLiveBytes : probeLiveBytes > upstreamBytes ? probeLiveBytes - upstreamBytes : 0;
+        rows.push({ probeId: probe.id, upstreamId: up.id, rank: rank.rank, phase, probeBytes, upstreamBytes, probeLiveBytes, upstreamLiveBytes, predictedBytes: predictedPhaseBytes(gpu, phase, false, "upstream"), probeErrorBytes, isProbeWithin: Math.abs(probeErrorBytes) <= allowedErrorBytes(upstreamBytes) });
       }
     }
   }

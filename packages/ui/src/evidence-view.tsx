@@ -66,7 +66,7 @@ export function MemoryEvidence({ evidence }: { evidence: CalibrationEvidence }) 
           </p>
         ) : (
           <table className="terms evidence-table" data-testid="instruments">
-            <thead><tr><th>probe run / upstream run</th><th>phase</th><th className="num">probe</th><th className="num">upstream</th><th className="num">estimate</th></tr></thead>
+            <thead><tr><th>probe run / upstream run</th><th>phase</th><th className="num">probe</th><th className="num">upstream</th><th className="num">live, probe / upstream</th><th className="num">estimate</th></tr></thead>
             <tbody>
               {instruments.map((r) => (
                 <tr key={`${r.upstreamId}-${r.rank}-${r.phase}`}>
@@ -74,6 +74,7 @@ export function MemoryEvidence({ evidence }: { evidence: CalibrationEvidence }) 
                   <td>{r.phase}</td>
                   <td className={`num ${r.isProbeWithin ? "" : "is-outside"}`}>{formatGibValue(r.probeBytes)}</td>
                   <td className="num">{formatGibValue(r.upstreamBytes)}</td>
+                  <td className="num">{formatGibValue(r.probeLiveBytes)} / {formatGibValue(r.upstreamLiveBytes)}</td>
                   <td className="num">{formatGibValue(r.predictedBytes)}</td>
                 </tr>
               ))}
