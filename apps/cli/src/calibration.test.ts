@@ -78,28 +78,21 @@ describe("calibration against data/measurements", () => {
         expect(row.measuredSeconds / row.predictedSeconds, row.id).toBeLessThan(1.1);
       }
     });
-    it("times decode and re-encode per clip within 15 % of upstream's runs on the H200 (the rate is fitted there), 1.1–1.3× on the H100 (same bf16 peak, less bandwidth: the VAE is partly memory-bound, not yet a term), the probe's at 0.75–1.0× on the H200 (its VAE ran ~17 % faster than upstream's before 0.5.0) and upstream's ratio on the H100, and reads a KV copy as a step less its forward", () => {
+    it("times decode and re-encode per clip within 15 % of upstream's runs on the H200 (the rate is fitted there) and on both H100 machines (the H200's bf16 peak, 0.70 of its bandwidth: the memory share scales with it), the probe's 0.5.0 VAE within 10 % on the H100, its older VAE at 0.75–1.0× on the H200 (it ran ~17 % faster than upstream's before 0.5.0), and reads a KV copy as a step less its forward", () => {
       const stages = measurements.flatMap(compareStageTimings);
       const vae = stages.filter((row) => row.stage === "vae-decode" || row.stage === "vae-reencode");
       expect(vae.length).toBeGreaterThanOrEqual(20);
       const onH100 = (row: { id: string }) => measurements.find((m) => m.id === row.id)!.gpu.includes("H100");
       const upstreamVae = vae.filter((row) => row.instrument === "upstream");
       expect(upstreamVae.filter((row) => !onH100(row)).length).toBeGreaterThanOrEqual(2);
-      for (const row of upstreamVae.filter((r) => !onH100(r))) expect(Math.abs(row.measuredSeconds / row.predictedSeconds - 1), `${row.id} ${row.stage}`).toBeLessThan(0.15);
-      expect(upstreamVae.filter(onH100).length).toBeGreaterThanOrEqual(2);
-      for (const row of upstreamVae.filter(onH100)) {
-        expect(row.measuredSeconds / row.predictedSeconds, `${row.id} ${row.stage}`).toBeGreaterThan(1.1);
-        expect(row.measuredSeconds / row.predictedSeconds, `${row.id} ${row.stage}`).toBeLessThan(1.3);
-      }
+      expect(upstreamVae.filter(onH100).length).toBeGreaterThanOrEqual(8);
+      for (const row of upstreamVae) expect(Math.abs(row.measuredSeconds / row.predictedSeconds - 1), `${row.id} ${row.stage}`).toBeLessThan(0.15);
       for (const row of vae.filter((r) => r.instrument === "probe" && !onH100(r))) {
         expect(row.measuredSeconds / row.predictedSeconds, `${row.id} ${row.stage}`).toBeGreaterThan(0.75);
         expect(row.measuredSeconds / row.predictedSeconds, `${row.id} ${row.stage}`).toBeLessThan(1);
       }
-      // probe 0.5.0 on the H100: its VAE under autocast as upstream's, at upstream's H100 ratio
-      for (const row of vae.filter((r) => r.instrument === "probe" && onH100(r))) {
-        expect(row.measuredSeconds / row.predictedSeconds, `${row.id} ${row.stage}`).toBeGreaterThan(1.05);
-        expect(row.measuredSeconds / row.predictedSeconds, `${row.id} ${row.stage}`).toBeLessThan(1.3);
-      }
+      // probe 0.5.0 on the H100: its VAE under autocast as upstream's
+      for (const row of vae.filter((r) => r.instrument === "probe" && onH100(r))) expect(Math.abs(row.measuredSeconds / row.predictedSeconds - 1), `${row.id} ${row.stage}`).toBeLessThan(0.1);
       const kv = stages.filter((row) => row.stage === "kv-copy-per-step");
       expect(kv.length).toBeGreaterThanOrEqual(2);
       for (const row of kv) {

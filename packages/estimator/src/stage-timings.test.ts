@@ -4,7 +4,8 @@ import { resolvePlan } from "./defaults.ts";
 import { estimate } from "./estimate.ts";
 import { compareSpeed } from "./speed-calibration.ts";
 import { compareStageTimings, steadyStep } from "./stage-timings.ts";
-import { COMPILE_SECONDS } from "./throughput.ts";
+import { COMPILE_SECONDS, VAE_EFFICIENCY, VAE_MEMORY_SHARE, vaeSecondsPerFlop } from "./throughput.ts";
+import { GPU_CATALOG } from "./gpu-catalog.ts";
 
 const run = (kind: "probe" | "upstream", params: Record<string, unknown>, rank: Record<string, unknown>) =>
   Measurement.parse({
@@ -52,5 +53,16 @@ describe("stage timings: each timed stage of one GPU against its speed term", ()
     expect(steadyStep({ ...rank, stepSeconds: null, forwardSeconds: null })).toEqual({ stepSeconds: 1.61, copySeconds: 1.61 - 0.15 });
     // steps that do not divide into the clips decoded (an OOM mid-clip) also fall back to the median step
     expect(steadyStep({ ...rank, decodeSecondsPerClip: [2.9, 2.9, 2.9] })!.stepSeconds).toBe(1.61);
+  });
+  it("the VAE's time: compute at the card's bf16 peak, its memory share at its bandwidth; the H200 it is fitted on unchanged", () => {
+    const vae = (gpu: "h200" | "h100-sxm" | "rtx-4090") => estimate(resolvePlan({ hardware: { gpu, count: 1 }, params: { size: "704*384" } })).speed.terms.find((t) => t.id === "vae-decode")!.value;
+    // the H200: flops ÷ (peak × efficiency), as fitted
+    expect(vaeSecondsPerFlop(GPU_CATALOG.h200)).toBeCloseTo(1 / (GPU_CATALOG.h200.bf16Tflops * 1e12 * VAE_EFFICIENCY), 20);
+    // the H100: the same peak, 0.70 of the bandwidth → 1 + 0.36 × (4800 / 3350 − 1) ≈ 1.156 of the H200's time
+    expect(vae("h100-sxm") / vae("h200")).toBeCloseTo(1 + VAE_MEMORY_SHARE * (4800 / 3350 - 1), 9);
+    expect(vae("h100-sxm") / vae("h200")).toBeGreaterThan(1.15);
+    // a 4090: 0.64 of the time at a sixth of the peak, 0.36 at a fifth of the bandwidth
+    const expected = (1 - VAE_MEMORY_SHARE) * (989.4 / 165.2) + VAE_MEMORY_SHARE * (4800 / 1008);
+    expect(vae("rtx-4090") / vae("h200")).toBeCloseTo(expected, 6);
   });
 });

@@ -7,6 +7,7 @@ import { speedRanges } from "./speed-error-bar.ts";
 import { DEFAULT_AUDIO_SECONDS } from "./audio-embedding.ts";
 import { singleDecodeOutputFrames } from "./vae-decode.ts";
 import { kernelFactor } from "./kernel-factors.ts";
+import { GPU_CATALOG } from "./gpu-catalog.ts";
 import { audioEncoderBytes, BF16_BYTES, ditWeightBytes, textEncoderBytes, vaeWeightBytes } from "./weights.ts";
 
 const SRC_DIT_FIT = measured(
@@ -17,7 +18,7 @@ const SRC_KV_OFFLOAD = measured("secondsPerStep − secondsPerForward in data/me
 const SRC_FSDP = upstream("distributed/fsdp.py");
 const SRC_VAE_RATE = measured(
   "decodeSecondsPerClip in data/measurements/upstream-704x384-eager-c2.json (upstream's own code, H200: 7.07 s median for 92 + 12 latents → 413 frames at 704×384)",
-  "fitted with the re-encode so the two ratios' geometric mean is 1; the probe's VAE (h100-704x384-*.json: 5.93 s) runs ~17 % faster than upstream's",
+  "fitted with the re-encode so the two ratios' geometric mean is 1; 0.36 of it scales with the card's bandwidth (upstream-704x384-c2-cap79*.json: the H100 took 1.15× the H200's time)",
 );
 const SRC_VAE_RANK_SWAP = upstream("causal_s2v_pipeline_tpp.py: offloading model to cpu", "the first .cpu() moves the DiT; later calls find it there");
 const SRC_REENCODE_RATE = measured(
@@ -50,6 +51,18 @@ export const DIT_OVERHEAD_FACTOR = 1.024;
  * held to that gap, not to this fit.
  */
 export const VAE_EFFICIENCY = 0.0947;
+/**
+ * The share of the VAE's time on the H200 that waits on memory and scales with the card's bandwidth (the rest scales
+ * with its bf16 peak): the H100 (the H200's bf16 peak, 0.70 of its bandwidth) decoded and re-encoded at 704×384 in 1.15×
+ * the H200's time on two machines (upstream-704x384-c2-cap79.json, -host2: 8.22 / 8.23 s and 4.43 s, against 7.12 and
+ * 3.85 on the H200), so 0.154 ÷ (4800 / 3350 − 1). At 384×256 the H100 ran 1.24–1.27× the H200 fit: the smaller frame
+ * waits on memory more (not a term: 7 % under there).
+ */
+export const VAE_MEMORY_SHARE = 0.36;
+const H200_VAE = GPU_CATALOG.h200;
+/** Seconds per VAE flop on a card: its compute share at its bf16 peak, its memory share at its bandwidth, both fitted on the H200. */
+export const vaeSecondsPerFlop = (gpu: { bf16Tflops: number; memoryBandwidthGbPerS: number }): number =>
+  ((1 - VAE_MEMORY_SHARE) / gpu.bf16Tflops + (VAE_MEMORY_SHARE * H200_VAE.memoryBandwidthGbPerS) / (H200_VAE.bf16Tflops * gpu.memoryBandwidthGbPerS)) / (1e12 * VAE_EFFICIENCY);
 /** safetensors read from local NVMe, then cast. */
 export const LOAD_BYTES_PER_S = 2e9;
 /**
@@ -126,9 +139,9 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
   // the TPP VAE rank stream-decodes only the new frames.
   const isSingle = parallel.mode === "single";
   const decodedFrames = isSingle ? singleDecodeOutputFrames(ctx.motionLatents, ctx.latentFrames) : params.inferFrames;
-  const vaeRate = gpu.bf16Tflops * 1e12 * VAE_EFFICIENCY;
-  const decodeSeconds = vaeDecodeFlops(ctx.pixels, decodedFrames) / vaeRate;
-  const reencodeSeconds = isSingle ? vaeEncodeFlops(ctx.pixels, ctx.motionFrames) / vaeRate : 0;
+  const vaeSeconds = vaeSecondsPerFlop(gpu);
+  const decodeSeconds = vaeDecodeFlops(ctx.pixels, decodedFrames) * vaeSeconds;
+  const reencodeSeconds = isSingle ? vaeEncodeFlops(ctx.pixels, ctx.motionFrames) * vaeSeconds : 0;
   // With offload_model the TPP VAE rank moves its (unused) DiT to the CPU once; later .cpu() calls move nothing.
   const vaeRankSwapSeconds = parallel.mode === "tpp" && params.offloadModel ? whole / gpu.hostBytesPerS : 0;
   const decodeOverlaps = parallel.mode === "tpp" && parallel.enableVaeParallel;
@@ -147,8 +160,8 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
     secondsTerm("kv-offload", "KV cache copies per step (in + out, pageable)", kvSeconds, { bytesPerCache: layout.bytesPerCache, windowTokens: layout.windowTokens, condTokens: layout.condTokens, linkBytesPerS: gpu.hostBytesPerS }, SRC_KV_OFFLOAD),
     secondsTerm("fsdp-cpu-offload", "FSDP CPU offload copies per forward", fsdpCpuSeconds, { bytes: whole / fsdpRanks }, SRC_FR12),
     secondsTerm("fsdp-gather", "FSDP all-gather per forward", gatherSeconds, { bytes: whole, ranks: fsdpRanks, peerBytesPerS: gpu.peerBytesPerS }, SRC_FSDP),
-    secondsTerm("vae-decode", "VAE decode per clip", decodeSeconds, { pixels: ctx.pixels, frames: decodedFrames, efficiency: VAE_EFFICIENCY }, SRC_VAE_RATE),
-    secondsTerm("vae-reencode", "VAE re-encode of the motion context per clip (one GPU)", reencodeSeconds, { pixels: ctx.pixels, frames: isSingle ? ctx.motionFrames : 0, efficiency: VAE_EFFICIENCY }, SRC_REENCODE_RATE),
+    secondsTerm("vae-decode", "VAE decode per clip", decodeSeconds, { pixels: ctx.pixels, frames: decodedFrames, efficiency: VAE_EFFICIENCY, memoryShare: VAE_MEMORY_SHARE, bf16Tflops: gpu.bf16Tflops, memoryBandwidthGbPerS: gpu.memoryBandwidthGbPerS }, SRC_VAE_RATE),
+    secondsTerm("vae-reencode", "VAE re-encode of the motion context per clip (one GPU)", reencodeSeconds, { pixels: ctx.pixels, frames: isSingle ? ctx.motionFrames : 0, efficiency: VAE_EFFICIENCY, memoryShare: VAE_MEMORY_SHARE, bf16Tflops: gpu.bf16Tflops, memoryBandwidthGbPerS: gpu.memoryBandwidthGbPerS }, SRC_REENCODE_RATE),
     secondsTerm("vae-rank-swap", "TPP VAE rank moving its DiT to the CPU (once)", vaeRankSwapSeconds, { bytes: whole }, SRC_VAE_RANK_SWAP),
     secondsTerm("startup", "weights load + compile", startupSeconds, { loadBytes, compile: params.enableCompile }, SRC_STARTUP),
   ];
