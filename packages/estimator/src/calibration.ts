@@ -122,9 +122,16 @@ const AT_CAP_BYTES = 0.1 * 1024 ** 3;
 export const liveBytes = (reading: z.infer<typeof PhaseReading>): number => reading.allocated + (reading.deviceUsed - reading.reserved);
 const neededBytes = (reading: z.infer<typeof PhaseReading>, capBytes: number): number =>
   reading.deviceUsed >= capBytes - AT_CAP_BYTES ? liveBytes(reading) : reading.deviceUsed;
+/** A phase's need as a run measured it: between what was live and what the device held (live alone at the cap). */
+const needRange = (reading: z.infer<typeof PhaseReading>, capBytes: number): { live: number; held: number } => {
+  const held = neededBytes(reading, capBytes);
+  return { live: Math.min(liveBytes(reading), held), held };
+};
+/** How far [low, high] lies outside [live, held]: 0 where they overlap, negative under, positive over. */
+const rangeDistance = (low: number, high: number, live: number, held: number): number =>
+  high < live ? high - live : low > held ? low - held : 0;
 /** How far a prediction lies outside [live, held]: 0 inside, negative under, positive over. */
-export const errorFromRange = (predictedBytes: number, live: number, held: number): number =>
-  predictedBytes < live ? predictedBytes - live : predictedBytes > held ? predictedBytes - held : 0;
+export const errorFromRange = (predictedBytes: number, live: number, held: number): number => rangeDistance(predictedBytes, predictedBytes, live, held);
 
 export const allowedErrorBytes = (measuredBytes: number): number => Math.max(ERROR_BAR.relative * measuredBytes, ERROR_BAR.absoluteBytes);
 
@@ -184,8 +191,7 @@ export const compareMeasurement = (m: Measurement): MeasurementComparison => {
         const reading = rank.phases[phase];
         const predictedBytes = predictedOf(gpu, phase);
         if (!reading || predictedBytes === 0) continue;
-        const measuredBytes = neededBytes(reading, capBytes);
-        const live = Math.min(liveBytes(reading), measuredBytes);
+        const { live, held: measuredBytes } = needRange(reading, capBytes);
         const errorBytes = errorFromRange(predictedBytes, live, measuredBytes);
         const allowedBytes = allowedErrorBytes(measuredBytes);
         phases.push({ rank: rank.rank, phase, predictedBytes, measuredBytes, liveBytes: live, errorBytes, allowedBytes, isWithin: Math.abs(errorBytes) <= allowedBytes });
@@ -288,11 +294,9 @@ export const compareInstruments = (measurements: readonly Measurement[]): Instru
         const a = rank.phases[phase];
         const b = probeRank.phases[phase];
         if (!a || !b) continue;
-        const upstreamBytes = neededBytes(a, up.capBytes ?? Infinity);
-        const probeBytes = neededBytes(b, probe.capBytes ?? Infinity);
-        const upstreamLiveBytes = Math.min(liveBytes(a), upstreamBytes);
-        const probeLiveBytes = Math.min(liveBytes(b), probeBytes);
-        const probeErrorBytes = probeBytes < upstreamLiveBytes ? probeBytes - upstreamLiveBytes : probeLiveBytes > upstreamBytes ? probeLiveBytes - upstreamBytes : 0;
+        const { live: upstreamLiveBytes, held: upstreamBytes } = needRange(a, up.capBytes ?? Infinity);
+        const { live: probeLiveBytes, held: probeBytes } = needRange(b, probe.capBytes ?? Infinity);
+        const probeErrorBytes = rangeDistance(probeLiveBytes, probeBytes, upstreamLiveBytes, upstreamBytes);
         rows.push({ probeId: probe.id, upstreamId: up.id, rank: rank.rank, phase, probeBytes, upstreamBytes, probeLiveBytes, upstreamLiveBytes, predictedBytes: predictedPhaseBytes(gpu, phase, false, "upstream"), probeErrorBytes, isProbeWithin: Math.abs(probeErrorBytes) <= allowedErrorBytes(upstreamBytes) });
       }
     }

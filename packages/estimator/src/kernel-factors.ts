@@ -3,9 +3,10 @@ import { measured } from "./sources.ts";
 
 /**
  * How much longer a DiT forward takes than with upstream's default kernels (--fp8 with ENABLE_COMPILE=true, the kernels
- * DIT_LAUNCH_SECONDS and DIT_OVERHEAD_FACTOR are fitted to), at the single-GPU script's plan (704×384, 48 frames). Named, one per lever pair, each the ratio of two of upstream's own timed forwards
- * (apps/worker/python/upstream_batch.py: 704x384-c2 / -bf16-c2 / -eager-c2 / -bf16-eager-c2, one H200, same plan, cuDNN
- * self-attention). apps/cli calibration.test.ts recomputes the medians from the files and holds these to them.
+ * DIT_LAUNCH_SECONDS and DIT_OVERHEAD_FACTOR are fitted to), at the single-GPU script's plan (704×384, 48 frames).
+ * Named, one per lever pair, each the ratio of two of upstream's own timed forwards (apps/worker/python/upstream_batch.py:
+ * 704x384-c2 / -bf16-c2 / -eager-c2 / -bf16-eager-c2, one H200, same plan, cuDNN self-attention). apps/cli
+ * calibration.test.ts recomputes the medians from the files and holds these to them.
  *
  * Self-attention through cuDNN, the RoPE rewrite and the merged LoRA are always on at @9c2c38d: not levers, inside the fit.
  */

@@ -35,9 +35,9 @@ const term = (terms: readonly { id: string; value: number }[], id: string) => te
 
 /**
  * One GPU's timed stages beside the forward compareSpeed covers: a whole step with the KV cache offloaded (the speed an
- * offload-bound plan runs at) and the KV cache's move in and out per step, both at a long run's pace (steadyStep), the decode of a clip,
- * the motion context's re-encode, and torch.compile's first-call cost. Multi-rank runs time these on different ranks and
- * are left to the forward comparison.
+ * offload-bound plan runs at) and the KV cache's move in and out per step, both at a long run's pace (steadyStep), the
+ * decode of a clip, the motion context's re-encode, and torch.compile's first-call cost. Multi-rank runs time these on
+ * different ranks and are left to the forward comparison.
  */
 export const compareStageTimings = (m: Measurement): StageTiming[] => {
   const gpu = catalogGpuId(m.gpu);

@@ -59,10 +59,12 @@ export const VAE_EFFICIENCY = 0.0947;
  * waits on memory more (not a term: 7 % under there).
  */
 export const VAE_MEMORY_SHARE = 0.36;
-const H200_VAE = GPU_CATALOG.h200;
 /** Seconds per VAE flop on a card: its compute share at its bf16 peak, its memory share at its bandwidth, both fitted on the H200. */
-export const vaeSecondsPerFlop = (gpu: { bf16Tflops: number; memoryBandwidthGbPerS: number }): number =>
-  ((1 - VAE_MEMORY_SHARE) / gpu.bf16Tflops + (VAE_MEMORY_SHARE * H200_VAE.memoryBandwidthGbPerS) / (H200_VAE.bf16Tflops * gpu.memoryBandwidthGbPerS)) / (1e12 * VAE_EFFICIENCY);
+export const vaeSecondsPerFlop = (gpu: { bf16Tflops: number; memoryBandwidthGbPerS: number }): number => {
+  const { h200 } = GPU_CATALOG;
+  const memory = (VAE_MEMORY_SHARE * h200.memoryBandwidthGbPerS) / (h200.bf16Tflops * gpu.memoryBandwidthGbPerS);
+  return ((1 - VAE_MEMORY_SHARE) / gpu.bf16Tflops + memory) / (1e12 * VAE_EFFICIENCY);
+};
 /** safetensors read from local NVMe, then cast. */
 export const LOAD_BYTES_PER_S = 2e9;
 /**
@@ -140,6 +142,7 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
   const isSingle = parallel.mode === "single";
   const decodedFrames = isSingle ? singleDecodeOutputFrames(ctx.motionLatents, ctx.latentFrames) : params.inferFrames;
   const vaeSeconds = vaeSecondsPerFlop(gpu);
+  const vaeInputs = { pixels: ctx.pixels, efficiency: VAE_EFFICIENCY, memoryShare: VAE_MEMORY_SHARE, bf16Tflops: gpu.bf16Tflops, memoryBandwidthGbPerS: gpu.memoryBandwidthGbPerS };
   const decodeSeconds = vaeDecodeFlops(ctx.pixels, decodedFrames) * vaeSeconds;
   const reencodeSeconds = isSingle ? vaeEncodeFlops(ctx.pixels, ctx.motionFrames) * vaeSeconds : 0;
   // With offload_model the TPP VAE rank moves its (unused) DiT to the CPU once; later .cpu() calls move nothing.
@@ -160,8 +163,8 @@ export const estimateSpeed = (ctx: EstimateContext): SpeedEstimate => {
     secondsTerm("kv-offload", "KV cache copies per step (in + out, pageable)", kvSeconds, { bytesPerCache: layout.bytesPerCache, windowTokens: layout.windowTokens, condTokens: layout.condTokens, linkBytesPerS: gpu.hostBytesPerS }, SRC_KV_OFFLOAD),
     secondsTerm("fsdp-cpu-offload", "FSDP CPU offload copies per forward", fsdpCpuSeconds, { bytes: whole / fsdpRanks }, SRC_FR12),
     secondsTerm("fsdp-gather", "FSDP all-gather per forward", gatherSeconds, { bytes: whole, ranks: fsdpRanks, peerBytesPerS: gpu.peerBytesPerS }, SRC_FSDP),
-    secondsTerm("vae-decode", "VAE decode per clip", decodeSeconds, { pixels: ctx.pixels, frames: decodedFrames, efficiency: VAE_EFFICIENCY, memoryShare: VAE_MEMORY_SHARE, bf16Tflops: gpu.bf16Tflops, memoryBandwidthGbPerS: gpu.memoryBandwidthGbPerS }, SRC_VAE_RATE),
-    secondsTerm("vae-reencode", "VAE re-encode of the motion context per clip (one GPU)", reencodeSeconds, { pixels: ctx.pixels, frames: isSingle ? ctx.motionFrames : 0, efficiency: VAE_EFFICIENCY, memoryShare: VAE_MEMORY_SHARE, bf16Tflops: gpu.bf16Tflops, memoryBandwidthGbPerS: gpu.memoryBandwidthGbPerS }, SRC_REENCODE_RATE),
+    secondsTerm("vae-decode", "VAE decode per clip", decodeSeconds, { ...vaeInputs, frames: decodedFrames }, SRC_VAE_RATE),
+    secondsTerm("vae-reencode", "VAE re-encode of the motion context per clip (one GPU)", reencodeSeconds, { ...vaeInputs, frames: isSingle ? ctx.motionFrames : 0 }, SRC_REENCODE_RATE),
     secondsTerm("vae-rank-swap", "TPP VAE rank moving its DiT to the CPU (once)", vaeRankSwapSeconds, { bytes: whole }, SRC_VAE_RANK_SWAP),
     secondsTerm("startup", "weights load + compile", startupSeconds, { loadBytes, compile: params.enableCompile }, SRC_STARTUP),
   ];

@@ -186,9 +186,7 @@ class Mem:
             self.allocator_cap_bytes = self.cap_bytes
             return
         overhead = self.baseline_overhead
-        self.baseline_overhead = overhead
         budget = allocator_budget(self.cap_bytes, overhead, cap_mode, outside_bytes)
-        budget = max(budget, 1)
         fraction = min(1.0, budget / self.total_memory)
         torch.cuda.set_per_process_memory_fraction(fraction, self.device)
         self.allocator_cap_bytes = int(fraction * self.total_memory)
